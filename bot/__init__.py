@@ -1,0 +1,1 @@
+"""Baton's Rasa side: training data, custom actions, NLU components and the event broker."""

@@ -1,0 +1,1 @@
+"""Custom actions, one module per concern; the action server loads this package."""

@@ -1,0 +1,1 @@
+"""Custom Rasa graph components (NLU featurizers and classifiers of our own)."""

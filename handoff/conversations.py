@@ -1,0 +1,87 @@
+"""The live state the handoff service keeps for every conversation, in Redis.
+
+Applying an event is idempotent: each conversation remembers the last stream id it
+applied, and a Lua script checks and applies in one step, so an entry delivered twice
+(after a crash, or to a second replica) changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from redis.asyncio import Redis
+
+from handoff.stream.events import StreamEvent
+
+# KEYS: state hash, transcript list, conversation index (zset)
+# ARGV: entry id, field updates as JSON object, transcript entry JSON or "", sender, time
+_APPLY = """
+local function newer(a, b)
+  if not b then return true end
+  local am, as = string.match(a, '(%d+)-(%d+)')
+  local bm, bs = string.match(b, '(%d+)-(%d+)')
+  am, as, bm, bs = tonumber(am), tonumber(as), tonumber(bm), tonumber(bs)
+  return am > bm or (am == bm and as > bs)
+end
+local last = redis.call('HGET', KEYS[1], 'last_id')
+if not newer(ARGV[1], last or nil) then return 0 end
+redis.call('HSET', KEYS[1], 'last_id', ARGV[1])
+local updates = cjson.decode(ARGV[2])
+for field, value in pairs(updates) do redis.call('HSET', KEYS[1], field, value) end
+redis.call('HINCRBY', KEYS[1], 'events', 1)
+if ARGV[3] ~= '' then redis.call('RPUSH', KEYS[2], ARGV[3]) end
+redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4])
+return 1
+"""
+
+
+class ConversationStore:
+    def __init__(self, redis: Redis, prefix: str) -> None:
+        self.redis = redis
+        self.prefix = prefix
+        self._apply = redis.register_script(_APPLY)
+
+    def _state_key(self, sender_id: str) -> str:
+        return f"{self.prefix}:conv:{sender_id}"
+
+    def _transcript_key(self, sender_id: str) -> str:
+        return f"{self.prefix}:conv:{sender_id}:transcript"
+
+    @property
+    def _index_key(self) -> str:
+        return f"{self.prefix}:conversations"
+
+    async def apply(self, event: StreamEvent) -> bool:
+        """Apply one event; False when it had already been applied."""
+        if not event.sender_id:
+            return False
+        updates: dict[str, Any] = {}
+        if event.channel:
+            updates["channel"] = event.channel
+        if event.type == "pause":
+            updates["owner"] = "agent"
+        elif event.type == "resume":
+            updates["owner"] = "bot"
+        elif event.type == "slot" and event.event.get("name"):
+            updates[f"slot:{event.event['name']}"] = json.dumps(event.event.get("value"))
+        entry = event.transcript_entry()
+        applied = await self._apply(
+            keys=[self._state_key(event.sender_id), self._transcript_key(event.sender_id), self._index_key],
+            args=[
+                event.entry_id,
+                json.dumps(updates),
+                json.dumps(entry) if entry else "",
+                event.sender_id,
+                event.timestamp,
+            ],
+        )
+        return bool(applied)
+
+    async def state(self, sender_id: str) -> dict[str, str]:
+        raw = await self.redis.hgetall(self._state_key(sender_id))
+        return {k.decode(): v.decode() for k, v in raw.items()}
+
+    async def transcript(self, sender_id: str) -> list[dict[str, Any]]:
+        lines = await self.redis.lrange(self._transcript_key(sender_id), 0, -1)
+        return [json.loads(line) for line in lines]

@@ -1,0 +1,1 @@
+"""Following Rasa's event stream: the consumer group loop and the parsing of events."""

@@ -1,0 +1,108 @@
+"""Reads Rasa's event stream in a consumer group and hands each entry to a handler.
+
+An entry is acknowledged only after its handler returned, so a crash or a restart loses
+nothing: the restarted replica first re-reads its own pending entries, and entries held
+too long by a replica that died are claimed by another.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError, ResponseError
+
+from handoff.settings import HandoffSettings
+from handoff.stream.events import StreamEvent
+
+logger = logging.getLogger(__name__)
+
+Handler = Callable[[StreamEvent], Awaitable[Any]]
+
+
+class StreamConsumer:
+    def __init__(self, redis: Redis, settings: HandoffSettings, handler: Handler) -> None:
+        self.redis = redis
+        self.stream = settings.event_stream
+        self.group = settings.consumer_group
+        self.consumer = settings.consumer_name
+        self.claim_idle_ms = settings.claim_idle_ms
+        self.count = settings.read_count
+        self.block_ms = settings.read_block_ms
+        self.handler = handler
+        self.processed = 0
+        self.last_error: str | None = None
+
+    async def ensure_group(self) -> None:
+        try:
+            await self.redis.xgroup_create(self.stream, self.group, id="0", mkstream=True)
+        except ResponseError as error:
+            if "BUSYGROUP" not in str(error):
+                raise
+
+    async def run(self, stop: asyncio.Event) -> None:
+        backoff = 0.5
+        while not stop.is_set():
+            try:
+                await self.ensure_group()
+                await self._drain_own_pending()
+                while not stop.is_set():
+                    await self._claim_abandoned()
+                    await self._read_new()
+                    backoff = 0.5
+            except RedisError as error:
+                self.last_error = f"{type(error).__name__}: {error}"
+                logger.warning("Stream consumer lost Redis (%s); retrying in %.1fs", error, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
+
+    async def _drain_own_pending(self) -> None:
+        while True:
+            reply = await self.redis.xreadgroup(self.group, self.consumer, {self.stream: "0"}, count=self.count)
+            entries = reply[0][1] if reply else []
+            if not entries:
+                return
+            await self._handle(entries)
+
+    async def _claim_abandoned(self) -> None:
+        reply = await self.redis.xautoclaim(
+            self.stream, self.group, self.consumer, self.claim_idle_ms, start_id="0-0", count=self.count
+        )
+        entries = reply[1] if reply else []
+        if entries:
+            await self._handle(entries)
+
+    async def _read_new(self) -> None:
+        reply = await self.redis.xreadgroup(
+            self.group, self.consumer, {self.stream: ">"}, count=self.count, block=self.block_ms
+        )
+        for _stream, entries in reply or []:
+            await self._handle(entries)
+
+    async def _handle(self, entries: list[tuple[bytes, dict[bytes, bytes]]]) -> None:
+        for raw_id, raw_fields in entries:
+            if raw_fields is None:  # trimmed from the stream while pending
+                await self.redis.xack(self.stream, self.group, raw_id)
+                continue
+            entry_id = raw_id.decode()
+            fields = {k.decode(): v.decode() for k, v in raw_fields.items()}
+            await self.handler(StreamEvent.from_entry(entry_id, fields))
+            await self.redis.xack(self.stream, self.group, raw_id)
+            self.processed += 1
+
+    async def lag(self) -> dict[str, Any]:
+        """How far this group is behind the stream, for /health."""
+        groups = await self.redis.xinfo_groups(self.stream)
+        for info in groups:
+            name = info.get("name")
+            if (name.decode() if isinstance(name, bytes) else name) == self.group:
+                last = info.get("last-delivered-id")
+                return {
+                    "lag": info.get("lag"),
+                    "pending": info.get("pending"),
+                    "last_delivered_id": last.decode() if isinstance(last, bytes) else last,
+                }
+        return {"lag": None, "pending": None, "last_delivered_id": None}

@@ -1,0 +1,71 @@
+"""Rasa tracker events as the handoff service sees them."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class StreamEvent:
+    """One entry of the event stream: its stream id and the Rasa event it carries."""
+
+    entry_id: str
+    sender_id: str
+    type: str
+    event: dict[str, Any]
+
+    @classmethod
+    def from_entry(cls, entry_id: str, fields: dict[str, str]) -> "StreamEvent":
+        try:
+            event = json.loads(fields.get("event", "{}"))
+        except json.JSONDecodeError:
+            event = {}
+        if not isinstance(event, dict):
+            event = {}
+        return cls(
+            entry_id=entry_id,
+            sender_id=fields.get("sender_id") or str(event.get("sender_id", "")),
+            type=fields.get("type") or str(event.get("event", "")),
+            event=event,
+        )
+
+    @property
+    def timestamp(self) -> float:
+        value = self.event.get("timestamp")
+        return float(value) if isinstance(value, (int, float)) else 0.0
+
+    @property
+    def metadata(self) -> dict[str, Any]:
+        meta = self.event.get("metadata")
+        return meta if isinstance(meta, dict) else {}
+
+    @property
+    def channel(self) -> str | None:
+        return self.event.get("input_channel") or self.metadata.get("input_channel")
+
+    def transcript_entry(self) -> dict[str, Any] | None:
+        """The line this event adds to the conversation's transcript, if it adds one."""
+        if self.type == "user":
+            parse = self.event.get("parse_data") or {}
+            intent = parse.get("intent") or {}
+            return {
+                "id": self.entry_id,
+                "role": "customer",
+                "text": self.event.get("text") or "",
+                "time": self.timestamp,
+                "channel": self.channel,
+                "intent": intent.get("name"),
+                "confidence": intent.get("confidence"),
+            }
+        if self.type == "bot":
+            agent = self.metadata.get("agent")
+            return {
+                "id": self.entry_id,
+                "role": "agent" if agent else "bot",
+                "agent": agent,
+                "text": self.event.get("text") or "",
+                "time": self.timestamp,
+            }
+        return None

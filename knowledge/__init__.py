@@ -1,0 +1,1 @@
+"""The knowledge service: the shop's help centre, indexed for hybrid search."""

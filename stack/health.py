@@ -1,0 +1,55 @@
+"""How to tell that each process of the stack is up and ready to serve."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import httpx
+import redis
+
+from stack.settings import StackSettings
+
+
+def _http_ok(url: str, params: dict[str, str] | None = None) -> Callable[[], bool]:
+    def check() -> bool:
+        try:
+            return httpx.get(url, params=params, timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    return check
+
+
+def _redis_ok(url: str) -> Callable[[], bool]:
+    def check() -> bool:
+        try:
+            with redis.Redis.from_url(url, socket_timeout=2) as client:
+                return bool(client.ping())
+        except redis.RedisError:
+            return False
+
+    return check
+
+
+def checks(settings: StackSettings) -> dict[str, Callable[[], bool]]:
+    """One readiness check per process, in the order they become ready."""
+    return {
+        "redis": _redis_ok(settings.effective_redis_url),
+        "actions": _http_ok(f"{settings.url(settings.actions_port)}/health"),
+        "knowledge": _http_ok(f"{settings.url(settings.knowledge_port)}/health"),
+        "handoff": _http_ok(f"{settings.url(settings.handoff_port)}/health"),
+        # /status answers only once the model is loaded, and only with the token.
+        "rasa": _http_ok(f"{settings.url(settings.rasa_port)}/status", {"token": settings.token()}),
+    }
+
+
+def wait_until(check: Callable[[], bool], deadline: float, alive: Callable[[], bool] = lambda: True) -> bool:
+    """Poll `check` until it passes, the deadline passes, or `alive` says the process died."""
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        if not alive():
+            return False
+        time.sleep(0.5)
+    return check()
