@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import logging
 from asyncio import AbstractEventLoop
-from typing import Any, Dict, Optional
+from typing import Any
 
 import redis
 from rasa.core.brokers.broker import EventBroker
@@ -31,7 +31,7 @@ class RedisStreamEventBroker(EventBroker):
         url: str,
         stream: str = DEFAULT_STREAM,
         maxlen: int = DEFAULT_MAXLEN,
-        client: Optional[redis.Redis] = None,
+        client: redis.Redis | None = None,
     ) -> None:
         self.stream = stream
         self.maxlen = maxlen
@@ -41,8 +41,8 @@ class RedisStreamEventBroker(EventBroker):
     async def from_endpoint_config(
         cls,
         broker_config: EndpointConfig,
-        event_loop: Optional[AbstractEventLoop] = None,
-    ) -> "RedisStreamEventBroker":
+        event_loop: AbstractEventLoop | None = None,
+    ) -> RedisStreamEventBroker:
         kwargs = broker_config.kwargs
         return cls(
             url=broker_config.url,
@@ -50,7 +50,7 @@ class RedisStreamEventBroker(EventBroker):
             maxlen=int(kwargs.get("maxlen", DEFAULT_MAXLEN)),
         )
 
-    def publish(self, event: Dict[str, Any]) -> None:
+    def publish(self, event: dict[str, Any]) -> None:
         # Synchronous on purpose: Rasa calls publish() without awaiting it, and a
         # blocking XADD on loopback keeps the events of a conversation in order.
         fields = {

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections.abc import Callable
 
-import httpx
 import redis
 
 from stack.settings import StackSettings
 
 
 def _http_ok(url: str, params: dict[str, str] | None = None) -> Callable[[], bool]:
+    if params:
+        url = f"{url}?{urllib.parse.urlencode(params)}"
+
     def check() -> bool:
         try:
-            return httpx.get(url, params=params, timeout=2).status_code == 200
-        except httpx.HTTPError:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.status == 200
+        except (urllib.error.URLError, OSError):
             return False
 
     return check
@@ -24,8 +30,11 @@ def _http_ok(url: str, params: dict[str, str] | None = None) -> Callable[[], boo
 def _redis_ok(url: str) -> Callable[[], bool]:
     def check() -> bool:
         try:
-            with redis.Redis.from_url(url, socket_timeout=2) as client:
+            client = redis.Redis.from_url(url, socket_timeout=2)
+            try:
                 return bool(client.ping())
+            finally:
+                client.close()
         except redis.RedisError:
             return False
 

@@ -6,6 +6,7 @@ Usage: python -m stack.run MODEL_PATH
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -55,7 +56,7 @@ def ready_banner(settings: StackSettings) -> str:
 
 
 def main(model: Path) -> int:
-    settings = StackSettings()
+    settings = StackSettings.from_env()
     names = [name for name in processes() if name != "redis" or settings.private_redis]
     try:
         preflight.check(settings, names)
@@ -76,10 +77,8 @@ def main(model: Path) -> int:
     def on_signal(signum: int, _frame: object) -> None:
         # Only forward: the main flow below notices honcho has gone and returns.
         stopping.append(signum)
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)

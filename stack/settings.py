@@ -1,37 +1,60 @@
 """Where every process listens and how they find each other: the one place the stack reads
 its environment. ./baton run and the test fixtures both build the processes' environment
-from here, so the Procfile and endpoints.yml only ever see `BATON_*` variables."""
+from here, so the Procfile and endpoints.yml only ever see `BATON_*` variables.
+
+Standard library only: the fixtures that use it run in both environments (3.10 and 3.11).
+"""
 
 from __future__ import annotations
 
+import os
 import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
-
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-class StackSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+def _env(name: str, default: str, env: Mapping[str, str]) -> str:
+    return env.get(name) or default
 
-    host: str = Field("127.0.0.1", alias="BATON_HOST")
-    var_dir: Path = Field(ROOT / "var", alias="BATON_VAR")
-    # Empty: start a private redis-server with its data under var/redis.
-    redis_url: str = Field("", alias="REDIS_URL")
-    redis_port: int = Field(6390, alias="BATON_REDIS_PORT")
-    rasa_port: int = Field(5005, alias="RASA_PORT")
-    actions_port: int = Field(5055, alias="ACTIONS_PORT")
-    knowledge_port: int = Field(8001, alias="KNOWLEDGE_PORT")
-    handoff_port: int = Field(8002, alias="HANDOFF_PORT")
-    # Empty: generate one on first run and keep it in var/rasa_token.
-    rasa_token: str = Field("", alias="RASA_TOKEN")
-    event_stream: str = Field("baton:events", alias="BATON_EVENT_STREAM")
-    bot_venv: Path = Field(ROOT / ".venvs" / "bot", alias="BATON_BOT_VENV")
-    svc_venv: Path = Field(ROOT / ".venvs" / "svc", alias="BATON_SVC_VENV")
-    ready_timeout: float = Field(180.0, alias="BATON_READY_TIMEOUT")
+
+@dataclass
+class StackSettings:
+    host: str = "127.0.0.1"
+    var_dir: Path = ROOT / "var"
+    redis_url: str = ""  # empty: start a private redis-server with its data under var/redis
+    redis_port: int = 6390
+    rasa_port: int = 5005
+    actions_port: int = 5055
+    knowledge_port: int = 8001
+    handoff_port: int = 8002
+    rasa_token: str = ""  # empty: generate one on first run and keep it in var/rasa_token
+    event_stream: str = "baton:events"
+    bot_venv: Path = ROOT / ".venvs" / "bot"
+    svc_venv: Path = ROOT / ".venvs" / "svc"
+    ready_timeout: float = 180.0
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> StackSettings:
+        return cls(
+            host=_env("BATON_HOST", "127.0.0.1", env),
+            var_dir=Path(_env("BATON_VAR", str(ROOT / "var"), env)),
+            redis_url=_env("REDIS_URL", "", env),
+            redis_port=int(_env("BATON_REDIS_PORT", "6390", env)),
+            rasa_port=int(_env("RASA_PORT", "5005", env)),
+            actions_port=int(_env("ACTIONS_PORT", "5055", env)),
+            knowledge_port=int(_env("KNOWLEDGE_PORT", "8001", env)),
+            handoff_port=int(_env("HANDOFF_PORT", "8002", env)),
+            rasa_token=_env("RASA_TOKEN", "", env),
+            event_stream=_env("BATON_EVENT_STREAM", "baton:events", env),
+            bot_venv=Path(_env("BATON_BOT_VENV", str(ROOT / ".venvs" / "bot"), env)),
+            svc_venv=Path(_env("BATON_SVC_VENV", str(ROOT / ".venvs" / "svc"), env)),
+            ready_timeout=float(_env("BATON_READY_TIMEOUT", "180", env)),
+        )
 
     @property
     def private_redis(self) -> bool:
@@ -81,4 +104,5 @@ class StackSettings(BaseSettings):
             "PYTHONPATH": str(ROOT),
             "HF_HUB_OFFLINE": "1",
             "TRANSFORMERS_OFFLINE": "1",
+            **self.extra_env,
         }

@@ -17,7 +17,7 @@ class StreamEvent:
     event: dict[str, Any]
 
     @classmethod
-    def from_entry(cls, entry_id: str, fields: dict[str, str]) -> "StreamEvent":
+    def from_entry(cls, entry_id: str, fields: dict[str, str]) -> StreamEvent:
         try:
             event = json.loads(fields.get("event", "{}"))
         except json.JSONDecodeError:
@@ -47,6 +47,8 @@ class StreamEvent:
 
     def transcript_entry(self) -> dict[str, Any] | None:
         """The line this event adds to the conversation's transcript, if it adds one."""
+        if not self.event:  # unreadable entry: nothing trustworthy to show
+            return None
         if self.type == "user":
             parse = self.event.get("parse_data") or {}
             intent = parse.get("intent") or {}

@@ -1,0 +1,124 @@
+"""Fixtures that start the real thing (shared by both environments: tests/bot runs on
+Python 3.10 beside Rasa, everything else on 3.11): a private redis-server, and the stack's processes
+(actions, knowledge, handoff, Rasa) from stack/Procfile, on free ports, for the session."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from stack import health
+from stack.procfile import processes
+from stack.settings import ROOT, StackSettings
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def trained_model() -> Path:
+    if os.environ.get("BATON_TEST_MODEL"):
+        return Path(os.environ["BATON_TEST_MODEL"])
+    out = subprocess.run(
+        [str(ROOT / ".venvs/bot/bin/python"), "-m", "stack.train_bot"],
+        cwd=ROOT, check=True, capture_output=True, text=True,
+    )
+    return Path(out.stdout.strip().splitlines()[-1])
+
+
+class Stack:
+    """The stack's processes, each started from its Procfile line, with logs per process."""
+
+    def __init__(self, settings: StackSettings, model: Path) -> None:
+        self.settings = settings
+        self.env = {**os.environ, **settings.process_env(model)}
+        self.commands = processes()
+        self.procs: dict[str, subprocess.Popen] = {}
+        self.logs = settings.var_dir / "logs"
+        self.logs.mkdir(parents=True, exist_ok=True)
+
+    def start(self, name: str, timeout: float = 120) -> None:
+        with open(self.logs / f"{name}.log", "ab") as log:
+            self.procs[name] = subprocess.Popen(
+                self.commands[name], shell=True, cwd=ROOT, env=self.env,
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        proc = self.procs[name]
+        check = health.checks(self.settings)[name]
+        if not health.wait_until(check, time.monotonic() + timeout, lambda: proc.poll() is None):
+            tail = (self.logs / f"{name}.log").read_text(errors="replace")[-3000:]
+            raise RuntimeError(f"{name} did not become healthy:\n{tail}")
+
+    def stop(self, name: str, sig: int = signal.SIGTERM) -> None:
+        proc = self.procs.pop(name, None)
+        if proc and proc.poll() is None:
+            os.killpg(proc.pid, sig)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+    def stop_all(self) -> None:
+        for name in reversed(list(self.procs)):
+            self.stop(name)
+
+    def url(self, name: str) -> str:
+        return self.settings.url(getattr(self.settings, f"{name}_port"))
+
+    @property
+    def redis_url(self) -> str:
+        return self.settings.effective_redis_url
+
+
+def make_settings(var_dir: Path) -> StackSettings:
+    return StackSettings(
+        var_dir=var_dir, redis_port=free_port(), rasa_port=free_port(), actions_port=free_port(),
+        knowledge_port=free_port(), handoff_port=free_port(), rasa_token="test-token",
+        # A restarted handoff replica takes over entries another left pending after 2 s.
+        extra_env={"HANDOFF_CLAIM_IDLE_MS": "2000"},
+    )
+
+
+@pytest.fixture(scope="session")
+def redis_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """A private redis-server only, for tests of one component against real Redis."""
+    settings = make_settings(tmp_path_factory.mktemp("redis-only"))
+    stack = Stack(settings, Path("unused"))
+    stack.start("redis")
+    yield stack
+    stack.stop_all()
+
+
+@pytest.fixture
+def redis_url(redis_stack: Stack) -> Iterator[str]:
+    """A clean Redis database for one test."""
+    client = redis.Redis.from_url(redis_stack.redis_url)
+    client.flushdb()
+    yield redis_stack.redis_url
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The whole system on private ports: Redis, actions, knowledge, handoff and Rasa."""
+    model = trained_model()
+    settings = make_settings(tmp_path_factory.mktemp("stack"))
+    running = Stack(settings, model)
+    try:
+        for name in ("redis", "actions", "knowledge", "handoff", "rasa"):
+            running.start(name, timeout=240)
+        yield running
+    finally:
+        running.stop_all()
+

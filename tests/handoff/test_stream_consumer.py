@@ -1,0 +1,112 @@
+"""The handoff service's stream consumer and live conversation state, on a real Redis."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+from redis.asyncio import Redis
+
+from handoff.conversations import ConversationStore
+from handoff.settings import HandoffSettings
+from handoff.stream.consumer import StreamConsumer
+from handoff.stream.events import StreamEvent
+
+STREAM = "test:events"
+
+
+def settings(redis_url: str, consumer: str) -> HandoffSettings:
+    return HandoffSettings(
+        BATON_REDIS_URL=redis_url, BATON_EVENT_STREAM=STREAM, HANDOFF_CONSUMER_NAME=consumer,
+        HANDOFF_CLAIM_IDLE_MS=100, HANDOFF_READ_BLOCK_MS=50, HANDOFF_KEY_PREFIX="test",
+    )
+
+
+async def publish(redis: Redis, sender: str, event: dict) -> str:
+    fields = {"sender_id": sender, "type": event["event"], "event": json.dumps({**event, "sender_id": sender})}
+    return (await redis.xadd(STREAM, fields)).decode()
+
+
+async def run_until(consumer: StreamConsumer, done, timeout: float = 5.0) -> None:
+    stop = asyncio.Event()
+    task = asyncio.create_task(consumer.run(stop))
+    try:
+        async with asyncio.timeout(timeout):
+            while not await done():
+                await asyncio.sleep(0.02)
+    finally:
+        stop.set()
+        await task
+
+
+@pytest.fixture
+async def redis(redis_url: str):
+    client = Redis.from_url(redis_url)
+    yield client
+    await client.aclose()
+
+
+async def test_transcript_built_and_everything_acknowledged(redis: Redis, redis_url: str) -> None:
+    store = ConversationStore(redis, "test")
+    consumer = StreamConsumer(redis, settings(redis_url, "a"), store.apply)
+    await publish(redis, "c1", {"event": "user", "text": "where is my order", "timestamp": 1.0,
+                                "input_channel": "rest", "parse_data": {"intent": {"name": "x", "confidence": 0.9}}})
+    await publish(redis, "c1", {"event": "bot", "text": "Which order?", "timestamp": 2.0})
+    await publish(redis, "c1", {"event": "slot", "name": "order_number", "value": "LK-100231", "timestamp": 3.0})
+    await publish(redis, "c1", {"event": "pause", "timestamp": 4.0})
+
+    async def all_acked() -> bool:
+        return consumer.processed == 4
+
+    await run_until(consumer, all_acked)
+    assert [(t["role"], t["text"]) for t in await store.transcript("c1")] == [
+        ("customer", "where is my order"), ("bot", "Which order?")]
+    state = await store.state("c1")
+    assert state["owner"] == "agent" and state["channel"] == "rest"
+    assert json.loads(state["slot:order_number"]) == "LK-100231"
+    assert (await consumer.lag())["pending"] == 0
+
+
+async def test_applying_an_event_twice_changes_nothing(redis: Redis) -> None:
+    store = ConversationStore(redis, "test")
+    entry_id = await publish(redis, "c2", {"event": "user", "text": "hello", "timestamp": 1.0})
+    event = StreamEvent.from_entry(entry_id, {"sender_id": "c2", "type": "user",
+                                              "event": json.dumps({"event": "user", "text": "hello"})})
+    assert await store.apply(event) is True
+    assert await store.apply(event) is False
+    assert len(await store.transcript("c2")) == 1
+
+
+async def test_unacknowledged_entries_of_a_dead_replica_are_taken_over(redis: Redis, redis_url: str) -> None:
+    store = ConversationStore(redis, "test")
+    dead = StreamConsumer(redis, settings(redis_url, "dead"), store.apply)
+    await dead.ensure_group()
+    for n in range(3):
+        await publish(redis, "c3", {"event": "user", "text": f"m{n}", "timestamp": float(n)})
+    # The dead replica read the entries but never acknowledged them.
+    await redis.xreadgroup("handoff", "dead", {STREAM: ">"}, count=10)
+    assert (await dead.lag())["pending"] == 3
+
+    survivor = StreamConsumer(redis, settings(redis_url, "survivor"), store.apply)
+
+    async def taken_over() -> bool:
+        return survivor.processed == 3
+
+    await asyncio.sleep(0.15)  # past the claim idle time
+    await run_until(survivor, taken_over)
+    assert [t["text"] for t in await store.transcript("c3")] == ["m0", "m1", "m2"]
+    assert (await survivor.lag())["pending"] == 0
+
+
+async def test_malformed_entry_is_acknowledged_not_fatal(redis: Redis, redis_url: str) -> None:
+    store = ConversationStore(redis, "test")
+    consumer = StreamConsumer(redis, settings(redis_url, "a"), store.apply)
+    await redis.xadd(STREAM, {"sender_id": "c4", "type": "user", "event": "{not json"})
+    await publish(redis, "c4", {"event": "user", "text": "ok", "timestamp": 1.0})
+
+    async def both() -> bool:
+        return consumer.processed == 2
+
+    await run_until(consumer, both)
+    assert [t["text"] for t in await store.transcript("c4")] == ["ok"]
