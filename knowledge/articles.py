@@ -1,0 +1,142 @@
+"""Help-centre articles: Markdown files with YAML front matter, split into passages.
+
+Each `## ` section is one passage (the text before the first section is the article's
+intro), because customers' questions are usually answered by one section, and a short
+passage ranks more sharply than a whole article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+REQUIRED = ("id", "title", "category", "tags", "updated", "url")
+_SECTION = re.compile(r"^## +(.+?)\s*$", re.MULTILINE)
+
+
+class ArticleError(ValueError):
+    """An article that cannot be read; names the file and the line."""
+
+    def __init__(self, path: Path, line: int, message: str) -> None:
+        super().__init__(f"{path.name}:{line}: {message}")
+        self.path, self.line, self.message = path, line, message
+
+
+@dataclass(frozen=True)
+class Passage:
+    id: str
+    article_id: str
+    title: str
+    heading: str
+    text: str
+    url: str
+    tags: tuple[str, ...] = ()
+    # "section": a part of the article's text; "question": one of the phrasings customers
+    # use for the article (front matter `questions`), matched but never shown.
+    kind: str = "section"
+
+    @property
+    def search_text(self) -> str:
+        """What the indexes see: the article's title and the section's heading give
+        a passage the words a customer uses for its topic."""
+        return f"{self.title}. {self.heading}. {self.text}"
+
+
+@dataclass(frozen=True)
+class Article:
+    id: str
+    title: str
+    category: str
+    tags: tuple[str, ...]
+    updated: str
+    url: str
+    body: str
+    questions: tuple[str, ...] = ()
+    passages: tuple[Passage, ...] = field(default=())
+
+
+def _front_matter(path: Path, text: str) -> tuple[dict, str, int]:
+    if not text.startswith("---\n"):
+        raise ArticleError(path, 1, "front matter must start with a line '---'")
+    end = text.find("\n---", 4)
+    if end < 0:
+        raise ArticleError(path, 1, "front matter is not closed by a line '---'")
+    raw = text[4:end]
+    try:
+        meta = yaml.safe_load(raw)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = mark.line + 2 if mark else 2
+        raise ArticleError(path, line, f"front matter is not valid YAML: {getattr(error, 'problem', error)}") from error
+    if not isinstance(meta, dict):
+        raise ArticleError(path, 2, "front matter must be a mapping of keys to values")
+    body_start_line = raw.count("\n") + 3
+    return meta, text[end + 4 :].lstrip("\n"), body_start_line
+
+
+def parse_article(path: Path) -> Article:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise ArticleError(path, 1, f"not UTF-8 text ({error.reason})") from error
+    meta, body, body_line = _front_matter(path, text)
+    missing = [key for key in REQUIRED if key not in meta]
+    if missing:
+        raise ArticleError(path, 2, f"front matter lacks {', '.join(missing)}")
+    if str(meta["id"]) != path.stem:
+        raise ArticleError(path, 2, f"id '{meta['id']}' differs from the file name '{path.stem}'")
+    tags = meta["tags"]
+    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+        raise ArticleError(path, 2, "tags must be a list of words, e.g. [returns, refund]")
+    updated = meta["updated"]
+    if not isinstance(updated, date):
+        raise ArticleError(path, 2, "updated must be a date, e.g. 2026-11-01")
+    questions = meta.get("questions") or []
+    if not isinstance(questions, list) or not all(isinstance(q, str) and q.strip() for q in questions):
+        raise ArticleError(path, 2, "questions must be a list of non-empty strings")
+    if not body.strip():
+        raise ArticleError(path, body_line, "the article has no text")
+    article = Article(
+        id=str(meta["id"]), title=str(meta["title"]), category=str(meta["category"]),
+        tags=tuple(tags), updated=updated.isoformat(), url=str(meta["url"]), body=body,
+        questions=tuple(q.strip() for q in questions),
+    )
+    return Article(**{**article.__dict__, "passages": tuple(split_passages(article))})
+
+
+def split_passages(article: Article) -> list[Passage]:
+    parts = _SECTION.split(article.body)
+    sections = [(article.title, parts[0]), *zip(parts[1::2], parts[2::2], strict=True)]
+    passages = []
+    for heading, text in sections:
+        text = " ".join(text.split())
+        if text:
+            passages.append(
+                Passage(
+                    id=f"{article.id}#{len(passages)}", article_id=article.id, title=article.title,
+                    heading=heading, text=text, url=article.url, tags=article.tags,
+                )
+            )
+    for question in article.questions:
+        passages.append(
+            Passage(
+                id=f"{article.id}#{len(passages)}", article_id=article.id, title=article.title,
+                heading=article.title, text=question, url=article.url, tags=article.tags, kind="question",
+            )
+        )
+    return passages
+
+
+def load_articles(directory: Path) -> list[Article]:
+    """Every article of the help centre, sorted by id; the first broken one raises."""
+    articles = [parse_article(path) for path in sorted(directory.glob("*.md"))]
+    seen: set[str] = set()
+    for article in articles:
+        if article.id in seen:
+            raise ArticleError(directory / f"{article.id}.md", 2, f"duplicate id '{article.id}'")
+        seen.add(article.id)
+    return articles

@@ -1,0 +1,77 @@
+"""The knowledge base the service serves: the articles and their index, rebuilt on demand.
+
+A rebuild makes a whole new index beside the old one and swaps it in only when it is
+complete, so a broken article fails the rebuild and the old index keeps serving.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from knowledge.articles import Article, load_articles
+from knowledge.index.cache import cached_embeddings
+from knowledge.index.decision import Outcome, RetrievalConfig
+from knowledge.index.dense import Encoder
+from knowledge.index.hybrid import Hit, HybridIndex
+
+
+@dataclass(frozen=True)
+class Answer:
+    outcome: Outcome
+    confidence: float
+    hits: list[Hit]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    index: HybridIndex
+    articles: dict[str, Article]
+    version: str  # hash of the articles' files
+    built_at: float
+
+
+def articles_version(directory: Path) -> str:
+    sha = hashlib.sha256()
+    for path in sorted(directory.glob("*.md")):
+        sha.update(path.name.encode() + b"\0" + path.read_bytes())
+    return sha.hexdigest()[:16]
+
+
+class KnowledgeBase:
+    def __init__(self, articles_dir: Path, cache_dir: Path, encoder: Encoder, config: RetrievalConfig) -> None:
+        self.articles_dir = articles_dir
+        self.cache_dir = cache_dir
+        self.encoder = encoder
+        self.config = config
+        self._lock = threading.Lock()
+        self._snapshot = self._build()
+
+    def _build(self) -> Snapshot:
+        version = articles_version(self.articles_dir)
+        articles = load_articles(self.articles_dir)
+        passages = [p for a in articles for p in a.passages]
+        vectors = cached_embeddings(self.encoder, passages, self.cache_dir)
+        index = HybridIndex(articles, self.encoder, vectors, self.config.fusion)
+        return Snapshot(index, {a.id: a for a in articles}, version, time.time())
+
+    def reindex(self) -> tuple[Snapshot, bool]:
+        """Rebuild from the files; returns the snapshot and whether anything changed.
+        Raises ArticleError, leaving the serving index untouched."""
+        with self._lock:
+            if articles_version(self.articles_dir) == self._snapshot.version:
+                return self._snapshot, False
+            self._snapshot = self._build()
+            return self._snapshot, True
+
+    @property
+    def snapshot(self) -> Snapshot:
+        return self._snapshot
+
+    def search(self, query: str, k: int = 3) -> Answer:
+        hits = self._snapshot.index.rank(query, k=max(k, 2))
+        confidence = self.config.confidence(hits)
+        return Answer(self.config.outcome(confidence), confidence, hits[:k])

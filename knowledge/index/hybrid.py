@@ -1,0 +1,88 @@
+"""Hybrid retrieval: BM25 and dense scores fused per passage, then ranked per article."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+
+from knowledge.articles import Article, Passage
+from knowledge.index.dense import Encoder
+from knowledge.index.lexical import LexicalIndex
+
+Method = Literal["bm25", "dense", "hybrid"]
+
+
+@dataclass(frozen=True)
+class FusionConfig:
+    kind: Literal["weighted", "rrf"] = "weighted"
+    dense_weight: float = 0.7  # weighted: share of the dense cosine against normalised BM25
+    rrf_k: int = 60
+
+
+@dataclass(frozen=True)
+class Hit:
+    passage: Passage  # the article's best-matching section, the one to show
+    score: float  # the article's fused score: its best passage or customer phrasing
+    dense: float  # best cosine similarity of the query to any of the article's passages
+    bm25: float  # best raw BM25 score among the article's passages
+
+
+class HybridIndex:
+    def __init__(
+        self, articles: list[Article], encoder: Encoder, vectors: np.ndarray, fusion: FusionConfig = FusionConfig()
+    ) -> None:
+        self.articles = {a.id: a for a in articles}
+        self.passages: list[Passage] = [p for a in articles for p in a.passages]
+        if vectors.shape[0] != len(self.passages):
+            raise ValueError("one vector per passage is needed")
+        self.encoder = encoder
+        self.vectors = vectors
+        self.lexical = LexicalIndex(self.passages)
+        self.fusion = fusion
+        article_ids = list(self.articles)
+        position = {aid: i for i, aid in enumerate(article_ids)}
+        self._article_ids = article_ids
+        self._owner = np.array([position[p.article_id] for p in self.passages])
+        self._members = [np.flatnonzero(self._owner == i) for i in range(len(article_ids))]
+        self._sections = [m[[self.passages[j].kind == "section" for j in m]] for m in self._members]
+
+    def _fuse(self, dense: np.ndarray, bm25: np.ndarray, method: Method) -> np.ndarray:
+        if method == "dense":
+            return dense
+        if method == "bm25":
+            return bm25
+        if self.fusion.kind == "rrf":
+            return _rrf(dense, self.fusion.rrf_k) + _rrf(bm25, self.fusion.rrf_k)
+        top = float(bm25.max())
+        lexical = bm25 / top if top > 0 else bm25
+        return self.fusion.dense_weight * dense + (1 - self.fusion.dense_weight) * lexical
+
+    def rank(self, query: str, k: int = 5, method: Method = "hybrid") -> list[Hit]:
+        dense = self.vectors @ self.encoder.encode([query])[0]
+        bm25 = self.lexical.scores(query)
+        fused = self._fuse(dense, bm25, method)
+        # Best passage per article: an article ranks by its best-matching section.
+        best = np.full(len(self._article_ids), -np.inf)
+        np.maximum.at(best, self._owner, fused)
+        order = np.argsort(-best)[:k]
+        hits = []
+        for article_index in order:
+            members, sections = self._members[article_index], self._sections[article_index]
+            shown = sections[np.argmax(fused[sections])] if len(sections) else members[np.argmax(fused[members])]
+            hits.append(
+                Hit(
+                    self.passages[shown],
+                    float(best[article_index]),
+                    float(dense[members].max()),
+                    float(bm25[members].max()),
+                )
+            )
+        return hits
+
+
+def _rrf(scores: np.ndarray, k: int) -> np.ndarray:
+    ranks = np.empty(len(scores))
+    ranks[np.argsort(-scores)] = np.arange(1, len(scores) + 1)
+    return 1.0 / (k + ranks)

@@ -1,0 +1,136 @@
+"""The knowledge service's HTTP API, on the real help centre and the real embedding model."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from knowledge.settings import PACKAGE_DIR, get_settings
+from tests.knowledge.test_articles import GOOD
+
+TOKEN = "admin-secret"
+
+
+@pytest.fixture(scope="module")
+def articles_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    directory = tmp_path_factory.mktemp("articles")
+    for path in (PACKAGE_DIR / "articles").glob("*.md"):
+        shutil.copy(path, directory / path.name)
+    return directory
+
+
+@pytest.fixture(scope="module")
+def client(articles_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
+    patch = pytest.MonkeyPatch()
+    patch.setenv("KNOWLEDGE_ARTICLES_DIR", str(articles_dir))
+    patch.setenv("KNOWLEDGE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    patch.setenv("KNOWLEDGE_TOKEN", TOKEN)
+    get_settings.cache_clear()
+    from knowledge.main import app
+
+    with TestClient(app) as test_client:
+        yield test_client
+    patch.undo()
+    get_settings.cache_clear()
+
+
+def search(client: TestClient, q: str, k: int = 3) -> dict:
+    response = client.get("/search", params={"q": q, "k": k})
+    assert response.status_code == 200, response.text
+    return response.json()
+
+
+def test_confident_answer_for_a_plain_question(client: TestClient) -> None:
+    body = search(client, "How long does Express shipping take?")
+    assert body["outcome"] == "confident"
+    top = body["results"][0]
+    assert top["article_id"] == "shipping-express"
+    assert top["url"] == "https://larkspur.example/help/shipping-express"
+    assert "1 to 2 business days" in top["text"]
+    assert 0 <= body["confidence"] <= 1
+
+
+def test_no_match_for_what_the_help_centre_does_not_cover(client: TestClient) -> None:
+    body = search(client, "what's a good recipe for sourdough bread")
+    assert body["outcome"] == "no_match"
+
+
+def test_results_are_ranked_one_per_article(client: TestClient) -> None:
+    body = search(client, "refund for my return", k=5)
+    ids = [r["article_id"] for r in body["results"]]
+    assert len(ids) == 5 and len(set(ids)) == 5
+    scores = [r["score"] for r in body["results"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize("q", ["", "   ", "\x00\x01\x02", "\u200b\u200b"])
+def test_empty_query_is_a_clear_422(client: TestClient, q: str) -> None:
+    response = client.get("/search", params={"q": q})
+    assert response.status_code == 422
+    assert "empty" in response.json()["detail"]
+
+
+def test_overlong_query_is_refused_with_its_length(client: TestClient) -> None:
+    response = client.get("/search", params={"q": "where is my parcel " * 200})
+    assert response.status_code == 422
+    assert "at most 2000" in response.json()["detail"]
+
+
+@pytest.mark.parametrize("q", ["¿Dónde está mi pedido?", "我的包裹在哪里", "\udcff\udcfe binary", "🙂🙂🙂", "a"])
+def test_odd_queries_get_an_answer_not_an_error(client: TestClient, q: str) -> None:
+    response = client.get("/search", params={"q": q.encode("utf-8", "surrogateescape").decode("utf-8", "replace")})
+    assert response.status_code == 200
+    assert response.json()["outcome"] in {"confident", "unsure", "no_match"}
+
+
+def test_k_out_of_range_is_a_422(client: TestClient) -> None:
+    assert client.get("/search", params={"q": "returns", "k": 0}).status_code == 422
+    assert client.get("/search", params={"q": "returns", "k": 21}).status_code == 422
+
+
+def test_articles_list_and_detail(client: TestClient) -> None:
+    listing = client.get("/articles").json()
+    assert len(listing) >= 60
+    assert {"id", "title", "category", "tags", "updated", "url"} <= set(listing[0])
+    assert all(a["category"] == "returns" for a in client.get("/articles", params={"category": "returns"}).json())
+    detail = client.get("/articles/returns-policy").json()
+    assert detail["sections"] and "30 days" in detail["body"]
+    missing = client.get("/articles/no-such-article")
+    assert missing.status_code == 404 and "no-such-article" in missing.json()["detail"]
+
+
+def test_reindex_needs_the_token(client: TestClient) -> None:
+    assert client.post("/reindex").status_code == 401
+    assert client.post("/reindex", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert client.post("/reindex", headers={"Authorization": f"Bearer {TOKEN}"}).status_code == 200
+
+
+def test_new_article_found_after_reindex_and_broken_one_keeps_old_index(
+    client: TestClient, articles_dir: Path
+) -> None:
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    (articles_dir / "gift-wrap.md").write_text(GOOD.format(id="gift-wrap"))
+    body = client.post("/reindex", headers=auth).json()
+    assert body["changed"] is True
+    version = body["version"]
+    assert search(client, "can you gift wrap my order")["results"][0]["article_id"] == "gift-wrap"
+
+    (articles_dir / "broken.md").write_text("---\nid: broken\ntitle: [unclosed\n---\nbody\n")
+    response = client.post("/reindex", headers=auth)
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert detail["file"] == "broken.md" and detail["line"] == 3 and detail["serving"] == version
+    assert client.get("/health").json()["version"] == version
+    assert search(client, "can you gift wrap my order")["results"][0]["article_id"] == "gift-wrap"
+    (articles_dir / "broken.md").unlink()
+    (articles_dir / "gift-wrap.md").unlink()
+    assert client.post("/reindex", headers=auth).json()["changed"] is True
+
+
+def test_health_describes_the_index(client: TestClient) -> None:
+    body = client.get("/health").json()
+    assert body["status"] == "ok" and body["articles"] >= 60 and body["model"]
