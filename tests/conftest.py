@@ -110,6 +110,16 @@ def redis_url(redis_stack: Stack) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def knowledge_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """The knowledge service alone (it needs no Redis), for tests of its clients."""
+    settings = make_settings(tmp_path_factory.mktemp("knowledge-only"))
+    running = Stack(settings, Path("unused"))
+    running.start("knowledge")
+    yield running
+    running.stop_all()
+
+
+@pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The whole system on private ports: Redis, actions, knowledge, handoff and Rasa."""
     model = trained_model()

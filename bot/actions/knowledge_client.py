@@ -1,0 +1,65 @@
+"""The client of the knowledge service (knowledge/), as the actions use it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import aiohttp
+
+from bot.actions.settings import ActionSettings, load_settings
+
+
+class KnowledgeUnavailable(Exception):
+    """The knowledge service did not answer; not the same as "no match"."""
+
+
+@dataclass(frozen=True)
+class Article:
+    article_id: str
+    title: str
+    url: str
+    heading: str
+    text: str
+
+
+@dataclass(frozen=True)
+class SearchAnswer:
+    outcome: str  # confident | unsure | no_match
+    confidence: float
+    results: list[Article]
+
+
+def _article(row: dict[str, Any]) -> Article:
+    return Article(row["article_id"], row["title"], row["url"], row.get("heading", ""), row.get("text", ""))
+
+
+class KnowledgeClient:
+    def __init__(self, settings: ActionSettings | None = None) -> None:
+        self.settings = settings or load_settings()
+
+    async def _get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        timeout = aiohttp.ClientTimeout(total=self.settings.knowledge_timeout)
+        try:
+            async with aiohttp.ClientSession(timeout=timeout) as session, session.get(
+                f"{self.settings.knowledge_url}{path}", params=params
+            ) as response:
+                if response.status == 404:
+                    return None
+                if response.status == 422:  # an empty or oversized question: nothing to find
+                    return {"outcome": "no_match", "confidence": 0.0, "results": []}
+                response.raise_for_status()
+                return await response.json()
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise KnowledgeUnavailable(str(error)) from error
+
+    async def search(self, question: str, k: int = 3) -> SearchAnswer:
+        body = await self._get("/search", {"q": question[:2000], "k": k})
+        return SearchAnswer(body["outcome"], float(body["confidence"]), [_article(r) for r in body["results"]])
+
+    async def article(self, article_id: str) -> Article | None:
+        body = await self._get(f"/articles/{article_id}")
+        if body is None:
+            return None
+        section = body["sections"][0] if body.get("sections") else {"heading": body["title"], "text": body["body"]}
+        return Article(body["id"], body["title"], body["url"], section["heading"], section["text"])
