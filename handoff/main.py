@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 from redis.asyncio import Redis
 
-from handoff.api.routes import health
+from handoff.api.routes import health, pages, widget
 from handoff.conversations import ConversationStore
 from handoff.settings import get_settings
 from handoff.stream.consumer import StreamConsumer
@@ -38,3 +38,5 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 app = FastAPI(title="Baton handoff service", lifespan=lifespan)
 app.include_router(health.router)
+app.include_router(pages.router)
+app.include_router(widget.router)

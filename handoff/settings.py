@@ -26,6 +26,12 @@ class HandoffSettings(BaseSettings):
     rasa_url: str = Field("http://127.0.0.1:5005", alias="BATON_RASA_URL")
     rasa_token: str = Field(default_factory=lambda: os.environ.get("RASA_TOKEN", ""), alias="RASA_TOKEN")
 
+    # --- chat widget (handoff/widget_sessions.py, handoff/api/routes/widget.py) ---
+    # Signs the per-session secret a widget needs to read its history; empty: one kept in Redis.
+    widget_key: str = Field("", alias="HANDOFF_WIDGET_KEY")
+    # Rasa's socket.io URL as browsers reach it (behind a proxy it differs); empty: BATON_RASA_URL.
+    widget_socket_url: str = Field("", alias="HANDOFF_WIDGET_SOCKET_URL")
+
 
 @lru_cache
 def get_settings() -> HandoffSettings:

@@ -1,0 +1,563 @@
+/*
+ * Baton chat widget. Embed with one tag, no framework needed on the page:
+ *
+ *   <script src="https://support.example.com/web/widget/baton-widget.js"
+ *           data-title="Larkspur & Co." data-color="#2f5d50" data-text-color="#ffffff" defer></script>
+ *
+ * Attributes (all optional): data-server (the handoff service; default: where this file came
+ * from), data-socket-url (Rasa's socket.io; default: what the handoff service says),
+ * data-title, data-subtitle, data-brand (used in "Maya from <brand> joined"), data-color,
+ * data-text-color, data-open="true" (start opened).
+ *
+ * Every message is put on the page as text nodes; links become <a> only for http(s) URLs, so
+ * nothing a message contains can run as HTML.
+ */
+(function () {
+  "use strict";
+
+  var script = document.currentScript;
+  if (!script || window.__batonWidget) return;
+  window.__batonWidget = true;
+
+  var scriptUrl = new URL(script.src, location.href);
+  var data = script.dataset;
+  var config = {
+    server: (data.server || scriptUrl.origin).replace(/\/+$/, ""),
+    socketUrl: data.socketUrl || "",
+    title: data.title || "Chat with us",
+    subtitle: data.subtitle || "We usually answer straight away",
+    brand: data.brand || data.title || "our team",
+    color: data.color || "#2f5d50",
+    textColor: data.textColor || "#ffffff",
+    open: data.open === "true",
+  };
+  var assetBase = new URL(".", scriptUrl).href; // .../web/widget/
+  var STORE = "baton-widget:v1:" + config.server;
+  var SESSION_MAX_AGE_MS = 30 * 24 * 3600 * 1000; // Rasa keeps the tracker 30 days
+  var CSAT = /^\/rate_service\{"csat_rating":\s*"?([1-5])"?\}$/;
+
+  // ---------- storage (localStorage, shared by every tab of the shop) ----------
+  function load(name, fallback) {
+    try {
+      var raw = localStorage.getItem(STORE + ":" + name);
+      return raw ? JSON.parse(raw) : fallback;
+    } catch (e) {
+      return fallback;
+    }
+  }
+  function save(name, value) {
+    try {
+      localStorage.setItem(STORE + ":" + name, JSON.stringify(value));
+    } catch (e) {
+      /* private mode or full: the widget still works for this page view */
+    }
+  }
+
+  // ---------- DOM helpers (text only) ----------
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (key) {
+        if (key === "text") node.textContent = attrs[key];
+        else if (key === "className") node.className = attrs[key];
+        else node.setAttribute(key, attrs[key]);
+      });
+    }
+    (children || []).forEach(function (child) {
+      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    });
+    return node;
+  }
+
+  var URL_RE = /https?:\/\/[^\s<>"'`]+/g;
+  function safeHref(candidate) {
+    try {
+      var url = new URL(candidate);
+      return url.protocol === "http:" || url.protocol === "https:" ? url.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+  /* Text with its http(s) URLs made into links; everything else stays a text node. */
+  function linkified(text) {
+    var fragment = document.createDocumentFragment();
+    var last = 0;
+    text.replace(URL_RE, function (match, offset) {
+      var url = match.replace(/[.,;:!?)\]]+$/, "");
+      var href = safeHref(url);
+      if (!href) return match;
+      fragment.appendChild(document.createTextNode(text.slice(last, offset)));
+      fragment.appendChild(
+        el("a", { href: href, target: "_blank", rel: "noopener noreferrer nofollow", text: url })
+      );
+      last = offset + url.length;
+      return match;
+    });
+    fragment.appendChild(document.createTextNode(text.slice(last)));
+    return fragment;
+  }
+
+  // ---------- the widget's DOM, in a shadow root so the shop's CSS and ours never mix ----------
+  var host = el("div", { id: "baton-chat-widget" });
+  host.style.setProperty("--baton-color", config.color);
+  host.style.setProperty("--baton-text-color", config.textColor);
+  var root = host.attachShadow({ mode: "open" });
+  root.appendChild(el("link", { rel: "stylesheet", href: assetBase + "baton-widget.css" }));
+
+  var launcher = el("button", {
+    className: "launcher", type: "button", "aria-expanded": "false", "aria-controls": "baton-panel",
+    "aria-label": "Open chat: " + config.title,
+  }, [el("span", { className: "launcher-icon", "aria-hidden": "true", text: "💬" }), el("span", { text: "Chat" })]);
+  var unreadBadge = el("span", { className: "badge", hidden: "", "aria-hidden": "true" });
+  launcher.appendChild(unreadBadge);
+
+  var closeButton = el("button", { className: "close", type: "button", "aria-label": "Close chat", text: "×" });
+  var statusLine = el("p", { className: "subtitle", id: "baton-status", text: config.subtitle });
+  var header = el("header", {}, [
+    el("div", {}, [el("h2", { id: "baton-title", text: config.title }), statusLine]),
+    closeButton,
+  ]);
+  var banner = el("div", { className: "banner", role: "status", hidden: "" });
+  var log = el("div", {
+    className: "log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
+    "aria-label": "Conversation", tabindex: "0",
+  });
+  var typing = el("div", { className: "typing", hidden: "", role: "status" }, [
+    el("span", { className: "dots", "aria-hidden": "true" }, [el("i"), el("i"), el("i")]),
+    el("span", { className: "typing-text" }),
+  ]);
+  var input = el("textarea", {
+    rows: "1", placeholder: "Type your message…", "aria-label": "Your message", maxlength: "2000",
+    enterkeyhint: "send",
+  });
+  var sendButton = el("button", { type: "submit", className: "send", text: "Send" });
+  var form = el("form", { className: "composer" }, [input, sendButton]);
+  var panel = el("section", {
+    className: "panel", id: "baton-panel", role: "dialog", "aria-labelledby": "baton-title", hidden: "",
+  }, [header, banner, log, typing, form]);
+  root.appendChild(panel);
+  root.appendChild(launcher);
+
+  function mount() {
+    document.body.appendChild(host);
+  }
+  if (document.body) mount();
+  else document.addEventListener("DOMContentLoaded", mount);
+
+  // ---------- conversation state ----------
+  var session = load("session", null);
+  var titles = load("titles", {}); // payload -> title of buttons the visitor pressed, for history
+  var outbox = load("outbox", []); // messages not yet acknowledged by Rasa
+  var socket = null;
+  var confirmed = false;
+  var agentName = null;
+  var unread = 0;
+  var recentBot = []; // plain bot bubbles just shown, which a custom agent payload may claim
+  var typingTimer = null;
+
+  function isOpen() {
+    return !panel.hidden;
+  }
+  /* restoring: reopened by a page load, so it must not steal the page's focus. */
+  function setOpen(open, restoring) {
+    panel.hidden = !open;
+    launcher.setAttribute("aria-expanded", String(open));
+    host.classList.toggle("open", open);
+    if (!restoring) save("opened", open);
+    if (open) {
+      unread = 0;
+      unreadBadge.hidden = true;
+      start();
+      if (!restoring) input.focus();
+      scrollDown();
+    } else {
+      launcher.focus();
+    }
+  }
+  launcher.addEventListener("click", function () { setOpen(!isOpen()); });
+  closeButton.addEventListener("click", function () { setOpen(false); });
+  panel.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") setOpen(false);
+  });
+
+  function scrollDown() {
+    log.scrollTop = log.scrollHeight;
+  }
+  function noteUnread() {
+    if (isOpen()) return;
+    unread += 1;
+    unreadBadge.textContent = String(unread);
+    unreadBadge.hidden = false;
+    launcher.setAttribute("aria-label", "Open chat: " + config.title + " (" + unread + " new)");
+  }
+
+  function speakerLabel(role, agent) {
+    if (role === "customer") return "You";
+    if (role === "agent") return agent ? agent + " · " + config.brand : config.brand;
+    return config.brand + " assistant";
+  }
+
+  /* One message bubble. role: customer | bot | agent. */
+  function addMessage(role, text, options) {
+    options = options || {};
+    var bubble = el("div", { className: "msg " + role + (options.pending ? " pending" : "") });
+    var who = el("span", { className: "who", text: speakerLabel(role, options.agent) });
+    if (role === "customer") who.className += " sr-only";
+    bubble.appendChild(who);
+    var body = el("p", { className: "text" });
+    body.appendChild(linkified(text));
+    bubble.appendChild(body);
+    if (options.pending) bubble.appendChild(el("span", { className: "state", text: "sending…" }));
+    log.appendChild(bubble);
+    if (role !== "customer" && !options.history) noteUnread();
+    scrollDown();
+    return bubble;
+  }
+
+  function addNotice(text) {
+    var notice = el("p", { className: "notice", text: text });
+    log.appendChild(notice);
+    scrollDown();
+    return notice;
+  }
+
+  function clearQuickReplies() {
+    Array.prototype.forEach.call(log.querySelectorAll(".replies"), function (group) {
+      group.remove();
+    });
+  }
+
+  function csatRating(payload) {
+    var match = CSAT.exec(payload || "");
+    return match ? Number(match[1]) : null;
+  }
+
+  function displayFor(payload) {
+    var rating = csatRating(payload);
+    if (rating) return "★".repeat(rating) + "☆".repeat(5 - rating) + " (" + rating + " of 5)";
+    return titles[payload] || null;
+  }
+
+  function renderQuickReplies(buttons) {
+    clearQuickReplies();
+    var ratings = buttons.map(function (b) { return csatRating(b.payload); });
+    var isCsat = ratings.length >= 2 && ratings.every(Boolean);
+    var group;
+    if (isCsat) {
+      group = el("div", { className: "replies stars", role: "group", "aria-label": "Rate this conversation from 1 to 5 stars" });
+      buttons.forEach(function (button, index) {
+        var value = ratings[index];
+        var star = el("button", {
+          type: "button", className: "star", "aria-label": value + (value === 1 ? " star" : " stars"),
+          "data-value": String(value), text: "★",
+        });
+        star.addEventListener("mouseenter", function () { highlight(group, value); });
+        star.addEventListener("focus", function () { highlight(group, value); });
+        star.addEventListener("click", function () {
+          send(button.payload, displayFor(button.payload));
+        });
+        group.appendChild(star);
+      });
+      group.addEventListener("mouseleave", function () { highlight(group, 0); });
+    } else {
+      group = el("div", { className: "replies", role: "group", "aria-label": "Suggested replies" });
+      buttons.forEach(function (button) {
+        var title = String(button.title || button.payload || "");
+        var choice = el("button", { type: "button", className: "reply", text: title });
+        choice.addEventListener("click", function () {
+          send(String(button.payload || title), title);
+        });
+        group.appendChild(choice);
+      });
+    }
+    log.appendChild(group);
+    scrollDown();
+  }
+
+  function highlight(group, value) {
+    Array.prototype.forEach.call(group.querySelectorAll(".star"), function (star) {
+      star.classList.toggle("lit", Number(star.getAttribute("data-value")) <= value);
+    });
+  }
+
+  function showTyping(who) {
+    typing.querySelector(".typing-text").textContent = who + " is typing…";
+    typing.hidden = false;
+    clearTimeout(typingTimer);
+    // Never spin forever: a lost reply or a silent agent should not look like activity.
+    typingTimer = setTimeout(hideTyping, 20000);
+  }
+  function hideTyping() {
+    typing.hidden = true;
+    clearTimeout(typingTimer);
+  }
+
+  function setAgent(name) {
+    agentName = name;
+    statusLine.textContent = name ? "You are chatting with " + name + " from " + config.brand : config.subtitle;
+  }
+
+  // ---------- messages from Rasa ----------
+  function onBotMessage(message) {
+    if (!message || typeof message !== "object") return;
+    // A bot event's custom payload arrives as its own message right after its text.
+    if (typeof message.kind === "string") return onCustom(message);
+    hideTyping();
+    if (typeof message.text === "string" && message.text) {
+      var bubble = addMessage("bot", message.text);
+      recentBot.push({ bubble: bubble, text: message.text, at: Date.now() });
+      recentBot = recentBot.slice(-6);
+    }
+    var buttons = message.quick_replies || message.buttons;
+    if (Array.isArray(buttons) && buttons.length) {
+      renderQuickReplies(buttons);
+      save("lastReplies", { text: message.text || "", buttons: buttons });
+    }
+    if (message.attachment && message.attachment.type === "image" && message.attachment.payload) {
+      var src = safeHref(message.attachment.payload.src);
+      if (src) log.appendChild(el("img", { className: "image", src: src, alt: "Image from " + config.brand }));
+    }
+  }
+
+  /* The plain bubbles Rasa just sent for this same text (it splits text on blank lines). */
+  function claimRecent(text) {
+    var parts = String(text || "").trim().split("\n\n");
+    var tail = recentBot.slice(-parts.length);
+    var fresh = tail.length === parts.length && tail.every(function (item, i) {
+      return item.text === parts[i] && Date.now() - item.at < 5000;
+    });
+    if (!fresh) return false;
+    tail.forEach(function (item) { item.bubble.remove(); });
+    recentBot = recentBot.slice(0, recentBot.length - parts.length);
+    return true;
+  }
+
+  function onCustom(custom) {
+    var kind = custom.kind;
+    var agent = typeof custom.agent === "string" ? custom.agent : null;
+    var text = typeof custom.text === "string" ? custom.text : "";
+    if (kind === "agent_message") {
+      hideTyping();
+      claimRecent(text);
+      if (agent && agent !== agentName) setAgent(agent);
+      addMessage("agent", text, { agent: agent });
+    } else if (kind === "agent_joined") {
+      claimRecent(text);
+      setAgent(agent);
+      addNotice(agent ? agent + " from " + config.brand + " joined the chat" : text || "A person joined the chat");
+    } else if (kind === "agent_left") {
+      claimRecent(text);
+      addNotice(agent ? agent + " left the chat" : text || "The person left the chat");
+      setAgent(null);
+    } else if (kind === "agent_typing") {
+      if (agent) showTyping(agent);
+    }
+  }
+
+  // ---------- sending, with an outbox that survives disconnects and reloads ----------
+  var sequence = 0;
+  function send(text, display) {
+    text = String(text || "").trim();
+    if (!text) return;
+    if (display && display !== text) {
+      titles[text] = display;
+      save("titles", titles);
+    }
+    clearQuickReplies();
+    save("lastReplies", null);
+    var item = { id: Date.now() + "-" + sequence++, text: text, display: display || text };
+    var bubble = addMessage("customer", item.display, { pending: true });
+    bubble.setAttribute("data-outbox", item.id);
+    outbox.push(item);
+    save("outbox", outbox);
+    shareWithOtherTabs(item.display);
+    flush();
+  }
+
+  function markSent(id) {
+    outbox = outbox.filter(function (item) { return item.id !== id; });
+    save("outbox", outbox);
+    var bubble = log.querySelector('[data-outbox="' + id + '"]');
+    if (bubble) {
+      bubble.classList.remove("pending");
+      var state = bubble.querySelector(".state");
+      if (state) state.remove();
+    }
+  }
+
+  var inFlight = {};
+  function flush() {
+    if (!socket || !socket.connected || !confirmed) return;
+    outbox.forEach(function (item) {
+      if (inFlight[item.id]) return;
+      inFlight[item.id] = true;
+      if (!agentName) showTyping(config.brand + " assistant");
+      // The acknowledgement comes once Rasa has handled the message; until then it stays queued
+      // and is sent again after a reconnect.
+      socket.emit("user_uttered", { message: item.text, session_id: session.session_id }, function () {
+        delete inFlight[item.id];
+        markSent(item.id);
+        if (!agentName) setTimeout(hideTyping, 400);
+      });
+    });
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var text = input.value;
+    input.value = "";
+    send(text);
+    input.focus();
+  });
+  input.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      form.requestSubmit ? form.requestSubmit() : form.dispatchEvent(new Event("submit"));
+    }
+  });
+
+  // A second tab of the same shop shares the conversation: Rasa sends the bot's replies to both
+  // (same socket.io room), and this tells the other tab what the visitor typed here.
+  var channel = null;
+  function shareWithOtherTabs(text) {
+    if (channel) channel.postMessage({ type: "customer", text: text });
+  }
+
+  // ---------- connection ----------
+  function setBanner(text) {
+    banner.textContent = text || "";
+    banner.hidden = !text;
+  }
+
+  function request(method, path, secret) {
+    var headers = { "Content-Type": "application/json" };
+    if (secret) headers["X-Widget-Secret"] = secret;
+    return fetch(config.server + path, { method: method, headers: headers }).then(function (response) {
+      return response.json().then(function (body) {
+        if (!response.ok) {
+          var error = new Error(body && body.detail ? body.detail : "HTTP " + response.status);
+          error.status = response.status;
+          throw error;
+        }
+        return body;
+      });
+    });
+  }
+
+  function newSession() {
+    return request("POST", "/widget/sessions").then(function (body) {
+      session = {
+        session_id: body.session_id, secret: body.secret, socket_url: body.socket_url,
+        socket_path: body.socket_path, started_at: Date.now(),
+      };
+      save("session", session);
+      return false;
+    });
+  }
+
+  function showHistory() {
+    return request("GET", "/widget/history/" + encodeURIComponent(session.session_id), session.secret).then(
+      function (body) {
+        if (body.truncated) addNotice("Earlier messages are not shown.");
+        body.messages.forEach(function (line) {
+          var text = line.role === "customer" && line.text.charAt(0) === "/" ? displayFor(line.text) : line.text;
+          if (text) addMessage(line.role, text, { agent: line.agent, history: true });
+        });
+        if (body.owner === "agent") {
+          var lastAgent = body.messages.filter(function (m) { return m.role === "agent" && m.agent; }).pop();
+          setAgent(lastAgent ? lastAgent.agent : null);
+        }
+        // Buttons under the last bot message (e.g. the rating stars) come back after a reload.
+        var last = body.messages[body.messages.length - 1];
+        var replies = load("lastReplies", null);
+        if (replies && last && last.role === "bot" && last.text.indexOf(replies.text) !== -1) {
+          renderQuickReplies(replies.buttons);
+        }
+        if (body.messages.length) addNotice("Earlier in this conversation ↑");
+      },
+      function (error) {
+        // 403: the stored secret is not ours (a different server, or a new key): start afresh.
+        if (error.status === 403 || error.status === 401) {
+          return newSession();
+        }
+        addNotice("Your earlier messages could not be loaded.");
+      }
+    );
+  }
+
+  function connect() {
+    if (typeof io !== "function") {
+      setBanner("The chat could not load. Please refresh the page.");
+      return;
+    }
+    var url = config.socketUrl || session.socket_url;
+    socket = io(url, {
+      path: session.socket_path || "/socket.io",
+      transports: ["websocket"],
+      reconnectionDelayMax: 5000,
+    });
+    socket.on("connect", function () {
+      confirmed = false;
+      socket.emit("session_request", { session_id: session.session_id });
+    });
+    socket.on("session_confirm", function () {
+      confirmed = true;
+      setBanner("");
+      flush();
+    });
+    socket.on("bot_uttered", onBotMessage);
+    socket.on("disconnect", function () {
+      confirmed = false;
+      inFlight = {};
+      hideTyping();
+      setBanner("Connection lost. Reconnecting… your messages will be sent when we are back.");
+    });
+    socket.on("connect_error", function () {
+      setBanner("Connection lost. Reconnecting… your messages will be sent when we are back.");
+    });
+  }
+
+  function loadSocketIo() {
+    return new Promise(function (resolve) {
+      if (typeof window.io === "function") return resolve();
+      var tag = document.createElement("script");
+      tag.src = new URL("../vendor/socket.io.min.js", assetBase).href;
+      tag.onload = resolve;
+      tag.onerror = resolve; // connect() reports the failure
+      document.head.appendChild(tag);
+    });
+  }
+
+  var started = null;
+  function start() {
+    if (started) return started;
+    var fresh = session && Date.now() - (session.started_at || 0) < SESSION_MAX_AGE_MS;
+    var ready = fresh ? showHistory() : newSession();
+    started = Promise.all([ready, loadSocketIo()])
+      .then(function () {
+        outbox.forEach(function (item) {
+          var bubble = addMessage("customer", item.display, { pending: true });
+          bubble.setAttribute("data-outbox", item.id);
+        });
+        if ("BroadcastChannel" in window) {
+          channel = new BroadcastChannel(STORE + ":" + session.session_id);
+          channel.onmessage = function (event) {
+            if (event.data && event.data.type === "customer") addMessage("customer", String(event.data.text));
+          };
+        }
+        connect();
+      })
+      .catch(function () {
+        started = null;
+        setBanner("The chat service is not reachable right now. Please try again in a moment.");
+      });
+    return started;
+  }
+
+  // A conversation already under way reconnects at once, so replies reach the visitor even
+  // before the panel is opened again.
+  if (config.open || (session && load("opened", false))) {
+    if (document.body) setOpen(true, true);
+    else document.addEventListener("DOMContentLoaded", function () { setOpen(true, true); });
+  }
+})();
