@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
+ORDERS_ENV = ("ORDERS_BACKEND", "ORDERS_API_URL", "ORDERS_API_TOKEN", "ORDERS_API_TIMEOUT")
 
 
 def _env(name: str, default: str, env: Mapping[str, str]) -> str:
@@ -114,5 +115,9 @@ class StackSettings:
             "PYTHONPATH": str(ROOT),
             "HF_HUB_OFFLINE": "1",
             "TRANSFORMERS_OFFLINE": "1",
+            # Order backend (orders/settings.py): passed through when set; the demo store's
+            # file defaults to this stack's var dir, so test stacks get a fresh one.
+            "ORDERS_DB": os.environ.get("ORDERS_DB") or str(self.var_dir / "orders.db"),
+            **{name: os.environ[name] for name in ORDERS_ENV if os.environ.get(name)},
             **self.extra_env,
         }
