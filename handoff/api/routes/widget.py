@@ -14,7 +14,7 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 
-from handoff.api.deps import ConversationsDep, SettingsDep
+from handoff.api.deps import ConversationsDep, RedisDep, SettingsDep
 from handoff.widget_sessions import WidgetSessions
 
 CORS_HEADERS = {
@@ -48,10 +48,10 @@ class CorsRoute(APIRoute):
 router = APIRouter(prefix="/widget", tags=["widget"], route_class=CorsRoute)
 
 
-def get_widget_sessions(request: Request, settings: SettingsDep) -> WidgetSessions:
+def get_widget_sessions(request: Request, redis: RedisDep, settings: SettingsDep) -> WidgetSessions:
     state = request.app.state
     if getattr(state, "widget_sessions", None) is None:
-        state.widget_sessions = WidgetSessions(state.redis, settings.key_prefix, settings.widget_key)
+        state.widget_sessions = WidgetSessions(redis, settings.key_prefix, settings.widget_key)
     return state.widget_sessions
 
 

@@ -344,10 +344,10 @@
     } else if (kind === "agent_joined") {
       claimRecent(text);
       setAgent(agent);
-      addNotice(agent ? agent + " from " + config.brand + " joined the chat" : text || "A person joined the chat");
+      addNotice(text || (agent ? agent + " from " + config.brand + " joined the chat" : "A person joined the chat"));
     } else if (kind === "agent_left") {
       claimRecent(text);
-      addNotice(agent ? agent + " left the chat" : text || "The person left the chat");
+      addNotice(text || (agent ? agent + " left the chat" : "The person left the chat"));
       setAgent(null);
     } else if (kind === "agent_typing") {
       if (agent) showTyping(agent);
