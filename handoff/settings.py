@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 import socket
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 class HandoffSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
 
     redis_url: str = Field("redis://127.0.0.1:6379/0", alias="BATON_REDIS_URL")
     event_stream: str = Field("baton:events", alias="BATON_EVENT_STREAM")
@@ -25,12 +30,63 @@ class HandoffSettings(BaseSettings):
     key_prefix: str = Field("baton:handoff", alias="HANDOFF_KEY_PREFIX")
     rasa_url: str = Field("http://127.0.0.1:5005", alias="BATON_RASA_URL")
     rasa_token: str = Field(default_factory=lambda: os.environ.get("RASA_TOKEN", ""), alias="RASA_TOKEN")
+    rasa_timeout_seconds: float = Field(15.0, alias="HANDOFF_RASA_TIMEOUT_SECONDS")
+    knowledge_url: str = Field("http://127.0.0.1:8001", alias="BATON_KNOWLEDGE_URL")
 
     # --- chat widget (handoff/widget_sessions.py, handoff/api/routes/widget.py) ---
     # Signs the per-session secret a widget needs to read its history; empty: one kept in Redis.
     widget_key: str = Field("", alias="HANDOFF_WIDGET_KEY")
     # Rasa's socket.io URL as browsers reach it (behind a proxy it differs); empty: BATON_RASA_URL.
     widget_socket_url: str = Field("", alias="HANDOFF_WIDGET_SOCKET_URL")
+
+    # --- agents' side: store, authentication, queue, presence ---
+    var_dir: Path = Field(ROOT / "var", alias="BATON_VAR")
+    # Empty: a SQLite file var/handoff.db. PostgreSQL: postgresql://user@host:5432/db (driver psycopg 3).
+    database_url: str = Field("", alias="HANDOFF_DATABASE_URL")
+    # Empty: generated on first start into var/handoff_secret (mode 600), shared by replicas on one disk.
+    secret: str = Field("", alias="HANDOFF_SECRET")
+    token_ttl_seconds: int = Field(8 * 3600, alias="HANDOFF_TOKEN_TTL_SECONDS", gt=0)
+    # Password of the demo accounts (maya, sam, admin) seeded when the agents table is empty.
+    demo_password: str = Field("larkspur-demo", alias="HANDOFF_DEMO_PASSWORD")
+    # A queued escalation nobody claimed for this long is raised in priority and announced again.
+    reannounce_seconds: float = Field(120.0, alias="HANDOFF_REANNOUNCE_SECONDS", gt=0)
+    # An agent whose console sent no heartbeat for this long is offline.
+    presence_ttl_seconds: int = Field(45, alias="HANDOFF_PRESENCE_TTL_SECONDS", ge=3)
+    default_capacity: int = Field(3, alias="HANDOFF_AGENT_CAPACITY", ge=1)
+
+    # --- engine: when and how the conversation goes to a person (handoff/engine/) ---
+    # Support hours with people (handbook: Mon-Fri 8 am-8 pm, Sat 9 am-5 pm, Eastern), in the timezone below.
+    support_hours: str = Field("Mon-Fri 08:00-20:00; Sat 09:00-17:00", alias="HANDOFF_SUPPORT_HOURS")
+    support_timezone: str = Field("America/New_York", alias="HANDOFF_SUPPORT_TIMEZONE")
+    # How the timezone is named to customers.
+    support_timezone_label: str = Field("Eastern time", alias="HANDOFF_SUPPORT_TIMEZONE_LABEL")
+    # Average minutes an agent spends on one conversation: the expected wait is the queue ahead
+    # shared among the team's online agents, times this.
+    average_handling_minutes: float = Field(6.0, alias="HANDOFF_AVERAGE_HANDLING_MINUTES", gt=0)
+    # The detector's weights and threshold; empty: handoff/detection.json.
+    detection_config: Path | None = Field(None, alias="HANDOFF_DETECTION_CONFIG")
+    # --- end engine ---
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.var_dir / 'handoff.db'}"
+
+    def secret_key(self) -> str:
+        """The key that signs agents' tokens."""
+        if self.secret:
+            return self.secret
+        path = self.var_dir / "handoff_secret"
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Written aside, then linked into place: a second replica starting at the same moment
+            # either wins the link or reads the complete key of the first, never a half-written one.
+            tmp = path.with_name(f".{path.name}.{os.getpid()}")
+            with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, path)
+            tmp.unlink()
+        return path.read_text().strip()
 
 
 @lru_cache

@@ -24,7 +24,12 @@ Handler = Callable[[StreamEvent], Awaitable[Any]]
 
 
 class StreamConsumer:
-    def __init__(self, redis: Redis, settings: HandoffSettings, handler: Handler) -> None:
+    """`handler` applies an entry to the live state; the optional `on_applied` (the engine's hook)
+    runs after it, before the entry is acknowledged. Both see a redelivered entry again (at least
+    once, after a crash), so both must be idempotent; `event.entry_id` identifies the entry."""
+
+    def __init__(self, redis: Redis, settings: HandoffSettings, handler: Handler,
+                 on_applied: Handler | None = None) -> None:
         self.redis = redis
         self.stream = settings.event_stream
         self.group = settings.consumer_group
@@ -33,6 +38,7 @@ class StreamConsumer:
         self.count = settings.read_count
         self.block_ms = settings.read_block_ms
         self.handler = handler
+        self.on_applied = on_applied
         self.processed = 0
         self.last_error: str | None = None
 
@@ -89,7 +95,10 @@ class StreamConsumer:
                 continue
             entry_id = raw_id.decode()
             fields = {k.decode(): v.decode() for k, v in raw_fields.items()}
-            await self.handler(StreamEvent.from_entry(entry_id, fields))
+            event = StreamEvent.from_entry(entry_id, fields)
+            await self.handler(event)
+            if self.on_applied is not None:
+                await self.on_applied(event)
             await self.redis.xack(self.stream, self.group, raw_id)
             self.processed += 1
 

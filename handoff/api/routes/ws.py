@@ -1,0 +1,105 @@
+"""WS /ws?token=<jwt>: the console's live feed.
+
+The server pushes {"type": T, "data": {...}} with T in escalation.new, escalation.updated,
+customer.message, customer.typing, agent.message, agent.typing (and "hello" first, "error"
+for a client message it could not act on). The client may send {"type": "typing",
+"escalation_id": N}, {"type": "heartbeat"} or {"type": "presence", "status": "away"}.
+While the socket is open the agent's presence is kept alive; once it closes, the agent goes
+offline when the presence TTL runs out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect
+
+from handoff.api.deps import agent_for_token
+from handoff.errors import HandoffError
+from handoff.live import Connection
+from handoff.services import Services
+from handoff.store import Agent
+
+logger = logging.getLogger(__name__)
+router = APIRouter(tags=["live"])
+UNAUTHORIZED = 4401  # WebSocket close codes 4000-4999 are the application's own
+
+
+@router.websocket("/ws")
+async def live_feed(websocket: WebSocket, token: str = "") -> None:
+    services: Services = websocket.app.state.services
+    await websocket.accept()
+    try:
+        agent = await agent_for_token(services, token)
+    except HTTPException as error:
+        await websocket.send_json({"type": "error", "data": {"detail": error.detail}})
+        await websocket.close(code=UNAUTHORIZED, reason=str(error.detail)[:120])
+        return
+    connection = services.live.connect(agent)
+    status = await services.presence.heartbeat(agent)
+    await websocket.send_json({"type": "hello", "data": {**agent.public(), "status": status}})
+    tasks = [
+        asyncio.create_task(_send(websocket, connection)),
+        asyncio.create_task(_receive(websocket, services, agent)),
+        asyncio.create_task(_keep_present(services, agent)),
+    ]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        services.live.disconnect(connection)
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
+                await task
+        with contextlib.suppress(RuntimeError):
+            await websocket.close()
+
+
+async def _send(websocket: WebSocket, connection: Connection) -> None:
+    while True:
+        message = await connection.outbox.get()
+        if message is None:  # cut off for not reading
+            return
+        await websocket.send_json(message)
+
+
+async def _receive(websocket: WebSocket, services: Services, agent: Agent) -> None:
+    while True:
+        raw = await websocket.receive_text()
+        try:
+            reply = await _handle(json.loads(raw), services, agent)
+        except (ValueError, TypeError, AttributeError):
+            reply = {"type": "error", "data": {"detail": 'send JSON like {"type": "typing", "escalation_id": 1}'}}
+        except HandoffError as error:
+            reply = {"type": "error", "data": {"detail": error.detail}}
+        if reply:
+            await websocket.send_json(reply)
+
+
+async def _handle(message: dict[str, Any], services: Services, agent: Agent) -> dict[str, Any] | None:
+    kind = message.get("type")
+    if kind == "typing":
+        escalation_id = message.get("escalation_id")
+        if not isinstance(escalation_id, int):
+            return {"type": "error", "data": {"detail": "typing needs an integer escalation_id"}}
+        await services.escalations.typing(agent, escalation_id)
+        return None
+    if kind == "heartbeat":
+        await services.presence.heartbeat(agent)
+        return None
+    if kind == "presence" and message.get("status") in ("online", "away"):
+        status = await services.presence.set(agent, message["status"])
+        return {"type": "presence", "data": {"status": status}}
+    return {"type": "error", "data": {"detail": f"unknown message type {kind!r}"}}
+
+
+async def _keep_present(services: Services, agent: Agent) -> None:
+    interval = max(1.0, services.settings.presence_ttl_seconds / 3)
+    while True:
+        await asyncio.sleep(interval)
+        await services.presence.heartbeat(agent)

@@ -1,0 +1,1 @@
+"""Agents' authentication: bcrypt-hashed passwords, expiring JWT tokens, roles agent and admin."""

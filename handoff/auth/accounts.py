@@ -1,0 +1,90 @@
+"""Agent accounts: log in, create, list, and the demo accounts seeded into an empty store."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import time
+
+from handoff.auth.passwords import hash_password, password_problem, verify_password
+from handoff.errors import Conflict, Invalid
+from handoff.store import Agent, Database
+from handoff.store import agents as agent_rows
+from handoff.store.records import TEAMS
+
+logger = logging.getLogger(__name__)
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+# A hash of nothing anyone can type: login against it for unknown users, so the answer takes as
+# long whether or not the account exists.
+_NOBODY_HASH = hash_password("no-such-agent-exists")
+
+# (username, display name, role, teams) seeded when the agents table is empty.
+DEMO_ACCOUNTS = (
+    ("maya", "Maya", "agent", ("returns", "general")),
+    ("sam", "Sam", "agent", ("delivery", "general")),
+    ("admin", "Admin", "admin", ("returns", "delivery", "general")),
+)
+
+
+class Accounts:
+    def __init__(self, db: Database, default_capacity: int = 3) -> None:
+        self.db = db
+        self.default_capacity = default_capacity
+
+    async def authenticate(self, username: str, password: str) -> Agent | None:
+        found = await self.db.run(lambda s: agent_rows.with_password(s, username.strip().lower()))
+        hashed = found[1] if found else _NOBODY_HASH
+        # bcrypt is CPU-bound for ~0.2 s: keep it off the event loop.
+        matches = await asyncio.to_thread(verify_password, password, hashed)
+        return found[0] if found and matches else None
+
+    async def get(self, username: str) -> Agent | None:
+        return await self.db.run(lambda s: agent_rows.by_username(s, username))
+
+    async def all(self) -> list[Agent]:
+        return await self.db.run(agent_rows.all_agents)
+
+    async def active_chats(self, agent: Agent) -> int:
+        return await self.db.run(lambda s: agent_rows.active_chats(s, agent.id))
+
+    async def create(
+        self, *, username: str, password: str, display_name: str, role: str = "agent",
+        teams: list[str] | tuple[str, ...] = ("general",), capacity: int | None = None,
+    ) -> Agent:
+        username = username.strip().lower()
+        if not USERNAME.match(username):
+            raise Invalid("the username must be 2-64 characters: lowercase letters, digits, '.', '_' or '-'")
+        if problem := password_problem(password):
+            raise Invalid(problem)
+        if role not in ("agent", "admin"):
+            raise Invalid("the role must be 'agent' or 'admin'")
+        unknown = sorted(set(teams) - set(TEAMS))
+        if unknown or not teams:
+            raise Invalid(f"teams must be a non-empty list of {', '.join(TEAMS)}; unknown: {', '.join(unknown)}")
+        capacity = self.default_capacity if capacity is None else capacity
+        if capacity < 1:
+            raise Invalid("the capacity must be at least 1 conversation")
+        name = display_name.strip() or username
+        hashed = await asyncio.to_thread(hash_password, password)
+        now = time.time()
+        return await self.db.run(
+            lambda s: agent_rows.add(
+                s, username=username, display_name=name, password_hash=hashed, role=role,
+                teams=list(dict.fromkeys(teams)), capacity=capacity, now=now,
+            )
+        )
+
+    async def seed_demo(self, password: str) -> bool:
+        """Create the demo accounts when there are no agents at all; True when it did."""
+        if await self.db.run(agent_rows.count):
+            return False
+        for username, name, role, teams in DEMO_ACCOUNTS:
+            try:
+                await self.create(username=username, password=password, display_name=name, role=role, teams=teams)
+            except Conflict:  # another replica seeded it at the same moment
+                continue
+            except Invalid as error:
+                logger.error("demo account %s not created (HANDOFF_DEMO_PASSWORD?): %s", username, error)
+        logger.info("seeded the demo agent accounts: %s", ", ".join(a[0] for a in DEMO_ACCOUNTS))
+        return True

@@ -1,0 +1,65 @@
+"""Agent accounts: units of work on the agents table (run them with Database.run)."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from handoff.errors import Conflict
+from handoff.store.models import AgentRow, EscalationRow
+from handoff.store.records import Agent
+
+
+def to_agent(row: AgentRow) -> Agent:
+    return Agent(
+        id=row.id, username=row.username, display_name=row.display_name, role=row.role,  # type: ignore[arg-type]
+        teams=tuple(row.teams or ()), capacity=row.capacity, created_at=row.created_at,
+    )
+
+
+def count(session: Session) -> int:
+    return session.scalar(select(func.count()).select_from(AgentRow)) or 0
+
+
+def add(
+    session: Session, *, username: str, display_name: str, password_hash: str, role: str,
+    teams: list[str], capacity: int, now: float,
+) -> Agent:
+    row = AgentRow(
+        username=username, display_name=display_name, password_hash=password_hash, role=role,
+        teams=list(teams), capacity=capacity, created_at=now,
+    )
+    session.add(row)
+    try:
+        session.flush()
+    except IntegrityError as error:
+        raise Conflict(f"an agent named {username!r} already exists") from error
+    return to_agent(row)
+
+
+def with_password(session: Session, username: str) -> tuple[Agent, str] | None:
+    row = session.scalar(select(AgentRow).where(AgentRow.username == username))
+    return (to_agent(row), row.password_hash) if row else None
+
+
+def by_username(session: Session, username: str) -> Agent | None:
+    row = session.scalar(select(AgentRow).where(AgentRow.username == username))
+    return to_agent(row) if row else None
+
+
+def by_id(session: Session, agent_id: int) -> Agent | None:
+    row = session.get(AgentRow, agent_id)
+    return to_agent(row) if row else None
+
+
+def all_agents(session: Session) -> list[Agent]:
+    return [to_agent(row) for row in session.scalars(select(AgentRow).order_by(AgentRow.username))]
+
+
+def active_chats(session: Session, agent_id: int) -> int:
+    """Escalations this agent holds right now (for the capacity check)."""
+    query = select(func.count()).select_from(EscalationRow).where(
+        EscalationRow.agent_id == agent_id, EscalationRow.state == "accepted"
+    )
+    return session.scalar(query) or 0

@@ -1,0 +1,63 @@
+"""Database fixtures for the agent-side tests: every store test runs on SQLite and on
+PostgreSQL. PostgreSQL is the server on 127.0.0.1:5432 (HANDOFF_TEST_POSTGRES_URL to change);
+each test session creates its own database baton_test_<random> and drops it afterwards.
+Without a reachable server the PostgreSQL variant is skipped, except in CI (CI=1), where
+that is a failure. Import these fixtures in a conftest.py."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from psycopg import sql
+
+from handoff.store import Database
+from handoff.store.models import Base
+
+ADMIN_URL = os.environ.get("HANDOFF_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for this test session."""
+    try:
+        admin = psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as error:
+        message = f"PostgreSQL not reachable at {ADMIN_URL} ({str(error).strip().splitlines()[0]})"
+        if os.environ.get("CI") == "1":
+            pytest.fail(f"{message}; CI must run the PostgreSQL variant (.ci/run starts the server)")
+        pytest.skip(f"{message}: the PostgreSQL variant of the store tests is skipped; "
+                    "start PostgreSQL or set HANDOFF_TEST_POSTGRES_URL to run it")
+    name = f"baton_test_{secrets.token_hex(4)}"
+    with admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        try:
+            yield _with_db(name)
+        finally:
+            admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def _with_db(name: str) -> str:
+    head, _, _ = ADMIN_URL.rpartition("/")
+    return f"{head}/{name}"
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'handoff.db'}"
+    return request.getfixturevalue("postgres_url")
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    """A started database with empty tables."""
+    db = Database(database_url)
+    await db.run(lambda session: Base.metadata.drop_all(session.connection()))
+    await db.start()
+    yield db
+    await db.close()
