@@ -45,6 +45,10 @@ async def _invalid_request(_request: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     problems = []
     for item in error.errors():
+        if item.get("type") == "json_invalid":
+            reason = (item.get("ctx") or {}).get("error", "")
+            problems.append(f"the body is not valid JSON ({reason})" if reason else "the body is not valid JSON")
+            continue
         where = ".".join(str(part) for part in item.get("loc", ()) if part != "body") or "request"
         problems.append(f"{where}: {item.get('msg')}")
     return JSONResponse({"detail": "; ".join(problems), "errors": error.errors()}, status_code=422)

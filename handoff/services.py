@@ -59,7 +59,7 @@ class Services:
         redis = Redis.from_url(settings.redis_url)
         db = Database(settings.effective_database_url)
         await db.start()
-        accounts = Accounts(db, settings.default_capacity)
+        accounts = Accounts(db, settings.default_capacity, settings.bcrypt_rounds)
         await accounts.seed_demo(settings.demo_password)
         prefix = settings.key_prefix
         queue, live = EscalationQueue(redis, prefix), LiveHub(redis, prefix)

@@ -45,6 +45,8 @@ class HandoffSettings(BaseSettings):
     database_url: str = Field("", alias="HANDOFF_DATABASE_URL")
     # Empty: generated on first start into var/handoff_secret (mode 600), shared by replicas on one disk.
     secret: str = Field("", alias="HANDOFF_SECRET")
+    # bcrypt's cost: 12 is its default; each step doubles the time a login (and a guess) takes.
+    bcrypt_rounds: int = Field(12, alias="HANDOFF_BCRYPT_ROUNDS", ge=4, le=16)
     token_ttl_seconds: int = Field(8 * 3600, alias="HANDOFF_TOKEN_TTL_SECONDS", gt=0)
     # Password of the demo accounts (maya, sam, admin) seeded when the agents table is empty.
     demo_password: str = Field("larkspur-demo", alias="HANDOFF_DEMO_PASSWORD")

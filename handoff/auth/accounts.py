@@ -15,9 +15,6 @@ from handoff.store.records import TEAMS
 
 logger = logging.getLogger(__name__)
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
-# A hash of nothing anyone can type: login against it for unknown users, so the answer takes as
-# long whether or not the account exists.
-_NOBODY_HASH = hash_password("no-such-agent-exists")
 
 # (username, display name, role, teams) seeded when the agents table is empty.
 DEMO_ACCOUNTS = (
@@ -28,13 +25,19 @@ DEMO_ACCOUNTS = (
 
 
 class Accounts:
-    def __init__(self, db: Database, default_capacity: int = 3) -> None:
+    def __init__(self, db: Database, default_capacity: int = 3, bcrypt_rounds: int = 12) -> None:
         self.db = db
         self.default_capacity = default_capacity
+        self.bcrypt_rounds = bcrypt_rounds
+        # Unknown usernames are checked against this hash, so the answer takes as long whether or
+        # not the account exists (no probing for usernames by timing).
+        self._nobody_hash: str | None = None
 
     async def authenticate(self, username: str, password: str) -> Agent | None:
         found = await self.db.run(lambda s: agent_rows.with_password(s, username.strip().lower()))
-        hashed = found[1] if found else _NOBODY_HASH
+        if found is None and self._nobody_hash is None:
+            self._nobody_hash = await asyncio.to_thread(hash_password, "no-such-agent", self.bcrypt_rounds)
+        hashed = found[1] if found else (self._nobody_hash or "")
         # bcrypt is CPU-bound for ~0.2 s: keep it off the event loop.
         matches = await asyncio.to_thread(verify_password, password, hashed)
         return found[0] if found and matches else None
@@ -66,7 +69,7 @@ class Accounts:
         if capacity < 1:
             raise Invalid("the capacity must be at least 1 conversation")
         name = display_name.strip() or username
-        hashed = await asyncio.to_thread(hash_password, password)
+        hashed = await asyncio.to_thread(hash_password, password, self.bcrypt_rounds)
         now = time.time()
         return await self.db.run(
             lambda s: agent_rows.add(

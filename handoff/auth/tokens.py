@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import jwt
 
 ALGORITHM = "HS256"
+MIN_SECRET_BYTES = 32
 
 
 class TokenError(Exception):
@@ -22,8 +23,8 @@ class IssuedToken:
 
 class TokenIssuer:
     def __init__(self, secret: str, ttl_seconds: int) -> None:
-        if not secret:
-            raise ValueError("the token secret is empty")
+        if len(secret.encode()) < MIN_SECRET_BYTES:
+            raise ValueError(f"HANDOFF_SECRET must be at least {MIN_SECRET_BYTES} bytes (HS256 wants 32 or more)")
         self._secret = secret
         self.ttl_seconds = ttl_seconds
 

@@ -23,7 +23,7 @@ PACKET = {
 
 
 async def agent(db: Database, username: str, teams: tuple[str, ...] = ("delivery",), capacity: int = 3) -> Agent:
-    accounts = Accounts(db)
+    accounts = Accounts(db, bcrypt_rounds=4)
     return await accounts.create(username=username, password="correct horse", display_name=username.title(),
                                  teams=teams, capacity=capacity)
 
@@ -125,7 +125,7 @@ async def test_follow_up_and_unknown_ids(database: Database) -> None:
 
 
 async def test_accounts_hash_passwords_and_refuse_duplicates(database: Database) -> None:
-    accounts = Accounts(database)
+    accounts = Accounts(database, bcrypt_rounds=4)
     created = await accounts.create(username="Maya", password="correct horse", display_name="Maya",
                                     teams=["returns", "general"])
     assert created.username == "maya" and created.teams == ("returns", "general")
@@ -143,7 +143,7 @@ async def test_accounts_hash_passwords_and_refuse_duplicates(database: Database)
 
 
 async def test_demo_accounts_seeded_only_into_an_empty_store(database: Database) -> None:
-    accounts = Accounts(database)
+    accounts = Accounts(database, bcrypt_rounds=4)
     assert await accounts.seed_demo("larkspur-demo") is True
     assert [(a.username, a.role, a.teams) for a in await accounts.all()] == [
         ("admin", "admin", ("returns", "delivery", "general")),
