@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+from stack import channels
+
 ROOT = Path(__file__).resolve().parent.parent
 ORDERS_ENV = ("ORDERS_BACKEND", "ORDERS_API_URL", "ORDERS_API_TOKEN", "ORDERS_API_TIMEOUT")
 
@@ -119,5 +121,11 @@ class StackSettings:
             # file defaults to this stack's var dir, so test stacks get a fresh one.
             "ORDERS_DB": os.environ.get("ORDERS_DB") or str(self.var_dir / "orders.db"),
             **{name: os.environ[name] for name in ORDERS_ENV if os.environ.get(name)},
+            **self.channel_env(),
             **self.extra_env,
         }
+
+    # --- messaging apps: Rasa starts with var/credentials.yml, only the configured connectors ---
+    def channel_env(self) -> dict[str, str]:
+        path, _labels, optional = channels.write(self.var_dir, {**os.environ, **self.extra_env})
+        return {"BATON_CREDENTIALS": str(path), **optional}

@@ -132,3 +132,47 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     finally:
         running.stop_all()
 
+
+
+# --- web helper: the stack with every messaging app on, their APIs faked on loopback ---
+WEB_CHANNEL_SECRETS = {
+    "TELEGRAM_ACCESS_TOKEN": "123456789:AAFakeTokenForTestsOnly_abcdefghijklm",
+    "TELEGRAM_VERIFY": "larkspur_test_bot",
+    "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+    "TWILIO_AUTH_TOKEN": "twilio-test-token",
+    "TWILIO_NUMBER": "whatsapp:+14155238886",
+    "FACEBOOK_VERIFY": "fb-verify-test",
+    "FACEBOOK_SECRET": "fb-app-secret-test",
+    "FACEBOOK_PAGE_ACCESS_TOKEN": "fb-page-token",
+    "SLACK_TOKEN": "xoxb-test-token",
+    "SLACK_SIGNING_SECRET": "slack-signing-secret-test",
+}
+
+
+@pytest.fixture(scope="session")
+def fake_providers() -> Iterator[object]:
+    from tests.e2e.fake_providers import FakeProviders
+
+    providers = FakeProviders().start()
+    yield providers
+    providers.stop()
+
+
+@pytest.fixture(scope="session")
+def web_stack(tmp_path_factory: pytest.TempPathFactory, fake_providers: object) -> Iterator[Stack]:
+    """The whole system with Telegram, Twilio, Facebook and Slack configured against the fake
+    providers, and support hours that are always open (the browser journey needs a person)."""
+    base = fake_providers.url  # type: ignore[attr-defined]
+    settings = make_settings(tmp_path_factory.mktemp("web-stack"))
+    settings.extra_env.update({
+        **WEB_CHANNEL_SECRETS, "HANDOFF_SUPPORT_HOURS": "Mon-Sun 00:00-23:59",
+        "TELEGRAM_API_URL": f"{base}/telegram", "TELEGRAM_WEBHOOK_URL": "https://shop.example/webhooks/telegram/webhook",
+        "TWILIO_API_URL": f"{base}/twilio", "FACEBOOK_API_URL": f"{base}/facebook", "SLACK_API_URL": f"{base}/slack/",
+    })
+    running = Stack(settings, trained_model())
+    try:
+        for name in ("redis", "actions", "knowledge", "handoff", "rasa"):
+            running.start(name, timeout=240)
+        yield running
+    finally:
+        running.stop_all()
