@@ -1,5 +1,20 @@
 """Custom actions, one module per concern; the action server loads this package."""
 
+from bot.actions.delivery import ActionOrderStatus, ActionRefundShipping, ValidateOrderStatusForm
 from bot.actions.knowledge import ActionAnswerQuestion, ActionKnowledgeFeedback
+from bot.actions.order_changes import ActionAskCancelConfirmed, ActionSubmitOrderChange, ValidateOrderChangeForm
+from bot.actions.order_handover import ActionLeaveOrderForm, ActionReportDamaged, ActionRequestPolicyException
+from bot.actions.returns import (
+    ActionAskExchangeVariant,
+    ActionAskReturnConfirmed,
+    ActionAskReturnItems,
+    ActionSubmitReturn,
+    ValidateReturnForm,
+)
 
-__all__ = ["ActionAnswerQuestion", "ActionKnowledgeFeedback"]
+__all__ = [
+    "ActionAnswerQuestion", "ActionAskCancelConfirmed", "ActionAskExchangeVariant", "ActionAskReturnConfirmed",
+    "ActionAskReturnItems", "ActionKnowledgeFeedback", "ActionLeaveOrderForm", "ActionOrderStatus",
+    "ActionRefundShipping", "ActionReportDamaged", "ActionRequestPolicyException", "ActionSubmitOrderChange",
+    "ActionSubmitReturn", "ValidateOrderChangeForm", "ValidateOrderStatusForm", "ValidateReturnForm",
+]

@@ -18,7 +18,7 @@ import spacy
 from spacy.language import Language
 
 PIPELINE_NAME = "en_baton"
-PIPELINE_VERSION = "1.0.0"
+PIPELINE_VERSION = "1.1.0"  # 1.1: product types, sizes and colours (orders)
 PATTERNS_FILE = Path(__file__).with_name("entity_patterns.jsonl")
 DEFAULT_OUTPUT = Path("var/spacy") / PIPELINE_NAME
 

@@ -1,0 +1,60 @@
+"""Handing an order conversation to a person (contract: docs, "Bot -> handoff signals"): the action
+says a person is coming and sets `unresolved_reason`; the handoff service does the rest.
+Also leaving an order form when the customer says stop."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+LOST_PARCEL = "lost_parcel"
+POLICY_EXCEPTION = "policy_exception"
+DAMAGED_ITEM = "damaged_item"
+
+# What a return in progress leaves behind; verification is kept (never asked twice).
+RETURN_SLOTS = ["return_items", "return_reason", "return_resolution", "exchange_variant", "return_confirmed"]
+TASK_SLOTS = [*RETURN_SLOTS, "cancel_confirmed", "order_request"]
+
+
+def hand_over(reason: str) -> list[EventType]:
+    return [SlotSet("unresolved_reason", reason)]
+
+
+class ActionLeaveOrderForm(Action):
+    """"stop" / "cancel" inside an order form: leave it politely, forget the half-made request."""
+
+    def name(self) -> str:
+        return "action_leave_order_form"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(response="utter_order_form_stopped")
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *[SlotSet(s, None) for s in TASK_SLOTS]]
+
+
+class ActionRequestPolicyException(Action):
+    """A person decides exceptions to the return policy, never the bot."""
+
+    def name(self) -> str:
+        return "action_request_policy_exception"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(response="utter_policy_exception_handover")
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *hand_over(POLICY_EXCEPTION)]
+
+
+class ActionReportDamaged(Action):
+    """Damaged or wrong items are handled by a person (free return, photos may be asked for)."""
+
+    def name(self) -> str:
+        return "action_report_damaged"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(response="utter_damaged_handover")
+        events: list[Any] = [ActiveLoop(None), SlotSet("requested_slot", None), *hand_over(DAMAGED_ITEM)]
+        if not tracker.get_slot("return_reason"):
+            events.append(SlotSet("return_reason", tracker.latest_message.get("text")))
+        return events

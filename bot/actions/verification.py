@@ -1,0 +1,203 @@
+"""Verification before anything about an order is said: the order number and the matching email
+or postcode. Every order form starts with the slots `order_number` and `order_contact`, and
+their validation lives here, shared by the forms' validators.
+
+- A wrong pair, whether or not the order exists, gets one and the same answer.
+- The third wrong pair locks order lookups in this conversation for 15 minutes (the time is
+  kept in the slot `order_lookup_locked_until`, epoch seconds) and the submit action hands over
+  with the reason `verification_failed`.
+- Once an order is verified it stays verified (`verified_orders`), and the details that matched
+  (`email` / `postcode`) verify the customer's other orders silently; they are never asked again.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.actions.order_access import call, default_backend
+from orders.backend import OrderBackend
+from orders.errors import BackendUnavailable
+from orders.identity import matches, normalize_email, normalize_order_number, normalize_postcode
+from orders.models import Order
+
+MAX_ATTEMPTS = 3
+LOCK_SECONDS = 15 * 60
+VERIFICATION_FAILED = "verification_failed"
+FLOW_FAILED = "flow_failed"
+VERIFY_SLOTS = ["order_number", "order_contact"]
+
+WRONG_PAIR = (
+    "Sorry, I couldn't match those details to an order. Please check the order number and the email "
+    "address or postcode on the order, and try again."
+)
+
+
+def lock_remaining(tracker: Tracker, now: float) -> float:
+    until = tracker.get_slot("order_lookup_locked_until")
+    return max(0.0, float(until) - now) if until else 0.0
+
+
+def is_verified(tracker: Tracker) -> bool:
+    number = tracker.get_slot("order_number")
+    return bool(number) and bool(tracker.get_slot("order_verified")) and number in (
+        tracker.get_slot("verified_orders") or [])
+
+
+def _said_now(tracker: Tracker, value: str) -> bool:
+    """Whether the customer typed `value` in their latest message (not a slot left from before)."""
+    return value.strip().lower() in (tracker.latest_message.get("text") or "").lower()
+
+
+def _contact_slots(contact: str) -> dict[str, Any] | None:
+    email = normalize_email(contact)
+    if email:
+        return {"email": email}
+    postcode = normalize_postcode(contact)
+    return {"postcode": postcode} if postcode else None
+
+
+class VerifiedOrderFormValidator(FormValidationAction):
+    """Base of every order form's validator: the verification slots first, then `task_slots`."""
+
+    def __init__(self, backend: OrderBackend | None = None, clock: Callable[[], float] = time.time) -> None:
+        self._backend = backend
+        self.clock = clock
+
+    @property
+    def backend(self) -> OrderBackend:
+        return self._backend or default_backend()
+
+    async def task_slots(self, order: Order, tracker: Tracker) -> list[str]:
+        """The slots this form asks once the order is verified (in order)."""
+        return []
+
+    async def verified_order(self, tracker: Tracker) -> Order | None:
+        if not is_verified(tracker):
+            return None
+        return await call(self.backend.get_order, tracker.get_slot("order_number"))
+
+    async def required_slots(
+        self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[str]:
+        # Locked, or the order system is down: end the form; its submit action says why.
+        if lock_remaining(tracker, self.clock()) > 0 or tracker.get_slot("order_backend_down"):
+            return []
+        if not is_verified(tracker):
+            return list(VERIFY_SLOTS)
+        try:
+            order = await self.verified_order(tracker)
+        except BackendUnavailable:
+            return []
+        if order is None:
+            return []
+        return list(VERIFY_SLOTS) + await self.task_slots(order, tracker)
+
+    async def validate_order_number(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        number = normalize_order_number(str(value or ""))
+        if number is None:
+            dispatcher.utter_message(response="utter_order_number_format")
+            return {"order_number": None}
+        verified = tracker.get_slot("verified_orders") or []
+        if number in verified:
+            return {"order_number": number, "order_verified": True}
+        slots: dict[str, Any] = {"order_number": number, "order_verified": False}
+        contact = tracker.get_slot("order_contact")
+        known_email, known_postcode = tracker.get_slot("email"), tracker.get_slot("postcode")
+        if known_email or known_postcode:
+            # Details that verified another order of this conversation: a silent check that
+            # counts no failure and, on a mismatch, only asks for this order's details.
+            try:
+                order = await call(self.backend.get_order, number)
+            except BackendUnavailable:
+                return {**slots, **self._backend_down(dispatcher)}
+            if matches(order, email=known_email, postcode=known_postcode):
+                return {**slots, "order_verified": True, "verified_orders": [*verified, number]}
+            return {**slots, "order_contact": None}
+        if contact and "order_contact" not in tracker.slots_to_validate():
+            # The customer gave their email or postcode before the number: check the pair now.
+            return {**slots, **await self._attempt(number, contact, dispatcher, tracker)}
+        return slots
+
+    async def validate_order_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        contact = str(value or "").strip()
+        if not contact or not _said_now(tracker, contact) or tracker.get_slot("order_verified"):
+            return {}  # left from before, or the number just verified silently
+        if _contact_slots(contact) is None:
+            if normalize_order_number(contact):
+                return {"order_contact": None}  # a corrected order number, handled by its own slot
+            dispatcher.utter_message(response="utter_order_contact_format")
+            return {"order_contact": None}
+        number = tracker.get_slot("order_number")
+        if not number:
+            return {"order_contact": contact}  # checked once the number comes
+        return await self._attempt(number, contact, dispatcher, tracker)
+
+    async def _attempt(
+        self, number: str, contact: str, dispatcher: CollectingDispatcher, tracker: Tracker
+    ) -> dict[str, Any]:
+        try:
+            order = await call(self.backend.get_order, number)
+        except BackendUnavailable:
+            return self._backend_down(dispatcher)
+        details = _contact_slots(contact) or {}
+        if matches(order, **details):
+            verified = tracker.get_slot("verified_orders") or []
+            return {
+                "order_contact": contact, "order_verified": True, "verified_orders": [*verified, number],
+                "verification_failures": 0, **details,
+            }
+        now = self.clock()
+        locked_before = tracker.get_slot("order_lookup_locked_until")
+        # A lock that has run out starts the count again.
+        failures = 0 if locked_before and float(locked_before) <= now else int(
+            tracker.get_slot("verification_failures") or 0)
+        failures += 1
+        reset = {"order_number": None, "order_contact": None, "order_verified": False,
+                 "verification_failures": failures}
+        if failures >= MAX_ATTEMPTS:
+            return {**reset, "order_lookup_locked_until": now + LOCK_SECONDS}
+        dispatcher.utter_message(text=WRONG_PAIR)
+        if failures == MAX_ATTEMPTS - 1:
+            dispatcher.utter_message(response="utter_verification_last_try")
+        return reset
+
+    @staticmethod
+    def _backend_down(dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        return {"order_backend_down": True}
+
+
+def guard(tracker: Tracker, dispatcher: CollectingDispatcher, now: float) -> list[EventType] | None:
+    """What a submit action says instead of its task when the order is not verified; None if it is.
+
+    Called after a form ended: locked (just now, or still), the order system down, or stopped."""
+    remaining = lock_remaining(tracker, now)
+    if remaining > 0:
+        if int(tracker.get_slot("verification_failures") or 0) >= MAX_ATTEMPTS:
+            dispatcher.utter_message(response="utter_verification_locked")
+            return [SlotSet("verification_failures", 0), SlotSet("unresolved_reason", VERIFICATION_FAILED)]
+        minutes = max(1, round(remaining / 60))
+        dispatcher.utter_message(response="utter_verification_still_locked", minutes=minutes)
+        return []
+    if tracker.get_slot("order_backend_down"):
+        failures = int(tracker.get_slot("order_flow_failures") or 0) + 1
+        events: list[EventType] = [SlotSet("order_backend_down", False), SlotSet("order_flow_failures", failures)]
+        if failures >= 2:
+            dispatcher.utter_message(response="utter_order_system_down_handover")
+            return [*events, SlotSet("unresolved_reason", FLOW_FAILED)]
+        dispatcher.utter_message(response="utter_order_system_down")
+        return events
+    if not is_verified(tracker):
+        dispatcher.utter_message(response="utter_anything_else")
+        return []
+    return None

@@ -1,0 +1,159 @@
+"""The order actions run against a real demo store (SQLite in a temp dir) with a controlled clock:
+verification, the 15-minute lock, silent re-verification, the answers per demo order."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.delivery import ActionOrderStatus, ValidateOrderStatusForm
+from bot.actions.returns import ValidateReturnForm
+from bot.actions.verification import LOCK_SECONDS
+from orders.demo_store import DemoStore
+from stack.settings import ROOT
+
+SEEDED = datetime(2026, 3, 10, 15, 0, tzinfo=timezone.utc)
+DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = SEEDED.timestamp() + 60
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> DemoStore:
+    return DemoStore.open(tmp_path / "orders.db", now=SEEDED)
+
+
+def tracker(text: str, slots: dict[str, Any], intent: str = "inform", entities: list[dict] | None = None,
+            set_now: list[str] | None = None) -> Tracker:
+    events = [{"event": "user", "text": text}] + [
+        {"event": "slot", "name": name, "value": slots.get(name)} for name in set_now or []]
+    return Tracker(
+        sender_id="t", slots=slots,
+        latest_message={"text": text, "intent": {"name": intent}, "entities": entities or []},
+        events=events, paused=False, followup_action=None, active_loop={"name": "order_status_form"},
+        latest_action_name="action_listen",
+    )
+
+
+async def verify(form: ValidateOrderStatusForm, slots: dict[str, Any], number: str, contact: str) -> tuple[
+        dict[str, Any], list[str]]:
+    slots = {**slots, "order_number": number, "order_contact": contact}
+    dispatcher = CollectingDispatcher()
+    events = await form.run(dispatcher, tracker(f"{number} {contact}", slots,
+                                                set_now=["order_number", "order_contact"]), DOMAIN)
+    slots.update({e["name"]: e["value"] for e in events if e["event"] == "slot"})
+    return slots, [m.get("text") or m.get("response") for m in dispatcher.messages]
+
+
+async def test_right_pair_verifies(store: DemoStore) -> None:
+    form = ValidateOrderStatusForm(store, Clock())
+    slots, said = await verify(form, {}, "lk100231", "Maya.Chen@example.com")
+    assert slots["order_verified"] is True and slots["order_number"] == "LK-100231"
+    assert slots["email"] == "maya.chen@example.com" and slots["verified_orders"] == ["LK-100231"]
+    assert slots.get("requested_slot") is None and said == []
+
+
+async def test_wrong_pair_is_answered_alike_for_existing_and_missing_orders(store: DemoStore) -> None:
+    form = ValidateOrderStatusForm(store, Clock())
+    existing, said_existing = await verify(form, {}, "LK-100232", "94110")
+    missing, said_missing = await verify(form, {}, "LK-100299", "94110")
+    assert said_existing == said_missing and "couldn't match" in said_existing[0]
+    assert existing == {**missing}  # the same slots: nothing tells the two apart
+    # Both forgotten: the form asks for the number again.
+    assert existing["order_number"] is None and existing["order_contact"] is None
+
+
+async def test_three_failures_lock_for_15_minutes_then_count_again(store: DemoStore) -> None:
+    clock = Clock()
+    form = ValidateOrderStatusForm(store, clock)
+    slots: dict[str, Any] = {}
+    for _attempt in range(3):
+        slots, _said = await verify(form, slots, "LK-100231", "omar.h@example.com")
+    assert slots["verification_failures"] == 3
+    assert slots["order_lookup_locked_until"] == clock.now + LOCK_SECONDS
+    assert slots["requested_slot"] is None  # the form ends; the submit action hands over
+
+    dispatcher = CollectingDispatcher()
+    events = await ActionOrderStatus(store, clock).run(dispatcher, tracker("x", slots), {})
+    assert dispatcher.messages[0]["response"] == "utter_verification_locked"
+    assert {"event": "slot", "timestamp": None, "name": "unresolved_reason", "value": "verification_failed"} in events
+    slots["verification_failures"] = 0
+
+    # Still locked 14 minutes later: even the right pair is not checked.
+    clock.now += 14 * 60
+    locked, _ = await verify(form, slots, "LK-100231", "maya.chen@example.com")
+    assert not locked.get("order_verified") and locked["requested_slot"] is None
+    dispatcher = CollectingDispatcher()
+    await ActionOrderStatus(store, clock).run(dispatcher, tracker("x", locked), {})
+    assert dispatcher.messages[0]["response"] == "utter_verification_still_locked"
+
+    clock.now += 2 * 60
+    unlocked, _ = await verify(form, slots, "LK-100231", "maya.chen@example.com")
+    assert unlocked["order_verified"] is True
+
+
+async def test_verified_details_verify_the_same_customers_other_order_silently(store: DemoStore) -> None:
+    form = ValidateOrderStatusForm(store, Clock())
+    slots, _ = await verify(form, {}, "LK-100232", "omar.h@example.com")
+    dispatcher = CollectingDispatcher()
+    slots["order_number"] = "LK-100233"
+    out = await form.validate_order_number("LK-100233", dispatcher, tracker("and LK-100233?", slots), {})
+    assert out["order_verified"] is True and "LK-100233" in out["verified_orders"]
+    other = await form.validate_order_number("LK-100231", dispatcher, tracker("and LK-100231?", slots), {})
+    assert other["order_verified"] is False and other["order_contact"] is None
+    assert dispatcher.messages == []  # nothing said about LK-100231
+
+
+async def test_status_answers(store: DemoStore) -> None:
+    clock = Clock()
+    verified = {"order_verified": True}
+
+    async def status(number: str) -> tuple[str, list[dict]]:
+        dispatcher = CollectingDispatcher()
+        events = await ActionOrderStatus(store, clock).run(dispatcher, tracker(
+            "", {**verified, "order_number": number, "verified_orders": [number]}), {})
+        return "\n".join(m.get("text") or m.get("response") for m in dispatcher.messages), events
+
+    text, _ = await status("LK-100231")
+    assert "UPS Express" in text and "Oakland, CA" in text and "promised for tomorrow" in text
+    text, _ = await status("LK-100235")
+    assert "utter_parcel_late_free_shipping" in text
+    text, events = await status("LK-100236")
+    assert "utter_parcel_lost" in text and events[-1]["value"] == "lost_parcel"
+    text, _ = await status("LK-100238")
+    assert "2 parcels" in text and "Parcel 2: DHL Standard with 2 × t-shirt" in text
+    text, _ = await status("LK-100237")
+    assert "hasn't shipped yet" in text and "can still be changed or cancelled until 15:40 UTC" in text
+
+
+async def test_return_items_from_words_and_rules(store: DemoStore) -> None:
+    form = ValidateReturnForm(store, Clock())
+    slots = {"order_number": "LK-100234", "order_verified": True, "verified_orders": ["LK-100234"],
+             "requested_slot": "return_items"}
+    dispatcher = CollectingDispatcher()
+    extracted = await form.extract_return_items(dispatcher, tracker("both of them", slots), {})
+    assert extracted == {"return_items": ["SWIMSUIT-M-CORAL", "SUN-HAT-SM-SAND"]}
+    validated = await form.validate_return_items(extracted["return_items"], dispatcher, tracker("both", slots), {})
+    assert validated == {"return_items": ["SUN-HAT-SM-SAND"]}
+    assert "final-sale" in dispatcher.messages[0]["text"]
+    assert dispatcher.messages[1]["response"] == "utter_exception_offer"
+
+
+async def test_a_reason_volunteered_before_verification_is_kept(store: DemoStore) -> None:
+    form = ValidateReturnForm(store, Clock())
+    slots: dict[str, Any] = {"product_type": "boots"}
+    out = await form.extract_return_reason(CollectingDispatcher(), tracker(
+        "return the boots from LK-100233, they hurt", slots, intent="request_return"), {})
+    assert out == {"return_reason": "return the boots from LK-100233, they hurt"}
