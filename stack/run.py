@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from stack import health, preflight
+from stack import channels, health, preflight
 from stack.procfile import PROCFILE, processes
 from stack.settings import ROOT, StackSettings
 
@@ -47,6 +47,12 @@ def ready_banner(settings: StackSettings) -> str:
             "-H 'Content-Type: application/json' -d '{\"sender\":\"me\",\"message\":\"hello\"}'",
             f"  Knowledge service                {settings.url(settings.knowledge_port)}/docs",
             f"  Handoff service                  {handoff}/health",
+            # --- web: the demo shop with the chat widget, the agent console, the messaging apps ---
+            f"  Demo shop with the chat widget   {handoff}/demo",
+            f"  Agent console                    {handoff}/console   (maya / sam / admin, password "
+            f"{os.environ.get('HANDOFF_DEMO_PASSWORD') or 'larkspur-demo'})",
+            f"  Messaging apps                   {', '.join(channels.effective(os.environ)[1]) or 'none configured'}"
+            " (docs/channels.md)",
             f"  Redis                            {settings.effective_redis_url}",
             f"  Rasa API token                   {settings.var_dir / 'rasa_token'}",
             "Press Ctrl-C to stop everything.",

@@ -135,7 +135,7 @@ function cardView(card) {
       unread ? el("span", { className: "unread", text: " · new message" }) : null,
     ]),
   ]);
-  return el("li", { className: `card state-${card.state}` }, [button]);
+  return el("li", { className: `card state-${card.state}`, "data-escalation-id": card.id, "data-sender-id": card.sender_id }, [button]);
 }
 
 function renderQueue() {
