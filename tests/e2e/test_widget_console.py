@@ -126,6 +126,7 @@ def test_visitor_and_agent_from_question_to_five_stars(web_stack: Stack, browser
     expect(page.locator(".notice").filter(has_text="Maya")).to_be_visible(timeout=30_000)
     reply = "Hi, I'm Maya. I can see your question about refunds; let me check your order."
     console.locator("#reply").fill(reply)
+    expect(page.get_by_role("status").filter(has_text="Maya is typing")).to_be_visible(timeout=15_000)
     console.locator("#reply").press("Enter")
     agent_message = page.locator(".msg.agent").filter(has_text=reply)
     expect(agent_message).to_be_visible(timeout=30_000)
@@ -146,7 +147,10 @@ def test_visitor_and_agent_from_question_to_five_stars(web_stack: Stack, browser
     second_tab.close()
 
     # The visitor answers; the agent sees it live. Markup in a message is shown, never run.
-    say(page, "Thanks Maya! It is order LK-100232")
+    box = page.get_by_role("textbox", name="Your message")
+    box.fill("Thanks Maya! It is order LK-100232")
+    expect(console.locator("#customer-typing")).to_be_visible(timeout=15_000)
+    box.press("Enter")
     expect(console.locator("#transcript .line.customer").filter(has_text="LK-100232")).to_be_visible(timeout=30_000)
     say(page, MARKUP)
     expect(console.locator("#transcript .line.customer").filter(has_text=MARKUP)).to_be_visible(timeout=30_000)

@@ -1,4 +1,6 @@
-"""The chat widget's own endpoints: start a session, read its earlier conversation.
+"""The chat widget's own endpoints: start a session, read its earlier conversation, tell the
+agent the visitor is typing, and hear when the agent is typing (Rasa's socket.io channel carries
+bot messages only, so typing goes through the handoff service).
 
 The widget is embedded in pages of any origin, so these answer cross-origin requests (CORS `*`,
 including on errors). That is safe because nothing here relies on cookies: a session's history
@@ -7,14 +9,15 @@ is unlocked only by the secret issued with it (handoff/widget_sessions.py).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+import json
+from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
+from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.routing import APIRoute
 
-from handoff.api.deps import ConversationsDep, RedisDep, SettingsDep
+from handoff.api.deps import ConversationsDep, RedisDep, ServicesDep, SettingsDep
 from handoff.widget_sessions import WidgetSessions
 
 CORS_HEADERS = {
@@ -84,16 +87,14 @@ async def history(
     secret: Annotated[str, Header(alias="X-Widget-Secret")] = "",
 ) -> dict[str, Any]:
     """The conversation so far, text only, as the handoff service recorded it from the stream."""
-    if not secret:
-        raise HTTPException(401, "the X-Widget-Secret header is required")
-    if not await sessions.verify(session_id, secret):
-        raise HTTPException(403, "this secret does not belong to this session")
+    await _verified(sessions, session_id, secret)
     transcript = await conversations.transcript(session_id)
     messages = [
         {
             "role": line.get("role"),
             "text": line.get("text") or "",
             "agent": line.get("agent"),
+            "kind": line.get("kind"),  # agent_joined / agent_left notices, when the transcript has it
             "time": line.get("time"),
         }
         for line in transcript
@@ -106,3 +107,61 @@ async def history(
         "truncated": len(messages) > HISTORY_LIMIT,
         "messages": messages[-HISTORY_LIMIT:],
     }
+
+
+async def _verified(sessions: WidgetSessions, session_id: str, secret: str) -> None:
+    if not secret:
+        raise HTTPException(401, "the session's secret is required")
+    if not await sessions.verify(session_id, secret):
+        raise HTTPException(403, "this secret does not belong to this session")
+
+
+@router.post("/typing/{session_id}", status_code=204)
+async def customer_typing(
+    session_id: str, sessions: SessionsDep, services: ServicesDep,
+    secret: Annotated[str, Header(alias="X-Widget-Secret")] = "",
+) -> Response:
+    """The visitor is typing: shown in the console of the agent holding the conversation."""
+    await _verified(sessions, session_id, secret)
+    await services.escalations.record_customer_typing(session_id)
+    return Response(status_code=204)
+
+
+# A comment line every this many idle seconds keeps proxies from closing the stream.
+KEEPALIVE_SECONDS = 15
+
+
+@router.get("/events/{session_id}")
+async def agent_events(
+    session_id: str, request: Request, sessions: SessionsDep, services: ServicesDep, redis: RedisDep,
+    secret: Annotated[str, Query(description="the session's secret (EventSource cannot send headers)")] = "",
+) -> StreamingResponse:
+    """Server-sent events for the widget while a person is in the chat: `typing` when the agent
+    types. The widget opens it only between "joined" and "left"."""
+    await _verified(sessions, session_id, secret)
+
+    async def stream() -> AsyncIterator[str]:
+        pubsub = redis.pubsub(ignore_subscribe_messages=True)
+        await pubsub.subscribe(services.live.channel)
+        try:
+            yield ": connected\n\n"
+            idle = 0.0
+            while not await request.is_disconnected():
+                raw = await pubsub.get_message(timeout=1.0)
+                if raw is None:
+                    idle += 1.0
+                    if idle >= KEEPALIVE_SECONDS:
+                        idle = 0.0
+                        yield ": keep-alive\n\n"
+                    continue
+                try:
+                    message = json.loads(raw["data"])
+                except (ValueError, TypeError):
+                    continue
+                data = message.get("data") or {}
+                if message.get("type") == "agent.typing" and data.get("sender_id") == session_id:
+                    yield f"event: typing\ndata: {json.dumps({'at': data.get('at')})}\n\n"
+        finally:
+            await pubsub.aclose()
+
+    return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})

@@ -280,12 +280,12 @@
     });
   }
 
-  function showTyping(who) {
+  function showTyping(who, forMs) {
     typing.querySelector(".typing-text").textContent = who + " is typing…";
     typing.hidden = false;
     clearTimeout(typingTimer);
     // Never spin forever: a lost reply or a silent agent should not look like activity.
-    typingTimer = setTimeout(hideTyping, 20000);
+    typingTimer = setTimeout(hideTyping, forMs || 20000);
   }
   function hideTyping() {
     typing.hidden = true;
@@ -295,6 +295,32 @@
   function setAgent(name) {
     agentName = name;
     statusLine.textContent = name ? "You are chatting with " + name + " from " + config.brand : config.subtitle;
+    listenForAgent(Boolean(name));
+  }
+
+  // While a person is in the chat: their typing comes from the handoff service (server-sent
+  // events), and the visitor's typing goes to their console, at most every 3 seconds.
+  var agentEvents = null;
+  function listenForAgent(on) {
+    if (!on || !session || typeof EventSource !== "function") {
+      if (agentEvents) agentEvents.close();
+      agentEvents = null;
+      return;
+    }
+    if (agentEvents) return;
+    agentEvents = new EventSource(config.server + "/widget/events/" + encodeURIComponent(session.session_id) +
+      "?secret=" + encodeURIComponent(session.secret));
+    agentEvents.addEventListener("typing", function () {
+      if (agentName) showTyping(agentName, 5000);
+    });
+  }
+  var typingSentAt = 0;
+  function visitorTyping() {
+    if (!agentName || !session || Date.now() - typingSentAt < 3000) return;
+    typingSentAt = Date.now();
+    fetch(config.server + "/widget/typing/" + encodeURIComponent(session.session_id), {
+      method: "POST", headers: { "X-Widget-Secret": session.secret },
+    }).catch(function () { /* only a courtesy */ });
   }
 
   // ---------- messages from Rasa ----------
@@ -409,6 +435,7 @@
     send(text);
     input.focus();
   });
+  input.addEventListener("input", visitorTyping);
   input.addEventListener("keydown", function (event) {
     if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
       event.preventDefault();
@@ -461,7 +488,9 @@
         if (body.truncated) addNotice("Earlier messages are not shown.");
         body.messages.forEach(function (line) {
           var text = line.role === "customer" && line.text.charAt(0) === "/" ? displayFor(line.text) : line.text;
-          if (text) addMessage(line.role, text, { agent: line.agent, history: true });
+          if (!text) return;
+          if (line.kind === "agent_joined" || line.kind === "agent_left") addNotice(text);
+          else addMessage(line.role, text, { agent: line.agent, history: true });
         });
         if (body.owner === "agent") {
           var lastAgent = body.messages.filter(function (m) { return m.role === "agent" && m.agent; }).pop();
