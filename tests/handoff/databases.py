@@ -1,5 +1,5 @@
 """Database fixtures for the agent-side tests: every store test runs on SQLite and on
-PostgreSQL. PostgreSQL is the server on 127.0.0.1:5432 (HANDOFF_TEST_POSTGRES_URL to change);
+PostgreSQL. PostgreSQL is the server on 127.0.0.1:5432, user postgres (HANDOFF_TEST_POSTGRES_URL to change);
 each test session creates its own database baton_test_<random> and drops it afterwards.
 Without a reachable server the PostgreSQL variant is skipped, except in CI (CI=1), where
 that is a failure. Import these fixtures in a conftest.py."""
@@ -18,7 +18,7 @@ from psycopg import sql
 from handoff.store import Database
 from handoff.store.models import Base
 
-ADMIN_URL = os.environ.get("HANDOFF_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+ADMIN_URL = os.environ.get("HANDOFF_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 
 @pytest.fixture(scope="session")
@@ -28,7 +28,7 @@ def postgres_url() -> Iterator[str]:
         admin = psycopg.connect(ADMIN_URL, autocommit=True, connect_timeout=3)
     except psycopg.OperationalError as error:
         message = f"PostgreSQL not reachable at {ADMIN_URL} ({str(error).strip().splitlines()[0]})"
-        if os.environ.get("CI") == "1":
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
             pytest.fail(f"{message}; CI must run the PostgreSQL variant (.ci/run starts the server)")
         pytest.skip(f"{message}: the PostgreSQL variant of the store tests is skipped; "
                     "start PostgreSQL or set HANDOFF_TEST_POSTGRES_URL to run it")
