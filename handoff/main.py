@@ -11,6 +11,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from handoff.api.routes import agents, auth, escalations, health, knowledge, pages, widget, ws
+from handoff.engine.wiring import engine_hook
 from handoff.errors import HandoffError
 from handoff.services import EngineFactory, Services
 from handoff.settings import HandoffSettings, get_settings
@@ -54,4 +55,5 @@ async def _invalid_request(_request: Request, error: Exception) -> JSONResponse:
     return JSONResponse({"detail": "; ".join(problems), "errors": error.errors()}, status_code=422)
 
 
-app = create_app()
+# The engine (handoff/engine/) follows every conversation and opens the escalations.
+app = create_app(engine_factory=engine_hook)

@@ -40,6 +40,8 @@ class StackSettings:
     bot_venv: Path = ROOT / ".venvs" / "bot"
     svc_venv: Path = ROOT / ".venvs" / "svc"
     ready_timeout: float = 180.0
+    # handoff engine: where Rasa's callback channel POSTs replies (credentials.yml `callback`); empty: off.
+    callback_url: str = ""
     extra_env: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -59,6 +61,7 @@ class StackSettings:
             bot_venv=Path(_env("BATON_BOT_VENV", str(ROOT / ".venvs" / "bot"), env)),
             svc_venv=Path(_env("BATON_SVC_VENV", str(ROOT / ".venvs" / "svc"), env)),
             ready_timeout=float(_env("BATON_READY_TIMEOUT", "180", env)),
+            callback_url=_env("BATON_CALLBACK_URL", "", env),
         )
 
     @property
@@ -121,11 +124,13 @@ class StackSettings:
             # file defaults to this stack's var dir, so test stacks get a fresh one.
             "ORDERS_DB": os.environ.get("ORDERS_DB") or str(self.var_dir / "orders.db"),
             **{name: os.environ[name] for name in ORDERS_ENV if os.environ.get(name)},
+            **({"BATON_CALLBACK_URL": self.callback_url} if self.callback_url else {}),  # handoff engine
             **self.channel_env(),
             **self.extra_env,
         }
 
     # --- messaging apps: Rasa starts with var/credentials.yml, only the configured connectors ---
     def channel_env(self) -> dict[str, str]:
-        path, _labels, optional = channels.write(self.var_dir, {**os.environ, **self.extra_env})
+        callback = {"BATON_CALLBACK_URL": self.callback_url} if self.callback_url else {}
+        path, _labels, optional = channels.write(self.var_dir, {**os.environ, **callback, **self.extra_env})
         return {"BATON_CREDENTIALS": str(path), **optional}

@@ -81,12 +81,21 @@ class Stack:
         return self.settings.effective_redis_url
 
 
+# handoff engine: where the test stacks' Rasa posts callback-channel replies (one port per test session).
+CALLBACK_PORT = free_port()
+
+
 def make_settings(var_dir: Path) -> StackSettings:
     return StackSettings(
         var_dir=var_dir, redis_port=free_port(), rasa_port=free_port(), actions_port=free_port(),
         knowledge_port=free_port(), handoff_port=free_port(), rasa_token="test-token",
         # A restarted handoff replica takes over entries another left pending after 2 s.
-        extra_env={"HANDOFF_CLAIM_IDLE_MS": "2000"},
+        extra_env={"HANDOFF_CLAIM_IDLE_MS": "2000",
+                   # handoff engine: people at work whenever the tests run (outside-hours paths are
+                   # tested with an injected clock), and Rasa's callback channel on (tests/e2e/test_handoff.py
+                   # listens on CALLBACK_PORT; nothing else uses that channel).
+                   "HANDOFF_SUPPORT_HOURS": "Mon-Sun 00:00-24:00"},
+        callback_url=f"http://127.0.0.1:{CALLBACK_PORT}/callback",
     )
 
 

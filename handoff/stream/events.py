@@ -60,6 +60,9 @@ class StreamEvent:
                 "channel": self.channel,
                 "intent": intent.get("name"),
                 "confidence": intent.get("confidence"),
+                # engine: the entities the NLU found (an order number typed but never put in a slot)
+                "entities": [{"entity": e.get("entity"), "value": e.get("value")}
+                             for e in parse.get("entities") or [] if isinstance(e, dict) and e.get("entity")],
             }
         if self.type == "bot":
             agent = self.metadata.get("agent")
@@ -67,6 +70,8 @@ class StreamEvent:
                 "id": self.entry_id,
                 "role": "agent" if agent else "bot",
                 "agent": agent,
+                # engine: the response that said it, for the detector's "bot repeats itself"
+                "action": self.metadata.get("utter_action"),
                 "text": self.event.get("text") or "",
                 "time": self.timestamp,
             }

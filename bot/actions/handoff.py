@@ -1,0 +1,79 @@
+"""The bot's side of a hand-back: say it is back, then a short satisfaction survey.
+
+The handoff service triggers the intent `handback` when an agent hands the customer back.
+The survey is the form `csat_form`: a rating from 1 to 5 (buttons, or typed: "4", "four",
+"5 stars") and an optional comment ("skip" or the Skip button leaves it empty). The handoff
+service reads the slots `csat_rating` and `csat_comment` from the event stream and stores
+them with the escalation. A customer who answers the rating with something that is not a
+rating is not held in the survey: it ends, and the bot listens again.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+_DIGIT = re.compile(r"(?<![\d.])([1-5])(?:\s*(?:/|out of)\s*5)?(?![\d.])")
+SKIP_WORDS = frozenset({"skip", "no", "nope", "no thanks", "no thank you", "nothing", "none", "n/a", "-"})
+MAX_COMMENT_CHARS = 1000
+
+
+def parse_rating(value: Any) -> int | None:
+    """1..5 from a button's entity value or from what the customer typed; None if it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return int(value) if float(value).is_integer() and 1 <= value <= 5 else None
+    text = str(value or "").strip().lower()
+    if not text or text.startswith("/"):
+        return None
+    stars = text.count("⭐") or text.count("★")
+    if stars and 1 <= stars <= 5:
+        return stars
+    found = {int(match) for match in _DIGIT.findall(text)}
+    found |= {number for word, number in WORDS.items() if re.search(rf"\b{word}\b", text)}
+    return found.pop() if len(found) == 1 else None
+
+
+def is_skip(text: str) -> bool:
+    cleaned = text.strip().lower().rstrip(".!")
+    return cleaned in SKIP_WORDS or cleaned.startswith("/deny")
+
+
+class ActionHandback(Action):
+    """The customer is back with the bot: say so, and clear the last survey's answers."""
+
+    def name(self) -> str:
+        return "action_handback"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        dispatcher.utter_message(response="utter_handback")
+        return [SlotSet("csat_rating", None), SlotSet("csat_comment", None)]
+
+
+class ValidateCsatForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_csat_form"
+
+    async def validate_csat_rating(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        rating = parse_rating(value)
+        if rating is not None:
+            return {"csat_rating": rating}
+        # Not a rating: the customer has moved on. End the survey rather than insist.
+        dispatcher.utter_message(response="utter_csat_skipped")
+        return {"csat_rating": None, "requested_slot": None}
+
+    async def validate_csat_comment(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        text = str(value or "").strip()
+        # Empty, not None: the form counts the question as answered, the service stores no comment.
+        return {"csat_comment": "" if is_skip(text) else text[:MAX_COMMENT_CHARS]}

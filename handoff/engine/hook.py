@@ -1,0 +1,265 @@
+"""The engine: what the handoff service does with each event after the consumer applied it.
+
+- A customer message in a conversation the bot owns: run the detector on the conversation
+  since the last hand-back; a hand-over decision opens an escalation.
+- The slot `unresolved_reason` set by a flow: open an escalation with that reason.
+- Opening: unless one is already open for the customer, check who is available, build the
+  context packet, open the escalation, pause the bot and tell the customer honestly what
+  happens next (a person joining and the wait, or the hours and an email follow-up offer).
+- A customer message while an escalation is open: pass it to the agent side (and read an
+  answer to the email offer).
+- The slots csat_rating / csat_comment after a hand-back: store the rating.
+- A restart or a new session while a person owns the conversation (which Rasa lets through a
+  pause): pause again, so the bot never answers while a person is in charge.
+
+Idempotent per conversation: the stream id of the last event the engine finished is kept
+beside the conversation's state, so an entry delivered again after a crash is skipped. A
+failure inside the engine is logged and never stops the stream.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from redis.asyncio import Redis
+
+from handoff.conversations import ConversationStore
+from handoff.engine import messages
+from handoff.engine.availability import AvailabilityCheck
+from handoff.engine.context import ContextBuilder, Decision
+from handoff.engine.followup import FollowUpOffers, read_answer
+from handoff.engine.hours import BusinessHours
+from handoff.engine.teams import team_for
+from handoff.engine.timeline import Timeline, from_store, from_tracker
+from handoff.stream.events import StreamEvent
+
+logger = logging.getLogger(__name__)
+
+# Customer turns that are the bot's own machinery, never a sign of trouble.
+QUIET_INTENTS = frozenset({"handback", "rate_service", "session_start", "restart"})
+CSAT_SLOTS = ("csat_rating", "csat_comment")
+
+
+class Assessor(Protocol):
+    def assess(self, history: Sequence[Any]) -> Any: ...
+
+
+class Escalations(Protocol):
+    async def open(self, *, sender_id: str, channel: str | None, reason: str, team: str,
+                   frustration: float, packet: dict) -> Any: ...
+    async def active_for(self, sender_id: str) -> Any: ...
+    async def record_customer_message(self, sender_id: str, text: str, at: float) -> None: ...
+    async def record_csat(self, sender_id: str, rating: int, comment: str | None) -> None: ...
+    async def record_follow_up(self, sender_id: str, email: str | None) -> Any: ...
+
+
+class Rasa(Protocol):
+    async def pause(self, sender_id: str) -> None: ...
+    async def say(self, sender_id: str, text: str, *, agent: str | None = None,
+                  buttons: list[dict] | None = None) -> None: ...
+    async def tracker(self, sender_id: str) -> dict: ...
+
+
+def stream_id_newer(a: str, b: str | None) -> bool:
+    if not b:
+        return True
+    (am, _, asq), (bm, _, bsq) = a.partition("-"), b.partition("-")
+    return (int(am), int(asq or 0)) > (int(bm), int(bsq or 0))
+
+
+def parse_rating(value: Any) -> int | None:
+    try:
+        rating = int(float(value))
+    except (TypeError, ValueError):
+        return None
+    return rating if 1 <= rating <= 5 else None
+
+
+class HandoffEngine:
+    def __init__(self, *, redis: Redis, prefix: str, conversations: ConversationStore, escalations: Escalations,
+                 rasa: Rasa, detector: Assessor, availability: AvailabilityCheck, context: ContextBuilder,
+                 hours: BusinessHours, timezone_label: str, clock: Callable[[], datetime]) -> None:
+        self.redis = redis
+        self.prefix = prefix
+        self.conversations = conversations
+        self.escalations = escalations
+        self.rasa = rasa
+        self.detector = detector
+        self.availability = availability
+        self.context = context
+        self.hours = hours
+        self.timezone_label = timezone_label
+        self.clock = clock
+        self.offers = FollowUpOffers(redis, prefix)
+        self.opened = 0
+
+    def _state_key(self, sender_id: str) -> str:
+        return self.conversations._state_key(sender_id)
+
+    async def on_applied(self, event: StreamEvent, applied: bool = True) -> None:
+        """The consumer's hook. `applied` is ignored on purpose: an entry the store had applied
+        before a crash may still be unfinished here, and the engine keeps its own mark."""
+        if not event.sender_id or not event.event:
+            return
+        key = self._state_key(event.sender_id)
+        done = await self.redis.hget(key, "engine_last_id")
+        if not stream_id_newer(event.entry_id, done.decode() if done else None):
+            return
+        try:
+            await self._handle(event)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # one bad conversation must not stop the stream for all
+            logger.exception("Handoff engine failed on %s event %s of %s", event.type, event.entry_id, event.sender_id)
+        await self.redis.hset(key, "engine_last_id", event.entry_id)
+
+    async def _handle(self, event: StreamEvent) -> None:
+        if event.type == "user":
+            await self._customer_message(event)
+        elif event.type == "slot":
+            await self._slot(event)
+        elif event.type == "resume":
+            # The detector starts afresh after a hand-back: the old trouble was dealt with.
+            await self.redis.hset(self._state_key(event.sender_id), "engine_history_from", event.entry_id)
+        elif event.type in ("restart", "session_started"):
+            await self._keep_paused(event.sender_id)
+
+    # --- customer messages -------------------------------------------------------------------
+
+    async def _customer_message(self, event: StreamEvent) -> None:
+        sender = event.sender_id
+        text = event.event.get("text") or ""
+        parse = event.event.get("parse_data") or {}
+        intent = (parse.get("intent") or {}).get("name")
+        escalation = await self.escalations.active_for(sender)
+        if escalation is not None:
+            await self._answer_offer(sender, text, intent, parse.get("entities") or [])
+            await self.escalations.record_customer_message(sender, text, event.timestamp)
+            return
+        if intent in QUIET_INTENTS or await self._in_survey(sender):
+            return
+        history = await self._history(sender)
+        if not history:
+            return
+        assessment = await asyncio.to_thread(self.detector.assess, history)
+        if assessment.handover:
+            decision = Decision(assessment.reason or "frustration", float(assessment.score), dict(assessment.signals))
+            await self.escalate(sender, decision)
+
+    async def _in_survey(self, sender: str) -> bool:
+        state = await self.conversations.state(sender)
+        return state.get("slot:requested_slot", "").strip('"') in CSAT_SLOTS
+
+    async def _history(self, sender: str) -> list[Any]:
+        from handoff.detection import Turn
+
+        state = await self.conversations.state(sender)
+        since = state.get("engine_history_from")
+        turns = []
+        for entry in await self.conversations.transcript(sender):
+            if since and not stream_id_newer(str(entry.get("id") or "0-0"), since):
+                continue
+            if entry.get("role") == "customer" and entry.get("intent") in QUIET_INTENTS:
+                continue
+            turns.append(Turn(role=entry.get("role") or "bot", text=entry.get("text") or "",
+                              timestamp=float(entry.get("time") or 0.0), intent=entry.get("intent"),
+                              confidence=entry.get("confidence"), action=entry.get("action")))
+        # The history must end with the newest customer turn.
+        while turns and turns[-1].role != "customer":
+            turns.pop()
+        return turns
+
+    # --- slots -------------------------------------------------------------------------------
+
+    async def _slot(self, event: StreamEvent) -> None:
+        name, value = event.event.get("name"), event.event.get("value")
+        if name == "unresolved_reason" and isinstance(value, str) and value.strip():
+            await self.escalate(event.sender_id, Decision(value.strip(), await self._score(event.sender_id), {}))
+        elif name == "csat_rating":
+            rating = parse_rating(value)
+            if rating is not None:
+                await self.escalations.record_csat(event.sender_id, rating, None)
+        elif name == "csat_comment" and value is not None:
+            state = await self.conversations.state(event.sender_id)
+            rating = parse_rating(state.get("slot:csat_rating", "null").strip('"'))
+            comment = str(value).strip()
+            if rating is not None:
+                await self.escalations.record_csat(event.sender_id, rating, comment or None)
+
+    async def _score(self, sender: str) -> float:
+        """The frustration score to file with a flow's reason (the flow's reason decides, not the score)."""
+        history = await self._history(sender)
+        if not history:
+            return 0.0
+        return float((await asyncio.to_thread(self.detector.assess, history)).score)
+
+    # --- opening an escalation ---------------------------------------------------------------
+
+    async def escalate(self, sender: str, decision: Decision) -> Any:
+        """Open an escalation for `sender` unless one is open; returns it, or None if one was open."""
+        lock = f"{self.prefix}:engine:opening:{sender}"
+        if not await self.redis.set(lock, "1", nx=True, ex=60):
+            return None  # another replica is opening it right now
+        try:
+            if await self.escalations.active_for(sender) is not None:
+                return None
+            timeline, source = await self._timeline(sender)
+            intents = [line.intent for line in timeline.customer_lines if line.intent]
+            team = team_for(decision.reason, timeline.slots, intents)
+            availability = await self.availability.check(team)
+            packet = await self.context.build(sender_id=sender, timeline=timeline, decision=decision,
+                                              availability=availability, source=source)
+            escalation = await self.escalations.open(
+                sender_id=sender, channel=timeline.channel, reason=decision.reason, team=team,
+                frustration=decision.score, packet=packet,
+            )
+            self.opened += 1
+            await self.rasa.pause(sender)
+            await self._tell_customer(sender, escalation, availability, timeline)
+            return escalation
+        finally:
+            await self.redis.delete(lock)
+
+    async def _timeline(self, sender: str) -> tuple[Timeline, str]:
+        try:
+            return from_tracker(await self.rasa.tracker(sender)), "tracker"
+        except Exception as error:  # our own copy of the conversation will do
+            logger.warning("Tracker of %s unavailable (%s); building the packet from the stream copy", sender, error)
+            state = await self.conversations.state(sender)
+            return from_store(await self.conversations.transcript(sender), state), "stream"
+
+    async def _tell_customer(self, sender: str, escalation: Any, availability: Any, timeline: Timeline) -> None:
+        if availability.available:
+            await self.rasa.say(sender, messages.joining(availability))
+            return
+        email = timeline.slots.get("email")
+        known = str(email) if email else None
+        text = messages.unavailable(availability, self.hours, self.timezone_label, self.clock(), known)
+        await self.offers.open(sender, getattr(escalation, "id", None), known)
+        await self.rasa.say(sender, text, buttons=messages.email_buttons(known))
+
+    async def _answer_offer(self, sender: str, text: str, intent: str | None, entities: list[dict]) -> None:
+        offer = await self.offers.get(sender)
+        if offer is None:
+            return
+        answer = read_answer(text, intent, entities, offer.get("known_email"))
+        if answer.kind == "email" and answer.email:
+            await self.escalations.record_follow_up(sender, answer.email)
+            await self.offers.close(sender)
+            await self.rasa.say(sender, messages.follow_up_recorded(answer.email))
+        elif answer.kind == "declined":
+            await self.escalations.record_follow_up(sender, None)
+            await self.offers.close(sender)
+            await self.rasa.say(sender, messages.follow_up_declined())
+        else:
+            await self.offers.unanswered(sender, offer)
+
+    async def _keep_paused(self, sender: str) -> None:
+        state = await self.conversations.state(sender)
+        if state.get("owner") == "agent" and await self.escalations.active_for(sender) is not None:
+            logger.info("Conversation %s was restarted while a person owns it; pausing it again", sender)
+            await self.rasa.pause(sender)
