@@ -1,4 +1,5 @@
-"""GET /health: is Redis reachable, is the stream consumer running, how far behind is it."""
+"""GET /health: is Redis reachable, is the stream consumer running, how far behind is it,
+does the database answer."""
 
 from __future__ import annotations
 
@@ -6,14 +7,16 @@ from typing import Any
 
 from fastapi import APIRouter, Response
 from redis.exceptions import RedisError
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
-from handoff.api.deps import ConsumerDep, RedisDep
+from handoff.api.deps import ConsumerDep, RedisDep, ServicesDep
 
 router = APIRouter(tags=["health"])
 
 
 @router.get("/health")
-async def health(redis: RedisDep, consumer: ConsumerDep, response: Response) -> dict[str, Any]:
+async def health(redis: RedisDep, consumer: ConsumerDep, services: ServicesDep, response: Response) -> dict[str, Any]:
     body: dict[str, Any] = {"service": "handoff", "status": "ok", "processed": consumer.processed}
     try:
         await redis.ping()
@@ -21,6 +24,12 @@ async def health(redis: RedisDep, consumer: ConsumerDep, response: Response) -> 
     except RedisError as error:
         response.status_code = 503
         body.update(status="unavailable", error=f"redis: {error}")
+    try:
+        await services.db.run(lambda session: session.execute(text("SELECT 1")))
+        body["database"] = services.db.dialect
+    except SQLAlchemyError as error:
+        response.status_code = 503
+        body.update(status="unavailable", error=f"database: {type(error).__name__}: {error}"[:500])
     if consumer.last_error:
         body["last_error"] = consumer.last_error
     return body

@@ -85,7 +85,9 @@ async def _handle(message: dict[str, Any], services: Services, agent: Agent) -> 
     kind = message.get("type")
     if kind == "typing":
         escalation_id = message.get("escalation_id")
-        if not isinstance(escalation_id, int):
+        if isinstance(escalation_id, str) and escalation_id.isdigit():
+            escalation_id = int(escalation_id)
+        if not isinstance(escalation_id, int) or isinstance(escalation_id, bool):
             return {"type": "error", "data": {"detail": "typing needs an integer escalation_id"}}
         await services.escalations.typing(agent, escalation_id)
         return None

@@ -79,3 +79,9 @@ async def test_only_an_admin_lists_and_creates_agents(server: Server) -> None:
     assert (await jo.get("/agents/me")).json()["teams"] == ["delivery"]
     for client in (admin, maya, jo):
         await client.aclose()
+
+
+async def test_health_reports_the_database(server: Server) -> None:
+    async with httpx.AsyncClient(base_url=server.url, trust_env=False) as client:
+        body = (await client.get("/health")).json()
+    assert (body["status"], body["database"]) == ("ok", "sqlite")

@@ -105,3 +105,19 @@ async def test_closed_console_goes_offline_when_presence_runs_out(redis_url: str
         await asyncio.sleep(3.5)
         assert await presence.online_agents("returns") == []
         assert (await maya.get("/agents/me")).json()["status"] == "offline"
+
+
+async def test_agent_typing_reaches_the_other_consoles_of_the_conversation(server: Server) -> None:
+    escalation = await open_escalation(server)
+    maya, admin = await server.login("maya"), await server.login("admin")
+    await maya.post(f"/escalations/{escalation.id}/claim")
+    async with server.websocket(maya.token) as maya_ws, server.websocket(admin.token) as admin_ws:
+        await next_push(maya_ws, "hello")
+        await next_push(admin_ws, "hello")
+        await maya_ws.send(json.dumps({"type": "typing", "escalation_id": str(escalation.id)}))
+        typing = await next_push(admin_ws, "agent.typing")
+        assert (typing["data"]["escalation_id"], typing["data"]["agent"]) == (escalation.id, "maya")
+        await maya_ws.send(json.dumps({"type": "typing", "escalation_id": True}))
+        assert (await next_push(maya_ws, "error"))["data"]["detail"] == "typing needs an integer escalation_id"
+        assert (await maya.post(f"/escalations/{escalation.id}/typing")).status_code == 204
+        await next_push(admin_ws, "agent.typing")
