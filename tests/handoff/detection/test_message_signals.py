@@ -1,0 +1,58 @@
+"""Each signal read from one message, on clear examples both ways."""
+
+from __future__ import annotations
+
+import pytest
+
+from handoff.detection.signals import caps_share, punctuation_run
+from tests.handoff.detection.conftest import customer
+
+
+def signals(detector, text: str) -> dict[str, float]:
+    return detector.features([customer(text)])
+
+
+def test_sentiment_negative_message_scores_and_thanks_does_not(detector):
+    assert signals(detector, "This is terrible, I am so angry")["sentiment"] > 0.5
+    assert signals(detector, "thanks, that helps a lot")["sentiment"] == 0.0
+
+
+@pytest.mark.parametrize("text", ["stupid bot", "you guys are incompetent", "usless bot", "what a piece of junk bot"])
+def test_insult_found_including_one_typo(detector, text):
+    assert signals(detector, text)["insult"] == 1.0
+
+
+@pytest.mark.parametrize("text", ["these boots are killer", "in regard to my order LK-100232", "is the fleece warm"])
+def test_no_insult_in_ordinary_words(detector, text):
+    assert signals(detector, text)["insult"] == 0.0
+
+
+def test_profanity_strong_and_mild(detector):
+    assert signals(detector, "wtf where is my refund")["profanity"] == 1.0
+    assert signals(detector, "f*** this")["profanity"] == 1.0
+    assert 0.0 < signals(detector, "damn good jacket")["profanity"] < 0.5
+    assert signals(detector, "where is my parcel")["profanity"] == 0.0
+
+
+def test_shouting_caps_and_punctuation_but_not_joy_or_acronyms(detector):
+    assert signals(detector, "WHERE IS MY PARCEL???")["shouting"] > 0.9
+    # Same capitals and punctuation; joy is scaled down by its positive sentiment.
+    joy = signals(detector, "THANK YOU SO MUCH!!")["shouting"]
+    assert joy < signals(detector, "WHERE IS MY PARCEL!!")["shouting"] - 0.3
+    assert signals(detector, "is it UPS or DHL for the UK?")["shouting"] == 0.0
+    assert caps_share("OK") == 0.0  # too short to be shouting
+    assert punctuation_run("why??") == 0.5 and punctuation_run("why?!?!") == 1.0 and punctuation_run("why?") == 0.0
+
+
+@pytest.mark.parametrize(
+    "text", ["that's not what I asked", "this bot is useless", "I already told you that", "third time I'm asking"]
+)
+def test_complaint_found(detector, text):
+    assert signals(detector, text)["complaint"] == 1.0
+
+
+@pytest.mark.parametrize(
+    "text", ["I'm so sad the sweater sold out, when is it back?", "my daughter was disappointed the hat was too small"]
+)
+def test_no_complaint_in_calm_bad_news(detector, text):
+    assert signals(detector, text)["complaint"] == 0.0
