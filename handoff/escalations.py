@@ -9,6 +9,7 @@ changed, so a Rasa failure (502, "try again") leaves the escalation as it was.
 
 from __future__ import annotations
 
+import json
 import logging
 import time
 from typing import Any
@@ -63,6 +64,9 @@ class EscalationService:
             raise Invalid(f"unknown team {team!r}; teams are {', '.join(TEAMS)}")
         if existing := await self.active_for(sender_id):
             return existing
+        # Through JSON once: a value the database's JSON column cannot hold (a datetime, a set)
+        # becomes its text here instead of failing the escalation.
+        packet = json.loads(json.dumps(packet, default=str))
         now = time.time()
         try:
             escalation = await self.db.run(lambda s: rows.create(
@@ -95,8 +99,12 @@ class EscalationService:
             await self.live.publish_for(escalation, "customer.typing", {"at": time.time()})
 
     async def record_csat(self, sender_id: str, rating: int, comment: str | None) -> None:
-        if not 1 <= int(rating) <= 5:
-            raise Invalid(f"a CSAT rating is 1 to 5, not {rating}")
+        try:
+            valid = 1 <= int(rating) <= 5
+        except (TypeError, ValueError):
+            valid = False
+        if not valid:
+            raise Invalid(f"a CSAT rating is 1 to 5, not {rating!r}")
         comment = comment.strip()[:MAX_TEXT] if comment and comment.strip() else None
         escalation = await self.db.run(lambda s: rows.set_csat(s, sender_id, rating=int(rating), comment=comment,
                                                                 now=time.time()))

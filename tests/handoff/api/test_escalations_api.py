@@ -4,10 +4,14 @@ transfers, bad input, and what happens when Rasa does not answer (nothing is los
 from __future__ import annotations
 
 import asyncio
+import datetime
 import json
 
 import httpx
+import pytest
+from sqlalchemy import text
 
+from handoff.errors import Invalid
 from handoff.store import Escalation
 from tests.handoff.api.harness import Server
 
@@ -195,3 +199,22 @@ async def test_canned_responses_and_knowledge_search_need_a_login(server: Server
         assert (await anonymous.get("/canned-responses")).status_code == 401
     empty = await maya.get("/knowledge/search", params={"q": "  "})
     assert (empty.status_code, empty.json()["detail"]) == (422, "the query is empty: pass what to look for as ?q=")
+
+
+async def test_odd_packets_and_ratings(server: Server) -> None:
+    service = server.services.escalations
+    opened = await service.open(sender_id="odd", channel=None, reason="frustration", team="general", frustration=0.2,
+                                packet={"checked_at": datetime.datetime(2026, 1, 2, 3, 4, 5), "tags": {"x"}})
+    assert (await service.get(opened.id)).packet == {"checked_at": "2026-01-02 03:04:05", "tags": "{'x'}"}
+    for rating in (0, 6, "five", None):
+        with pytest.raises(Invalid, match="a CSAT rating is 1 to 5"):
+            await service.record_csat("odd", rating, None)  # type: ignore[arg-type]
+
+
+async def test_a_database_that_fails_gives_503_not_500(server: Server) -> None:
+    escalation = await open_escalation(server)
+    maya = await server.login("maya")
+    await server.services.db.run(lambda s: s.execute(text("DROP TABLE escalation_notes")))
+    response = await maya.post(f"/escalations/{escalation.id}/notes", json={"text": "lost?"})
+    assert response.status_code == 503
+    assert response.json()["detail"].startswith("the database is not answering (OperationalError)")
