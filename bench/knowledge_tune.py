@@ -18,8 +18,10 @@ from knowledge.evaluation import decision_figures, load_questions, ranking_figur
 from knowledge.index.decision import RetrievalConfig, features
 from knowledge.index.hybrid import FusionConfig, HybridIndex
 
-FUSIONS = [FusionConfig("rrf", rrf_k=k) for k in (10, 30, 60)] + [
-    FusionConfig("weighted", round(w, 2)) for w in np.arange(0.3, 1.0, 0.05)
+FUSIONS = [FusionConfig("rrf", rrf_k=k, support_weight=s) for k in (10, 30, 60) for s in (0.0, 0.15)] + [
+    FusionConfig("weighted", round(float(w), 2), support_weight=s)
+    for w in np.arange(0.5, 1.0, 0.05)
+    for s in (0.0, 0.1, 0.15, 0.25)
 ]
 
 
@@ -29,7 +31,7 @@ def choose_fusion(index: HybridIndex, questions) -> FusionConfig:
         index.fusion = fusion
         figures = ranking_figures(index, questions, "hybrid")
         scored.append((figures.hit_at_1, figures.mrr, fusion))
-        print(f"  {fusion.kind:8} w={fusion.dense_weight:.2f} k={fusion.rrf_k:3}  "
+        print(f"  {fusion.kind:8} w={fusion.dense_weight:.2f} k={fusion.rrf_k:3} s={fusion.support_weight:.2f}  "
               f"hit@1 {figures.hit_at_1:.3f}  mrr {figures.mrr:.3f}")
     return max(scored, key=lambda row: row[:2])[2]
 

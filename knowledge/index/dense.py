@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +33,14 @@ class Encoder:
             raise FileNotFoundError(f"embedding model directory not found: {self.path}")
         self.model = SentenceTransformer(str(self.path), device="cpu")
         self.name = self.path.name if self.path.name != "model" else self.path.parent.name
+        # Customers ask the same few questions over and over; a repeat costs no forward pass.
+        self._query_vector = lru_cache(maxsize=4096)(lambda text: self.encode([text])[0])
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self._query_vector(text)
+
+    def clear_query_cache(self) -> None:
+        self._query_vector.cache_clear()
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         vectors = self.model.encode(
