@@ -135,7 +135,7 @@ function cardView(card) {
       unread ? el("span", { className: "unread", text: " · new message" }) : null,
     ]),
   ]);
-  return el("li", { className: `card state-${card.state}`, "data-escalation-id": card.id, "data-sender-id": card.sender_id }, [button]);
+  return el("li", { className: `queue-card state-${card.state}`, "data-escalation-id": card.id, "data-sender-id": card.sender_id }, [button]);
 }
 
 function renderQueue() {
@@ -181,11 +181,17 @@ async function select(id) {
 
 async function refreshDetail() {
   if (state.selected === null) return;
-  const detail = await attempt(() => api.get(`/escalations/${state.selected}`));
-  if (detail && detail.id === state.selected) {
+  const id = state.selected;
+  const [detail, lines] = await Promise.all([
+    attempt(() => api.get(`/escalations/${id}`)),
+    // The bot's and the service's own lines (notices, hand-back) are not pushed: reload them.
+    attempt(() => api.get(`/escalations/${id}/transcript`)),
+  ]);
+  if (detail && state.selected === id) {
     state.detail = detail;
     renderDetail();
   }
+  if (lines && state.selected === id) renderTranscript(lines);
 }
 
 function renderDetail() {
