@@ -64,16 +64,32 @@ class ValidateCsatForm(FormValidationAction):
     async def validate_csat_rating(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
+        if value is None:  # the hand-back clearing the last survey's answer: nothing to check yet
+            return {"csat_rating": None}
         rating = parse_rating(value)
         if rating is not None:
             return {"csat_rating": rating}
-        # Not a rating: the customer has moved on. End the survey rather than insist.
-        dispatcher.utter_message(response="utter_csat_skipped")
+        # Not a rating: the customer has moved on. End the survey rather than insist
+        # (action_csat_done then says so).
         return {"csat_rating": None, "requested_slot": None}
 
     async def validate_csat_comment(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        text = str(value or "").strip()
+        if value is None:
+            return {"csat_comment": None}
+        text = str(value).strip()
         # Empty, not None: the form counts the question as answered, the service stores no comment.
         return {"csat_comment": "" if is_skip(text) else text[:MAX_COMMENT_CHARS]}
+
+
+class ActionCsatDone(Action):
+    """The survey is over: thank for a rating, or acknowledge that it was skipped."""
+
+    def name(self) -> str:
+        return "action_csat_done"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        rated = parse_rating(tracker.get_slot("csat_rating")) is not None
+        dispatcher.utter_message(response="utter_csat_thanks" if rated else "utter_csat_skipped")
+        return []

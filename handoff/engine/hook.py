@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -59,6 +59,7 @@ class Escalations(Protocol):
 
 class Rasa(Protocol):
     async def pause(self, sender_id: str) -> None: ...
+    async def resume(self, sender_id: str) -> None: ...
     async def say(self, sender_id: str, text: str, *, agent: str | None = None,
                   buttons: list[dict] | None = None) -> None: ...
     async def tracker(self, sender_id: str) -> dict: ...
@@ -207,22 +208,44 @@ class HandoffEngine:
         try:
             if await self.escalations.active_for(sender) is not None:
                 return None
-            timeline, source = await self._timeline(sender)
-            intents = [line.intent for line in timeline.customer_lines if line.intent]
-            team = team_for(decision.reason, timeline.slots, intents)
-            availability = await self.availability.check(team)
-            packet = await self.context.build(sender_id=sender, timeline=timeline, decision=decision,
-                                              availability=availability, source=source)
-            escalation = await self.escalations.open(
-                sender_id=sender, channel=timeline.channel, reason=decision.reason, team=team,
-                frustration=decision.score, packet=packet,
-            )
+            # Pause first: building the packet takes a moment, and the bot must not answer the
+            # customer's next message meanwhile. A failed pause does not stop the escalation.
+            paused = await self._attempt("pause", sender, self.rasa.pause(sender))
+            try:
+                escalation, availability, timeline = await self._open(sender, decision)
+            except Exception:
+                if paused:  # no escalation after all: give the customer the bot back
+                    await self._attempt("resume", sender, self.rasa.resume(sender))
+                raise
             self.opened += 1
-            await self.rasa.pause(sender)
-            await self._tell_customer(sender, escalation, availability, timeline)
+            await self._attempt("tell", sender, self._tell_customer(sender, escalation, availability, timeline))
             return escalation
         finally:
             await self.redis.delete(lock)
+
+    async def _open(self, sender: str, decision: Decision) -> tuple[Any, Any, Timeline]:
+        timeline, source = await self._timeline(sender)
+        intents = [line.intent for line in timeline.customer_lines if line.intent]
+        team = team_for(decision.reason, timeline.slots, intents, [e["entity"] for e in timeline.entities])
+        availability = await self.availability.check(team)
+        packet = await self.context.build(sender_id=sender, timeline=timeline, decision=decision,
+                                          availability=availability, source=source)
+        escalation = await self.escalations.open(
+            sender_id=sender, channel=timeline.channel, reason=decision.reason, team=team,
+            frustration=decision.score, packet=packet,
+        )
+        return escalation, availability, timeline
+
+    @staticmethod
+    async def _attempt(what: str, sender: str, call: Awaitable[Any]) -> bool:
+        """Run one call to Rasa; a failure is logged, never raised: the escalation stands, and the
+        agent's first message or the hand-back goes through Rasa again."""
+        try:
+            await call
+            return True
+        except Exception as error:
+            logger.error("Engine could not %s conversation %s: %s", what, sender, error)
+            return False
 
     async def _timeline(self, sender: str) -> tuple[Timeline, str]:
         try:

@@ -98,12 +98,18 @@ def _tried(timeline: Timeline) -> list[str]:
     for action in timeline.actions:
         if action.startswith("utter_") and action not in ACTION_TEXT:
             continue  # a canned response: what it said is quoted below
-        text = ACTION_TEXT.get(action, action)
+        text = ACTION_TEXT.get(action) or (
+            f"ran the {action.removesuffix('_form').replace('_', ' ')} form" if action.endswith("_form") else action)
         if text not in tried:
             tried.append(text)
     answers = [line for line in timeline.lines if line.role == "bot" and line.action not in (None, "utter_greet")]
-    for line in answers[-3:]:
-        tried.append(f"said \"{_clip(line.text, 100)}\"")
+    said: list[str] = []
+    for line in answers:
+        quoted = f"said \"{_clip(line.text, 100)}\""
+        if quoted in said:
+            said.remove(quoted)  # said again: keep the latest time
+        said.append(quoted)
+    tried.extend(said[-3:])
     return tried
 
 

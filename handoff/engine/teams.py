@@ -42,8 +42,9 @@ def _topic_of(intents: Iterable[str]) -> str | None:
     return None
 
 
-def team_for(reason: str, slots: Mapping[str, Any], intents: Iterable[str]) -> str:
-    """The team for an escalation opened for `reason`; `intents` oldest first."""
+def team_for(reason: str, slots: Mapping[str, Any], intents: Iterable[str], entities: Iterable[str] = ()) -> str:
+    """The team for an escalation opened for `reason`; `intents` oldest first; `entities` the names of
+    the entities the customer typed (an order number typed but not yet in a slot counts)."""
     if reason in REASON_TEAMS:
         return REASON_TEAMS[reason]
     if any(slots.get(name) for name in ("return_items", "return_reason", "return_resolution")):
@@ -51,6 +52,6 @@ def team_for(reason: str, slots: Mapping[str, Any], intents: Iterable[str]) -> s
     topic = _topic_of(intents)
     if topic:
         return topic
-    if slots.get("order_number"):
+    if slots.get("order_number") or "order_number" in set(entities):
         return "delivery"
     return "general"

@@ -1,0 +1,190 @@
+"""The engine's hook on real Redis, the real escalation store and the real detector: what it does
+with each event of the stream. Rasa is not running here (a closed port): the paths that reach
+Rasa are covered with the whole stack in tests/e2e/test_handoff.py; here Rasa being down must
+not lose an escalation."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from itertools import count
+
+import pytest
+
+from handoff.conversations import ConversationStore
+from handoff.detection import Detector
+from handoff.engine.availability import AvailabilityCheck
+from handoff.engine.context import ContextBuilder, KnowledgeSuggestions
+from handoff.engine.hook import HandoffEngine
+from handoff.engine.hours import BusinessHours
+from handoff.engine.wiring import history_of, queue_length_of
+from handoff.rasa_client import RasaClient
+from handoff.store import escalations as rows
+from handoff.stream.events import StreamEvent
+from tests.conftest import free_port
+from tests.handoff.engine.conftest import PREFIX, Services
+
+HOURS = BusinessHours.parse("Mon-Sun 00:00-24:00", "America/New_York")
+
+
+@pytest.fixture(scope="module")
+def detector() -> Detector:
+    return Detector.from_config()
+
+
+@pytest.fixture
+async def engine(services: Services, detector: Detector) -> AsyncIterator[HandoffEngine]:
+    rasa = RasaClient(f"http://127.0.0.1:{free_port()}", "unused", timeout=2)
+    clock = lambda: datetime.now(UTC)  # noqa: E731
+    yield HandoffEngine(
+        redis=services.redis, prefix=PREFIX, conversations=ConversationStore(services.redis, PREFIX),
+        escalations=services.escalations, rasa=rasa, detector=detector,
+        availability=AvailabilityCheck(services.presence, HOURS, queue_length_of(services.escalations), 360, clock),
+        context=ContextBuilder(orders=None, knowledge=KnowledgeSuggestions(f"http://127.0.0.1:{free_port()}"),
+                               history=history_of(services.escalations)),
+        hours=HOURS, timezone_label="Eastern time", clock=clock,
+    )
+    await rasa.aclose()
+
+
+class Feed:
+    """Events as the consumer hands them over: applied to the conversation store, then the hook."""
+
+    def __init__(self, engine: HandoffEngine) -> None:
+        self.engine = engine
+        self.ids = count(int(time.time() * 1000))
+
+    async def __call__(self, sender: str, event: dict) -> StreamEvent:
+        stream_event = StreamEvent(f"{next(self.ids)}-0", sender, event["event"],
+                                   {"timestamp": time.time(), **event})
+        await self.engine.conversations.apply(stream_event)
+        await self.engine.on_applied(stream_event)
+        return stream_event
+
+    async def customer(self, sender: str, text: str, intent: str, confidence: float = 0.9,
+                       entities: list[dict] | None = None) -> StreamEvent:
+        return await self(sender, {"event": "user", "text": text, "input_channel": "rest",
+                                   "parse_data": {"intent": {"name": intent, "confidence": confidence},
+                                                  "entities": entities or []}})
+
+    async def bot(self, sender: str, text: str) -> StreamEvent:
+        return await self(sender, {"event": "bot", "text": text, "metadata": {}})
+
+
+async def live_messages(services: Services, ready: asyncio.Event, seconds: float = 3.0) -> AsyncIterator[dict]:
+    """What the service pushes to the consoles (Redis pub/sub) during the next `seconds`."""
+    pubsub = services.redis.pubsub(ignore_subscribe_messages=True)
+    await pubsub.subscribe(f"{PREFIX}:live")
+    ready.set()
+    deadline = time.monotonic() + seconds
+    try:
+        while time.monotonic() < deadline:
+            raw = await pubsub.get_message(timeout=0.2)
+            if raw is not None:
+                yield json.loads(raw["data"])
+    finally:
+        await pubsub.aclose()
+
+
+async def test_a_calm_conversation_opens_nothing(engine: HandoffEngine, services: Services) -> None:
+    feed = Feed(engine)
+    await feed.customer("calm", "hi", "greet")
+    await feed.bot("calm", "Hi, I'm the Larkspur & Co. assistant. What can I do for you?")
+    await feed.customer("calm", "I'm so sad the sweater sold out, when is it back?", "ask_question")
+    assert await services.escalations.active_for("calm") is None
+
+
+async def test_explicit_request_opens_an_escalation_even_with_rasa_down(engine: HandoffEngine,
+                                                                        services: Services) -> None:
+    feed = Feed(engine)
+    await feed.customer("asker", "my parcel LK-100236 has not moved in 9 days", "nlu_fallback", 0.3,
+                        [{"entity": "order_number", "value": "LK-100236"}])
+    await feed.bot("asker", "Sorry, I couldn't find an answer to that in our help centre.")
+    await feed.customer("asker", "HUMAN!! let me talk to a real person", "request_human", 0.97)
+    escalation = await services.escalations.active_for("asker")
+    assert escalation is not None and escalation.reason == "explicit_request"
+    assert escalation.team == "delivery"  # the order number typed tells the topic
+    packet = escalation.packet
+    assert packet["source"] == "stream"  # Rasa's tracker was unreachable: the service's own copy
+    assert packet["identity"]["order_number"] == "LK-100236"
+    assert "LK-100236" in packet["summary_line"] and packet["summary_line"].startswith("explicit request")
+    assert next(line["text"] for line in packet["transcript"]).startswith("my parcel LK-100236")
+    assert packet["availability"]["available"] is False  # nobody online
+    # Opening again (the next message) keeps the one escalation.
+    await feed.customer("asker", "hello?? anyone", "nlu_fallback", 0.2)
+    assert len(await services.escalations.history_for("asker")) == 1
+
+
+async def test_a_flows_reason_opens_for_its_team(engine: HandoffEngine, services: Services) -> None:
+    feed = Feed(engine)
+    await feed.customer("returner", "I want to return order LK-100233", "start_return", 0.9)
+    await feed("returner", {"event": "slot", "name": "order_number", "value": "LK-100233"})
+    await feed("returner", {"event": "slot", "name": "unresolved_reason", "value": "policy_exception"})
+    escalation = await services.escalations.active_for("returner")
+    assert (escalation.reason, escalation.team) == ("policy_exception", "returns")
+    assert escalation.packet["facts"]["slots"]["order_number"] == "LK-100233"
+
+
+async def test_customer_messages_of_an_open_escalation_reach_the_agents_once(engine: HandoffEngine,
+                                                                            services: Services) -> None:
+    opened = await services.escalations.open(sender_id="waiting", channel="rest", reason="frustration",
+                                             team="delivery", frustration=0.7, packet={"summary_line": "x"})
+    feed = Feed(engine)
+    received: list[dict] = []
+
+    ready = asyncio.Event()
+
+    async def listen() -> None:
+        async for message in live_messages(services, ready):
+            received.append(message)
+
+    listener = asyncio.create_task(listen())
+    await ready.wait()
+    event = await feed.customer("waiting", "are you still there? this is useless", "nlu_fallback", 0.2)
+    await engine.on_applied(event)  # delivered again after a crash: not relayed twice
+    await listener
+    relayed = [m for m in received if m["type"] == "customer.message"]
+    assert len(relayed) == 1
+    assert relayed[0]["data"]["escalation_id"] == opened.id
+    assert relayed[0]["data"]["text"] == "are you still there? this is useless"
+    assert relayed[0]["teams"] == ["delivery"]
+    # The conversation belongs to a person: the detector stays out of it.
+    assert len(await services.escalations.history_for("waiting")) == 1
+
+
+async def test_csat_from_the_survey_slots_is_stored(engine: HandoffEngine, services: Services) -> None:
+    opened = await services.escalations.open(sender_id="rated", channel="rest", reason="explicit_request",
+                                             team="general", frustration=0.1, packet={"summary_line": "x"})
+    await services.db.run(lambda s: rows.close(s, opened.id, state="completed", outcome="resolved", by="maya",
+                                               detail=None, now=time.time()))
+    feed = Feed(engine)
+    await feed("rated", {"event": "resume"})
+    await feed.customer("rated", "/handback", "handback", 1.0)
+    await feed("rated", {"event": "slot", "name": "csat_rating", "value": None})  # the survey starts clean
+    await feed("rated", {"event": "slot", "name": "requested_slot", "value": "csat_rating"})
+    await feed.customer("rated", '/rate_service{"csat_rating": 4}', "rate_service", 1.0)
+    await feed("rated", {"event": "slot", "name": "csat_rating", "value": 4.0})
+    stored = await services.escalations.get(opened.id)
+    assert (stored.csat_rating, stored.csat_comment) == (4, None)
+    await feed("rated", {"event": "slot", "name": "requested_slot", "value": "csat_comment"})
+    # A blunt comment is feedback, not a reason to escalate again.
+    await feed.customer("rated", "took too long, useless wait!!", "nlu_fallback", 0.3)
+    await feed("rated", {"event": "slot", "name": "csat_comment", "value": "took too long, useless wait!!"})
+    stored = await services.escalations.get(opened.id)
+    assert (stored.csat_rating, stored.csat_comment) == (4, "took too long, useless wait!!")
+    assert await services.escalations.active_for("rated") is None
+
+
+async def test_a_skipped_comment_stores_no_comment(engine: HandoffEngine, services: Services) -> None:
+    opened = await services.escalations.open(sender_id="brief", channel="rest", reason="explicit_request",
+                                             team="general", frustration=0.1, packet={"summary_line": "x"})
+    await services.db.run(lambda s: rows.close(s, opened.id, state="completed", outcome="resolved", by="maya",
+                                               detail=None, now=time.time()))
+    feed = Feed(engine)
+    await feed("brief", {"event": "slot", "name": "csat_rating", "value": 5})
+    await feed("brief", {"event": "slot", "name": "csat_comment", "value": ""})
+    stored = await services.escalations.get(opened.id)
+    assert (stored.csat_rating, stored.csat_comment) == (5, None)
