@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ConversationPaused, EventType, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -44,6 +44,22 @@ def parse_rating(value: Any) -> int | None:
 def is_skip(text: str) -> bool:
     cleaned = text.strip().lower().rstrip(".!")
     return cleaned in SKIP_WORDS or cleaned.startswith("/deny")
+
+
+class ActionRestartKeepingPause(Action):
+    """Rasa's own `action_restart`, except that it keeps a paused conversation paused.
+
+    While a person owns the conversation Rasa ignores every message except the `restart`
+    intent, which any customer can send by typing "/restart"; the default action would reset
+    the tracker, unpause it, and the bot would answer again over the agent. The reset is kept
+    (the customer asked for it), the pause goes straight back in the same step.
+    """
+
+    def name(self) -> str:
+        return "action_restart"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        return [Restarted(), ConversationPaused()] if tracker.is_paused() else [Restarted()]
 
 
 class ActionHandback(Action):

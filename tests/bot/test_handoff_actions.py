@@ -8,7 +8,14 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.handoff import ActionCsatDone, ActionHandback, ValidateCsatForm, is_skip, parse_rating
+from bot.actions.handoff import (
+    ActionCsatDone,
+    ActionHandback,
+    ActionRestartKeepingPause,
+    ValidateCsatForm,
+    is_skip,
+    parse_rating,
+)
 
 
 @pytest.mark.parametrize(("value", "rating"), [
@@ -71,3 +78,12 @@ def test_handback_says_it_is_back_and_clears_the_last_survey() -> None:
     events = asyncio.run(ActionHandback().run(dispatcher, tracker("/handback", "csat_rating"), {}))
     assert dispatcher.messages[0]["response"] == "utter_handback"
     assert [(e["name"], e["value"]) for e in events] == [("csat_rating", None), ("csat_comment", None)]
+
+
+@pytest.mark.parametrize(("paused", "events"), [(True, ["restart", "pause"]), (False, ["restart"])])
+def test_a_restart_keeps_a_paused_conversation_paused(paused: bool, events: list[str]) -> None:
+    restarting = Tracker("c1", {}, {"text": "/restart", "intent": {"name": "restart"}}, [], paused, None, {},
+                         "action_listen")
+    dispatcher = CollectingDispatcher()
+    assert [e["event"] for e in asyncio.run(ActionRestartKeepingPause().run(dispatcher, restarting, {}))] == events
+    assert dispatcher.messages == []
