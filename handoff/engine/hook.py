@@ -138,6 +138,8 @@ class HandoffEngine:
         intent = (parse.get("intent") or {}).get("name")
         escalation = await self.escalations.active_for(sender)
         if escalation is not None:
+            if intent in QUIET_INTENTS:  # e.g. the hand-back's own trigger, before the escalation closed
+                return
             await self._answer_offer(sender, text, intent, parse.get("entities") or [])
             await self.escalations.record_customer_message(sender, text, event.timestamp)
             return

@@ -145,6 +145,7 @@ async def test_customer_messages_of_an_open_escalation_reach_the_agents_once(eng
     await ready.wait()
     event = await feed.customer("waiting", "are you still there? this is useless", "nlu_fallback", 0.2)
     await engine.on_applied(event)  # delivered again after a crash: not relayed twice
+    await feed.customer("waiting", "EXTERNAL: handback", "handback", 1.0)  # the bot's machinery, not the customer
     await listener
     relayed = [m for m in received if m["type"] == "customer.message"]
     assert len(relayed) == 1
