@@ -70,7 +70,7 @@ async def test_earlier_escalations_are_found_by_conversation_and_by_email(servic
     assert packet["suggested_articles_error"].startswith("knowledge service: ConnectError")
 
 
-async def test_order_backend_down_or_order_unknown(services: Services) -> None:
+async def test_order_backend_down_or_order_unknown(services: Services, orders) -> None:
     down = order_lookup_from_backend(lambda: HttpOrderBackend(f"http://127.0.0.1:{free_port()}", timeout=1))
     builder = ContextBuilder(orders=down, knowledge=KnowledgeSuggestions(f"http://127.0.0.1:{free_port()}"),
                              history=history_of(services.escalations))
@@ -81,6 +81,9 @@ async def test_order_backend_down_or_order_unknown(services: Services) -> None:
 
     tracker = delivery_stuck_tracker()
     tracker["slots"]["order_number"] = "LK-999999"
+    packet = await ContextBuilder(orders=orders, knowledge=builder.knowledge, history=builder.history).build(
+        sender_id="cust-1", timeline=from_tracker(tracker), decision=FRUSTRATED)
+    assert packet["order"] is None and packet["order_error"] == "no order LK-999999 in the order backend"
     packet = await ContextBuilder(orders=None, knowledge=builder.knowledge, history=builder.history).build(
         sender_id="cust-1", timeline=from_tracker(tracker), decision=FRUSTRATED)
     assert packet["order"] is None and packet["order_error"] == "no order backend is configured"
