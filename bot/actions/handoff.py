@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import ConversationPaused, EventType, Restarted, SlotSet
+from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, Restarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -59,7 +59,11 @@ class ActionRestartKeepingPause(Action):
         return "action_restart"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        return [Restarted(), ConversationPaused()] if tracker.is_paused() else [Restarted()]
+        if not tracker.is_paused():
+            return [Restarted()]
+        # Rasa would run action_listen next, but the pause stops it: log it here, so the bot's
+        # rules see "after action_listen" when the customer is handed back.
+        return [Restarted(), ActionExecuted("action_listen"), ConversationPaused()]
 
 
 class ActionHandback(Action):

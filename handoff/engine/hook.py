@@ -58,6 +58,7 @@ class Escalations(Protocol):
 
 
 class Rasa(Protocol):
+    async def append(self, sender_id: str, event: dict[str, Any], *, side_effects: bool = False) -> None: ...
     async def pause(self, sender_id: str) -> None: ...
     async def resume(self, sender_id: str) -> None: ...
     async def say(self, sender_id: str, text: str, *, agent: str | None = None,
@@ -213,6 +214,10 @@ class HandoffEngine:
             # Pause first: building the packet takes a moment, and the bot must not answer the
             # customer's next message meanwhile. A failed pause does not stop the escalation.
             paused = await self._attempt("pause", sender, self.rasa.pause(sender))
+            # A person takes over whatever flow was running: when the bot is handed the customer
+            # back, a half-filled form must not swallow the hand-back as an answer.
+            await self._attempt("close the flow of", sender,
+                                self.rasa.append(sender, {"event": "active_loop", "name": None}))
             try:
                 escalation, availability, timeline = await self._open(sender, decision)
             except Exception:

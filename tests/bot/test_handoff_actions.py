@@ -80,7 +80,7 @@ def test_handback_says_it_is_back_and_clears_the_last_survey() -> None:
     assert [(e["name"], e["value"]) for e in events] == [("csat_rating", None), ("csat_comment", None)]
 
 
-@pytest.mark.parametrize(("paused", "events"), [(True, ["restart", "pause"]), (False, ["restart"])])
+@pytest.mark.parametrize(("paused", "events"), [(True, ["restart", "action", "pause"]), (False, ["restart"])])
 def test_a_restart_keeps_a_paused_conversation_paused(paused: bool, events: list[str]) -> None:
     restarting = Tracker("c1", {}, {"text": "/restart", "intent": {"name": "restart"}}, [], paused, None, {},
                          "action_listen")
