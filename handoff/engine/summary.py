@@ -143,7 +143,9 @@ def _why(reason: str, score: float, signals: Mapping[str, float]) -> str:
 def build_summary(timeline: Timeline, reason: str, score: float, signals: Mapping[str, float]) -> Summary:
     goal_line = next((line for line in timeline.customer_lines if _substantive(line)), None)
     if goal_line is None and timeline.customer_lines:
-        goal_line = timeline.customer_lines[0]
+        # Only small talk: the last thing the customer typed (their request for a person) says most.
+        typed = [line for line in timeline.customer_lines if not line.text.startswith("/")]
+        goal_line = (typed or timeline.customer_lines)[-1]
     goal = _clip(goal_line.text) if goal_line else "(the customer has not said yet)"
     intent = main_intent(timeline)
     identifiers = [f"{timeline.slots[name]}" for name in IDENTIFIERS if timeline.slots.get(name)]

@@ -67,7 +67,12 @@ def test_summary_from_the_services_own_copy_when_rasa_is_away() -> None:
 
 
 def test_a_conversation_with_only_small_talk() -> None:
-    timeline = from_store([{"role": "customer", "text": "human", "time": 1.0, "intent": "request_human"}], {})
+    timeline = from_store([
+        {"role": "customer", "text": "hi", "time": 1.0, "intent": "greet"},
+        {"role": "bot", "text": "Hi! What can I do for you?", "time": 1.5},
+        {"role": "customer", "text": "I want to speak to a human please", "time": 2.0, "intent": "request_human"},
+        {"role": "customer", "text": "/affirm", "time": 3.0, "intent": "affirm"},
+    ], {})
     summary = build_summary(timeline, "explicit_request", 0.1, {})
-    assert summary.goal == "human" and summary.main_intent is None
+    assert summary.goal == "I want to speak to a human please" and summary.main_intent is None
     assert summary.tried == []
