@@ -11,10 +11,25 @@ from bot.actions.returns import (
     ActionSubmitReturn,
     ValidateReturnForm,
 )
+from bot.actions.verification import ActionAskOrderContact, ActionAskOrderNumber
 
 __all__ = [
-    "ActionAnswerQuestion", "ActionAskCancelConfirmed", "ActionAskExchangeVariant", "ActionAskReturnConfirmed",
-    "ActionAskReturnItems", "ActionKnowledgeFeedback", "ActionLeaveOrderForm", "ActionOrderStatus",
-    "ActionRefundShipping", "ActionReportDamaged", "ActionRequestPolicyException", "ActionSubmitOrderChange",
-    "ActionSubmitReturn", "ValidateOrderChangeForm", "ValidateOrderStatusForm", "ValidateReturnForm",
+    "ActionAnswerQuestion",
+    "ActionAskCancelConfirmed",
+    "ActionAskExchangeVariant",
+    "ActionAskOrderContact",
+    "ActionAskOrderNumber",
+    "ActionAskReturnConfirmed",
+    "ActionAskReturnItems",
+    "ActionKnowledgeFeedback",
+    "ActionLeaveOrderForm",
+    "ActionOrderStatus",
+    "ActionRefundShipping",
+    "ActionReportDamaged",
+    "ActionRequestPolicyException",
+    "ActionSubmitOrderChange",
+    "ActionSubmitReturn",
+    "ValidateOrderChangeForm",
+    "ValidateOrderStatusForm",
+    "ValidateReturnForm",
 ]

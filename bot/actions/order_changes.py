@@ -8,6 +8,7 @@ customer can order again as they want it, which is what a person would do in the
 from __future__ import annotations
 
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from datetime import datetime, timezone
 
@@ -39,7 +40,11 @@ class ValidateOrderChangeForm(VerifiedOrderFormValidator):
         return ["cancel_confirmed"] if order.can_change(_now(self.clock)) else []
 
 
-class _OrderChangeAction(Action):
+class _OrderChangeAction(Action, ABC):
+    @abstractmethod
+    def name(self) -> str:
+        """Abstract, so the action server does not register the base class itself."""
+
     def __init__(self, backend: OrderBackend | None = None, clock: Callable[[], float] = time.time) -> None:
         self._backend = backend
         self.clock = clock

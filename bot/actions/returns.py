@@ -10,6 +10,7 @@ Damaged or wrong items, and exceptions to the policy, go to a person (order_hand
 from __future__ import annotations
 
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -79,6 +80,35 @@ class ValidateReturnForm(VerifiedOrderFormValidator):
             slots.append("exchange_variant")
         return [*slots, "return_confirmed"]
 
+    async def on_verified(self, order: Order, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        # "return the boots from LK-100233": the item was named before the order could be read.
+        named = tracker.get_slot("product_type")
+        if tracker.get_slot("return_items") or not named:
+            return {}
+        if reason_category(tracker.get_slot("return_reason") or "") in HANDOVER_REASONS:
+            return {}
+        statuses = await return_statuses(self.backend, order, _now(self.clock))
+        if not any(status.returnable for status in statuses.values()):
+            return {}  # the submit action explains every item's rule at once
+        chosen = items_named("", [named], order.items)
+        if not chosen:
+            return {}
+        return self._check_items(order, [item.sku for item in chosen], statuses, dispatcher)
+
+    @staticmethod
+    def _check_items(
+        order: Order, skus: list[str], statuses: dict[str, Returnability], dispatcher: CollectingDispatcher
+    ) -> dict[str, Any]:
+        wanted = [sku for sku in skus if sku in statuses]
+        refused = [statuses[sku] for sku in wanted if not statuses[sku].returnable]
+        accepted = [sku for sku in wanted if statuses[sku].returnable]
+        for status in refused:
+            label = order_text.item_label(order.item(status.sku))
+            dispatcher.utter_message(text=f"The {label} can't be returned: {order_text.why_not(status)}.")
+        if refused:
+            dispatcher.utter_message(response="utter_exception_offer")
+        return {"return_items": accepted or None}
+
     # --- items ---------------------------------------------------------------------------------
 
     async def extract_return_items(
@@ -109,15 +139,7 @@ class ValidateReturnForm(VerifiedOrderFormValidator):
         if order is None or not value:
             return {"return_items": None}
         statuses = await return_statuses(self.backend, order, _now(self.clock))
-        wanted = [sku for sku in value if sku in statuses]
-        refused = [statuses[sku] for sku in wanted if not statuses[sku].returnable]
-        accepted = [sku for sku in wanted if statuses[sku].returnable]
-        for status in refused:
-            label = order_text.item_label(order.item(status.sku))
-            dispatcher.utter_message(text=f"The {label} can't be returned: {order_text.why_not(status)}.")
-        if refused:
-            dispatcher.utter_message(response="utter_exception_offer")
-        return {"return_items": accepted or None}
+        return self._check_items(order, list(value), statuses, dispatcher)
 
     # --- reason --------------------------------------------------------------------------------
 
@@ -203,7 +225,11 @@ class ValidateReturnForm(VerifiedOrderFormValidator):
         return {"exchange_variant": value, "return_confirmed": None}
 
 
-class _OrderAction(Action):
+class _OrderAction(Action, ABC):
+    @abstractmethod
+    def name(self) -> str:
+        """Abstract, so the action server does not register the base class itself."""
+
     def __init__(self, backend: OrderBackend | None = None, clock: Callable[[], float] = time.time) -> None:
         self._backend = backend
         self.clock = clock
@@ -237,7 +263,12 @@ class ActionAskReturnItems(_OrderAction):
                 lines.append(f"• {label}: can't be returned, {order_text.why_not(status)}")
         if len(buttons) > 1:
             buttons.append({"title": "All of these", "payload": '/inform{"product_type": "all"}'})
-        text = f"Here's what's in {order.number}:\n" + "\n".join(lines) + "\nWhich would you like to return?"
+        listing = f"Here's what's in {order.number}:"
+        # Said once per order: a second ask after a refusal is short, the bot does not repeat itself.
+        if any(e.get("event") == "bot" and (e.get("text") or "").startswith(listing) for e in tracker.events):
+            text = "Which item would you like to return?" if buttons else "Which item do you mean?"
+        else:
+            text = listing + "\n" + "\n".join(lines) + "\nWhich would you like to return?"
         dispatcher.utter_message(text=text, buttons=buttons)
         return []
 

@@ -13,10 +13,11 @@ their validation lives here, shared by the forms' validators.
 from __future__ import annotations
 
 import time
+from abc import abstractmethod
 from collections.abc import Callable
 from typing import Any
 
-from rasa_sdk import FormValidationAction, Tracker
+from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
@@ -37,6 +38,9 @@ WRONG_PAIR = (
     "Sorry, I couldn't match those details to an order. Please check the order number and the email "
     "address or postcode on the order, and try again."
 )
+# The second time in other words: the customer is not talking to a wall (and the handoff
+# service's detector reads a bot repeating itself as a sign of frustration).
+WRONG_PAIR_AGAIN = "Those details still don't match an order I can find."
 
 
 def lock_remaining(tracker: Tracker, now: float) -> float:
@@ -66,6 +70,10 @@ def _contact_slots(contact: str) -> dict[str, Any] | None:
 class VerifiedOrderFormValidator(FormValidationAction):
     """Base of every order form's validator: the verification slots first, then `task_slots`."""
 
+    @abstractmethod
+    def name(self) -> str:
+        """Abstract, so the action server does not register the base class itself."""
+
     def __init__(self, backend: OrderBackend | None = None, clock: Callable[[], float] = time.time) -> None:
         self._backend = backend
         self.clock = clock
@@ -77,6 +85,10 @@ class VerifiedOrderFormValidator(FormValidationAction):
     async def task_slots(self, order: Order, tracker: Tracker) -> list[str]:
         """The slots this form asks once the order is verified (in order)."""
         return []
+
+    async def on_verified(self, order: Order, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        """Slots to fill from what the customer said before the order was verified."""
+        return {}
 
     async def verified_order(self, tracker: Tracker) -> Order | None:
         if not is_verified(tracker):
@@ -108,7 +120,7 @@ class VerifiedOrderFormValidator(FormValidationAction):
             return {"order_number": None}
         verified = tracker.get_slot("verified_orders") or []
         if number in verified:
-            return {"order_number": number, "order_verified": True}
+            return {"order_number": number, "order_verified": True, **await self._prefill(number, dispatcher, tracker)}
         slots: dict[str, Any] = {"order_number": number, "order_verified": False}
         contact = tracker.get_slot("order_contact")
         known_email, known_postcode = tracker.get_slot("email"), tracker.get_slot("postcode")
@@ -119,8 +131,9 @@ class VerifiedOrderFormValidator(FormValidationAction):
                 order = await call(self.backend.get_order, number)
             except BackendUnavailable:
                 return {**slots, **self._backend_down(dispatcher)}
-            if matches(order, email=known_email, postcode=known_postcode):
-                return {**slots, "order_verified": True, "verified_orders": [*verified, number]}
+            if order is not None and matches(order, email=known_email, postcode=known_postcode):
+                return {**slots, "order_verified": True, "verified_orders": [*verified, number],
+                        **await self.on_verified(order, dispatcher, tracker)}
             return {**slots, "order_contact": None}
         if contact and "order_contact" not in tracker.slots_to_validate():
             # The customer gave their email or postcode before the number: check the pair now.
@@ -143,6 +156,13 @@ class VerifiedOrderFormValidator(FormValidationAction):
             return {"order_contact": contact}  # checked once the number comes
         return await self._attempt(number, contact, dispatcher, tracker)
 
+    async def _prefill(self, number: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        try:
+            order = await call(self.backend.get_order, number)
+        except BackendUnavailable:
+            return self._backend_down(dispatcher)
+        return {} if order is None else await self.on_verified(order, dispatcher, tracker)
+
     async def _attempt(
         self, number: str, contact: str, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any]:
@@ -151,11 +171,11 @@ class VerifiedOrderFormValidator(FormValidationAction):
         except BackendUnavailable:
             return self._backend_down(dispatcher)
         details = _contact_slots(contact) or {}
-        if matches(order, **details):
+        if order is not None and matches(order, **details):
             verified = tracker.get_slot("verified_orders") or []
             return {
                 "order_contact": contact, "order_verified": True, "verified_orders": [*verified, number],
-                "verification_failures": 0, **details,
+                "verification_failures": 0, **details, **await self.on_verified(order, dispatcher, tracker),
             }
         now = self.clock()
         locked_before = tracker.get_slot("order_lookup_locked_until")
@@ -167,7 +187,7 @@ class VerifiedOrderFormValidator(FormValidationAction):
                  "verification_failures": failures}
         if failures >= MAX_ATTEMPTS:
             return {**reset, "order_lookup_locked_until": now + LOCK_SECONDS}
-        dispatcher.utter_message(text=WRONG_PAIR)
+        dispatcher.utter_message(text=WRONG_PAIR if failures == 1 else WRONG_PAIR_AGAIN)
         if failures == MAX_ATTEMPTS - 1:
             dispatcher.utter_message(response="utter_verification_last_try")
         return reset
@@ -201,3 +221,32 @@ def guard(tracker: Tracker, dispatcher: CollectingDispatcher, now: float) -> lis
         dispatcher.utter_message(response="utter_anything_else")
         return []
     return None
+
+
+class ActionAskOrderNumber(Action):
+    """The order number question, worded by attempt so a retry does not sound like a loop."""
+
+    def name(self) -> str:
+        return "action_ask_order_number"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        failures = int(tracker.get_slot("verification_failures") or 0)
+        if failures == 0:
+            dispatcher.utter_message(response="utter_ask_order_number")
+        else:
+            dispatcher.utter_message(response="utter_ask_order_number_again")
+        return []
+
+
+class ActionAskOrderContact(Action):
+    """The email-or-postcode question, naming the order it is for."""
+
+    def name(self) -> str:
+        return "action_ask_order_contact"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        number = tracker.get_slot("order_number") or "the order"
+        failures = int(tracker.get_slot("verification_failures") or 0)
+        response = "utter_ask_order_contact" if failures == 0 else "utter_ask_order_contact_again"
+        dispatcher.utter_message(response=response, order_number=number)
+        return []
