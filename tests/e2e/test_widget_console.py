@@ -71,7 +71,7 @@ def say(page: Page, text: str) -> None:
 
 def sign_in(console: Page, handoff: str, username: str = "maya") -> None:
     console.goto(f"{handoff}/console")
-    console.get_by_label("Username").fill(username)
+    console.get_by_role("textbox", name="Username").fill(username)
     console.get_by_label("Password").fill("larkspur-demo")
     console.get_by_role("button", name="Sign in").click()
     expect(console.locator("#live-state")).to_have_text("live", timeout=30_000)
@@ -158,6 +158,26 @@ def test_visitor_and_agent_from_question_to_five_stars(web_stack: Stack, browser
     assert console.locator("#transcript img, #transcript script").count() == 0
     assert page.locator(".log img, .log script").count() == 0  # Playwright's locators see into the shadow root
     console.screenshot(path=shots / "console-markup-as-text.png")
+
+    # The agent's tools: a canned response, a help-centre link, an internal note, presence.
+    console.get_by_label("Canned response").select_option(label="Refund timing (returns)")
+    expect(console.locator("#reply")).to_have_value(re.compile("5 to 7 business days"))
+    console.locator("#reply").press("Enter")
+    expect(page.locator(".msg.agent").filter(has_text="5 to 7 business days")).to_be_visible(timeout=30_000)
+    console.get_by_role("searchbox", name="Search the help centre").fill("exchange for another size")
+    console.get_by_role("button", name="Search", exact=True).click()
+    first = console.locator("#kb-results li").first
+    expect(first.get_by_role("link")).to_be_visible(timeout=30_000)
+    first.get_by_role("button", name=re.compile("^Insert a link")).click()
+    expect(console.locator("#reply")).to_have_value(re.compile(r"https?://"))
+    console.locator("#reply").fill("")
+    console.get_by_label("New internal note").fill("Asked about refund timing; order LK-100232.")
+    console.get_by_role("button", name="Add note").click()
+    expect(console.locator("#notes").filter(has_text="order LK-100232")).to_be_visible(timeout=30_000)
+    console.get_by_role("combobox", name=re.compile("^Status")).select_option("away")
+    expect(console.locator("#flash")).to_have_text("You are away.")
+    console.get_by_role("combobox", name=re.compile("^Status")).select_option("online")
+    expect(console.locator("#flash")).to_have_text("You are online.")
 
     # The agent hands back; the bot asks for a rating, shown as stars; the visitor gives 5.
     console.get_by_role("button", name="Hand back to bot").click()

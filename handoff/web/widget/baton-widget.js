@@ -34,7 +34,8 @@
   var assetBase = new URL(".", scriptUrl).href; // .../web/widget/
   var STORE = "baton-widget:v1:" + config.server;
   var SESSION_MAX_AGE_MS = 30 * 24 * 3600 * 1000; // Rasa keeps the tracker 30 days
-  var CSAT = /^\/rate_service\{"csat_rating":\s*"?([1-5])"?\}$/;
+  // Rasa fills a response's `{{`/`}}` as single braces; accept either, in case a channel skips that.
+  var CSAT = /^\/rate_service\{\{?"csat_rating":\s*"?([1-5])"?\}\}?$/;
 
   // ---------- storage (localStorage, shared by every tab of the shop) ----------
   function load(name, fallback) {
