@@ -42,6 +42,14 @@ class Encoder:
     def clear_query_cache(self) -> None:
         self._query_vector.cache_clear()
 
+    def known_words(self) -> set[str]:
+        """The whole English words of the model's WordPiece vocabulary (none if it has none):
+        words a customer may use correctly even though the help centre never does."""
+        vocab = self.path / "vocab.txt"
+        if not vocab.exists():
+            return set()
+        return {w for w in vocab.read_text(encoding="utf-8").split() if w.isalpha() and w.islower()}
+
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
         vectors = self.model.encode(
             texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False

@@ -10,6 +10,7 @@ import numpy as np
 from knowledge.articles import Article, Passage
 from knowledge.index.dense import Encoder
 from knowledge.index.lexical import LexicalIndex
+from knowledge.index.spelling import SpellingCorrector
 
 Method = Literal["bm25", "dense", "hybrid"]
 
@@ -43,6 +44,9 @@ class HybridIndex:
         self.encoder = encoder
         self.vectors = vectors
         self.lexical = LexicalIndex(self.passages)
+        self.spelling = SpellingCorrector(
+            (f"{p.title} {p.heading} {p.text} {' '.join(p.tags)}" for p in self.passages), encoder.known_words()
+        )
         self.fusion = fusion
         article_ids = list(self.articles)
         position = {aid: i for i, aid in enumerate(article_ids)}
@@ -68,6 +72,7 @@ class HybridIndex:
         return self.fusion.dense_weight * dense + (1 - self.fusion.dense_weight) * lexical
 
     def rank(self, query: str, k: int = 5, method: Method = "hybrid") -> list[Hit]:
+        query = self.spelling.correct(query)
         dense = self.vectors @ self.encoder.encode_query(query)
         bm25 = self.lexical.scores(query)
         fused = self._fuse(dense, bm25, method)

@@ -67,7 +67,8 @@ async def test_chosen_article_is_answered_directly(client: KnowledgeClient) -> N
     dispatcher = CollectingDispatcher()
     entities = [{"entity": "article_id", "value": "returns-final-sale"}]
     payload = '/choose_article{"article_id": "returns-final-sale"}'
-    events = await ActionAnswerQuestion(client).run(dispatcher, tracker(payload, "choose_article", entities=entities), {})
+    chosen = tracker(payload, "choose_article", entities=entities)
+    events = await ActionAnswerQuestion(client).run(dispatcher, chosen, {})
     assert slots_of(events)["kb_article"] == "returns-final-sale"
     assert "returns-final-sale" in dispatcher.messages[0]["text"]
 
