@@ -30,7 +30,7 @@ class RasaClient:
             await self._client.aclose()
 
     def _url(self, sender_id: str, path: str) -> str:
-        return f"{self.base_url}/conversations/{quote(sender_id, safe='')}/{path}"
+        return f"{self.base_url}/conversations/{quote(sender_id, safe=':+@')}/{path}"
 
     async def _request(self, method: str, url: str, *, params: dict[str, str] | None = None,
                        json: Any = None) -> httpx.Response:

@@ -72,6 +72,8 @@ class StreamEvent:
                 "agent": agent,
                 # engine: the response that said it, for the detector's "bot repeats itself"
                 "action": self.metadata.get("utter_action"),
+                # "agent_joined" / "agent_left" notices are shown as notices, not as the agent's words
+                "kind": self.metadata.get("kind"),
                 "text": self.event.get("text") or "",
                 "time": self.timestamp,
             }
