@@ -5,6 +5,7 @@ and recall of the "no match" decision; and search latency (p50/p95, one query at
 on the real help centre and on a generated one of --articles articles.
 
 Usage: .venvs/svc/bin/python -m bench.knowledge_eval [--split test|dev|all] [--articles 1000] [--limit N]
+       [--latency-only]
 """
 
 from __future__ import annotations
@@ -33,21 +34,7 @@ def latency(index: HybridIndex, queries: list[str], rounds: int = 1) -> tuple[fl
     return statistics.median(times), times[int(len(times) * 0.95) - 1]
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--split", default="test", choices=["test", "dev", "all"])
-    parser.add_argument("--articles", type=int, default=1000, help="size of the generated help centre")
-    parser.add_argument("--limit", type=int, default=0, help="use only the first N questions (smoke runs)")
-    args = parser.parse_args()
-
-    questions = load_questions(args.split)
-    if args.limit:
-        questions = questions[: args.limit]
-    config = RetrievalConfig.load(get_settings().retrieval_config)
-    index = build_index(config=config)
-    answerable = sum(q.article is not None for q in questions)
-    print(f"help centre: {len(index.articles)} articles, {len(index.passages)} passages; "
-          f"{args.split} split: {answerable} answerable + {len(questions) - answerable} unanswerable questions")
+def quality(index: HybridIndex, questions: list, config: RetrievalConfig) -> None:
     print()
     print("| method | hit@1 | hit@3 | MRR |")
     print("| --- | --- | --- | --- |")
@@ -59,7 +46,26 @@ def main() -> None:
     print(f"no match: precision {d.no_match_precision:.3f}, recall {d.no_match_recall:.3f}")
     print(f"answered outright: {d.confident_share:.3f} of answerable questions, right {d.confident_accuracy:.3f}; "
           f"'unsure' buttons held the answer {d.unsure_hit_at_3:.3f}")
-    print()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--split", default="test", choices=["test", "dev", "all"])
+    parser.add_argument("--articles", type=int, default=1000, help="size of the generated help centre")
+    parser.add_argument("--limit", type=int, default=0, help="use only the first N questions (smoke runs)")
+    parser.add_argument("--latency-only", action="store_true", help="skip the quality figures")
+    args = parser.parse_args()
+
+    questions = load_questions(args.split)
+    if args.limit:
+        questions = questions[: args.limit]
+    config = RetrievalConfig.load(get_settings().retrieval_config)
+    index = build_index(config=config)
+    answerable = sum(q.article is not None for q in questions)
+    print(f"help centre: {len(index.articles)} articles, {len(index.passages)} passages; "
+          f"{args.split} split: {answerable} answerable + {len(questions) - answerable} unanswerable questions")
+    if not args.latency_only:
+        quality(index, questions, config)
     queries = [q.text for q in questions]
     p50, p95 = latency(index, queries)
     print(f"latency, {len(index.articles)} articles: p50 {p50:.1f} ms, p95 {p95:.1f} ms ({len(queries)} queries)")

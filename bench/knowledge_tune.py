@@ -1,7 +1,7 @@
 """Choose the knowledge search's fusion, confidence model and thresholds on the dev half
 of knowledge/eval, and write them to knowledge/retrieval.json.
 
-Usage: .venvs/svc/bin/python -m bench.knowledge_tune [--dry-run]
+Usage: .venvs/svc/bin/python -m bench.knowledge_tune [--dry-run] [--limit N]
 """
 
 from __future__ import annotations
@@ -70,9 +70,12 @@ def choose_thresholds(index: HybridIndex, questions, config: RetrievalConfig) ->
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--dry-run", action="store_true", help="print, do not write retrieval.json")
+    parser.add_argument("--limit", type=int, default=0, help="use every Nth dev question only (smoke runs)")
     args = parser.parse_args()
     index = build_index()
     dev = load_questions("dev")
+    if args.limit:  # every Nth, so answerable and unanswerable questions are both kept
+        dev = dev[:: max(1, len(dev) // args.limit)]
     print(f"dev questions: {len(dev)} ({sum(q.article is None for q in dev)} unanswerable)")
     fusion = choose_fusion(index, dev)
     index.fusion = fusion
