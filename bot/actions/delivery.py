@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, FollowupAction, SlotSet
+from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -100,7 +100,7 @@ class ActionRefundShipping(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         if not is_verified(tracker):
             # Nothing is refunded (or said) before the order is verified: check it first.
-            return [SlotSet("order_request", "shipping_refund"), FollowupAction("order_status_form")]
+            return [FollowupAction("order_status_form")]
         backend = self._backend or default_backend()
         now = datetime.fromtimestamp(self.clock(), timezone.utc)
         try:

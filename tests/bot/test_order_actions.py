@@ -3,7 +3,8 @@ verification, the 15-minute lock, silent re-verification, the answers per demo o
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+import dataclasses
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.delivery import ActionOrderStatus, ValidateOrderStatusForm
+from bot.actions.delivery import ActionOrderStatus, ActionRefundShipping, ValidateOrderStatusForm
 from bot.actions.returns import ValidateReturnForm
 from bot.actions.verification import LOCK_SECONDS
 from orders.demo_store import DemoStore
@@ -157,3 +158,31 @@ async def test_a_reason_volunteered_before_verification_is_kept(store: DemoStore
     out = await form.extract_return_reason(CollectingDispatcher(), tracker(
         "return the boots from LK-100233, they hurt", slots, intent="request_return"), {})
     assert out == {"return_reason": "return the boots from LK-100233, they hurt"}
+
+
+async def test_shipping_refund_on_a_late_order_that_paid_for_shipping(store: DemoStore) -> None:
+    # The demo's late order shipped free (Canada from $75), so a paid, late one is made here.
+    maya = store.get_order("LK-100231")
+    late = dataclasses.replace(maya.shipments[0], id="LK-100299-1", promised_date=(SEEDED - timedelta(days=2)).date())
+    store.put_order(dataclasses.replace(maya, number="LK-100299", shipments=(late,)))
+    clock = Clock()
+    slots = {"order_number": "LK-100299", "order_verified": True, "verified_orders": ["LK-100299"]}
+
+    dispatcher = CollectingDispatcher()
+    await ActionOrderStatus(store, clock).run(dispatcher, tracker("", slots), {})
+    offer = dispatcher.messages[-1]
+    assert offer["response"] == "utter_parcel_late_refund" and offer["shipping"] == "$14.95"
+
+    dispatcher = CollectingDispatcher()
+    await ActionRefundShipping(store, clock).run(dispatcher, tracker("refund my shipping", slots), {})
+    assert dispatcher.messages[0]["response"] == "utter_shipping_refunded"
+    assert dispatcher.messages[0]["amount"] == "$14.95"
+    dispatcher = CollectingDispatcher()
+    await ActionRefundShipping(store, clock).run(dispatcher, tracker("refund my shipping", slots), {})
+    assert "already refunded" in dispatcher.messages[0]["text"]
+
+    # Not verified: nothing is refunded, the order is checked first.
+    dispatcher = CollectingDispatcher()
+    unverified = tracker("refund", {"order_number": "LK-100299"})
+    events = await ActionRefundShipping(store, clock).run(dispatcher, unverified, {})
+    assert events == [{"event": "followup", "timestamp": None, "name": "order_status_form"}] and not dispatcher.messages
