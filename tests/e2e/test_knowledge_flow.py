@@ -20,10 +20,10 @@ def slots(stack: Stack, sender: str) -> dict:
 
 def test_question_gets_the_article_and_a_feedback_question(stack: Stack) -> None:
     sender = f"kb-{uuid.uuid4().hex[:8]}"
-    replies = send(stack, sender, "How long do I have to send something back?")
+    replies = send(stack, sender, "how much is shipping to Canada")
     text = " ".join(r.get("text", "") for r in replies)
-    assert "30 days" in text
-    assert "https://larkspur.example/help/" in text
+    assert "Canada" in text
+    assert "https://larkspur.example/help/shipping-canada" in text
     feedback = replies[-1]
     assert feedback["text"] == "Did that help?"
     assert [b["payload"] for b in feedback["buttons"]] == ["/affirm", "/deny"]
@@ -48,7 +48,7 @@ def test_two_noes_mark_the_conversation_unresolved(stack: Stack) -> None:
 
 def test_questions_the_help_centre_cannot_answer_are_said_plainly(stack: Stack) -> None:
     sender = f"kb-{uuid.uuid4().hex[:8]}"
-    first = send(stack, sender, "what will the weather be in Chicago tomorrow?")
+    first = send(stack, sender, "Can you recommend a good pizza place?")
     assert "don't know" in first[0]["text"]
-    send(stack, sender, "who won the football match last night?")
+    send(stack, sender, "What's the weather like in Paris?")
     assert slots(stack, sender)["unresolved_reason"] == "knowledge_no_match"
