@@ -1,0 +1,185 @@
+"""The bot's NLU pipeline against Rasa's default one on CLINC150 and BANKING77.
+
+For each pipeline (`bot`: the pipeline in config.yml with its FallbackClassifier; `default`: the
+pipeline Rasa 3.6 uses when a config names none, as `rasa init` shows it, without its
+ResponseSelector, which these data give nothing to learn) it trains three NLU models, each in a
+process of its own so that training time and peak memory are its own:
+
+- clinc-class: CLINC150 train + oos_train, out-of-scope as one more intent (the paper's
+  "oos-train" setting); tested on test + oos_test.
+- clinc-threshold: CLINC150 train only; a message is out of scope when the top intent's
+  confidence is below a threshold chosen on val + oos_val (the threshold that maximises the mean
+  of in-scope accuracy and out-of-scope recall there); tested on test + oos_test.
+- banking: BANKING77 train; accuracy on test.
+
+"as deployed" figures count the pipeline's own FallbackClassifier (nlu_fallback) as out of scope.
+
+Usage: .venvs/bot/bin/python -m bench.nlu_benchmark [--datasets ../shared/datasets]
+    [--pipelines bot default] [--tasks clinc-class clinc-threshold banking]
+    [--intents N --per-intent N --epochs N]   (smaller runs: a few intents, fewer epochs)
+    [--out var/bench/nlu] [--report-only]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from bench.intent_datasets import OOS
+from bench.nlu_report import print_report
+
+ROOT = Path(__file__).resolve().parent.parent
+PIPELINES = ("bot", "default")
+TASKS = ("clinc-class", "clinc-threshold", "banking")
+FALLBACK = "nlu_fallback"
+
+
+def pipeline_config(pipeline: str, epochs: int | None) -> dict[str, Any]:
+    import yaml  # the bot environment has PyYAML (Rasa needs it)
+
+    if pipeline == "bot":
+        config = yaml.safe_load((ROOT / "config.yml").read_text())
+    else:
+        import rasa.engine.recipes
+
+        default = Path(rasa.engine.recipes.__file__).parent / "config_files" / "default_config.yml"
+        config = yaml.safe_load(default.read_text())
+        config["pipeline"] = [c for c in config["pipeline"] if c["name"] != "ResponseSelector"]
+    config.pop("policies", None)
+    config["assistant_id"] = f"nlu-benchmark-{pipeline}"
+    if epochs is not None:
+        for component in config["pipeline"]:
+            if "epochs" in component or component["name"] == "DIETClassifier":
+                component["epochs"] = epochs
+    return config
+
+
+def fallback_threshold(config: dict[str, Any]) -> float | None:
+    for component in config["pipeline"]:
+        if component["name"] == "FallbackClassifier":
+            return float(component.get("threshold", 0.3))
+    return None
+
+
+def parse_all(model: str, splits: dict[str, list[str]]) -> tuple[dict[str, list[dict[str, Any]]], float]:
+    """For each text, the top intent other than the fallback, its confidence and whether the
+    fallback fired; and the mean parse time per message in ms (the model's loading excluded)."""
+    import asyncio
+
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(model)
+    logging.getLogger("rasa").setLevel(logging.WARNING)  # a debug line per parsed message otherwise
+
+    async def run(texts: list[str]) -> list[dict[str, Any]]:
+        out = []
+        for text in texts:
+            parsed = await agent.parse_message(text)
+            ranking = [r for r in parsed.get("intent_ranking", []) if r["name"] != FALLBACK]
+            top = ranking[0] if ranking else {"name": None, "confidence": 0.0}
+            out.append({"intent": top["name"], "confidence": float(top["confidence"] or 0.0),
+                        "fallback": parsed["intent"]["name"] == FALLBACK})
+        return out
+
+    started = time.perf_counter()
+    predictions = {name: asyncio.run(run(texts)) for name, texts in splits.items()}
+    per_message = 1000 * (time.perf_counter() - started) / max(1, sum(len(t) for t in splits.values()))
+    return predictions, per_message
+
+
+def run_job(task: str, pipeline: str, args: argparse.Namespace) -> dict[str, Any]:
+    """Train one model and evaluate it; runs in its own process (see main)."""
+    import resource
+
+    import yaml
+
+    from bench.intent_datasets import load_banking, load_clinc, subsample, write_rasa_nlu
+    from bench.nlu_scoring import choose_threshold, score_banking, score_clinc
+
+    work = args.out / f"{task}-{pipeline}"
+    work.mkdir(parents=True, exist_ok=True)
+    config = pipeline_config(pipeline, args.epochs)
+    (work / "config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+    if task == "banking":
+        data = load_banking(args.datasets / "banking77")
+        train, evaluation = data["train"], {"test": data["test"]}
+    else:
+        data = load_clinc(args.datasets / "clinc150")
+        train = data["train"] + (data["oos_train"] if task == "clinc-class" else [])
+        evaluation = {"test": data["test"] + data["oos_test"]}
+        if task == "clinc-threshold":
+            evaluation["val"] = data["val"] + data["oos_val"]
+    train = subsample(train, args.intents, args.per_intent)
+    evaluation = {name: subsample(split, args.intents, args.per_intent) for name, split in evaluation.items()}
+    write_rasa_nlu(train, work / "nlu.yml")
+
+    from rasa.model_training import train_nlu
+
+    started = time.perf_counter()
+    model = train_nlu(str(work / "config.yml"), str(work / "nlu.yml"), str(work), fixed_model_name="model")
+    train_seconds = time.perf_counter() - started
+    train_peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    if model is None:
+        raise SystemExit(f"training {task} with the {pipeline} pipeline failed")
+
+    predictions, parse_ms = parse_all(model, {name: [text for text, _ in split] for name, split in evaluation.items()})
+    result: dict[str, Any] = {
+        "task": task, "pipeline": pipeline, "train_examples": len(train),
+        "train_seconds": round(train_seconds, 1), "train_peak_mb": round(train_peak_mb),
+        "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "parse_ms": round(parse_ms, 2), "fallback_threshold": fallback_threshold(config),
+        "epochs": args.epochs, "intents": args.intents, "per_intent": args.per_intent,
+    }
+    labels = {name: [label for _, label in split] for name, split in evaluation.items()}
+    if task == "banking":
+        result.update(score_banking(labels["test"], predictions["test"]))
+    elif task == "clinc-class":
+        result.update(score_clinc(labels["test"], predictions["test"], threshold=None, oos_label=OOS))
+    else:
+        threshold = choose_threshold(labels["val"], predictions["val"])
+        result["threshold"] = threshold
+        result.update(score_clinc(labels["test"], predictions["test"], threshold=threshold, oos_label=OOS))
+    (work / "result.json").write_text(json.dumps(result, indent=2))
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets",
+                        help="folder with clinc150/ and banking77/ (default: ../shared/datasets)")
+    parser.add_argument("--pipelines", nargs="+", choices=PIPELINES, default=list(PIPELINES))
+    parser.add_argument("--tasks", nargs="+", choices=TASKS, default=list(TASKS))
+    parser.add_argument("--intents", type=int, help="only the first N intents of each data set")
+    parser.add_argument("--per-intent", type=int, help="at most N examples of each intent and split")
+    parser.add_argument("--epochs", type=int, help="override the classifiers' epochs (smoke runs)")
+    parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench" / "nlu")
+    parser.add_argument("--report-only", action="store_true", help="print the figures of an earlier run")
+    parser.add_argument("--job", nargs=2, metavar=("TASK", "PIPELINE"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    args.out = args.out.resolve()
+    args.datasets = args.datasets.resolve()
+    if args.job:
+        run_job(args.job[0], args.job[1], args)
+        return
+    if not args.report_only:
+        passed = [a for a in sys.argv[1:] if a != "--report-only"]
+        for task in args.tasks:
+            for pipeline in args.pipelines:
+                print(f"== training and testing {task} with the {pipeline} pipeline", flush=True)
+                done = subprocess.run([sys.executable, "-m", "bench.nlu_benchmark", *passed, "--job", task, pipeline],
+                                      cwd=ROOT)
+                if done.returncode != 0:
+                    raise SystemExit(f"{task} with the {pipeline} pipeline failed (exit {done.returncode})")
+    results = [json.loads(path.read_text()) for path in sorted(args.out.glob("*/result.json"))]
+    print_report(results, date.today().isoformat())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,68 @@
+"""Scores of an intent classifier on CLINC150 and BANKING77, from its parsed predictions.
+
+A prediction is {"intent", "confidence", "fallback"}: the top intent other than nlu_fallback,
+its confidence, and whether the pipeline's own FallbackClassifier fired.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Prediction = dict[str, Any]
+
+
+def _out_of_scope(prediction: Prediction, threshold: float | None, oos_label: str,
+                  with_fallback: bool) -> bool:
+    return (prediction["intent"] == oos_label
+            or (threshold is not None and prediction["confidence"] < threshold)
+            or (with_fallback and bool(prediction["fallback"])))
+
+
+def _rates(labels: list[str], predictions: list[Prediction], threshold: float | None, oos_label: str,
+           with_fallback: bool) -> dict[str, float]:
+    right_in = seen_in = caught = seen_oos = 0
+    for label, prediction in zip(labels, predictions, strict=True):
+        rejected = _out_of_scope(prediction, threshold, oos_label, with_fallback)
+        if label == oos_label:
+            seen_oos += 1
+            caught += rejected
+        else:
+            seen_in += 1
+            right_in += (not rejected) and prediction["intent"] == label
+    return {"in_scope_accuracy": right_in / seen_in if seen_in else 0.0,
+            "oos_recall": caught / seen_oos if seen_oos else 0.0,
+            "n_in_scope": seen_in, "n_oos": seen_oos}
+
+
+def score_clinc(labels: list[str], predictions: list[Prediction], threshold: float | None,
+                oos_label: str) -> dict[str, Any]:
+    """In-scope accuracy and out-of-scope recall: by the classifier (and the threshold, if any),
+    and "as deployed", where the pipeline's nlu_fallback also counts as out of scope."""
+    scores: dict[str, Any] = dict(_rates(labels, predictions, threshold, oos_label, with_fallback=False))
+    deployed = _rates(labels, predictions, None, oos_label, with_fallback=True)
+    scores["deployed_in_scope_accuracy"] = deployed["in_scope_accuracy"]
+    scores["deployed_oos_recall"] = deployed["oos_recall"]
+    return scores
+
+
+def choose_threshold(labels: list[str], predictions: list[Prediction], oos_label: str = "oos") -> float:
+    """The confidence threshold that maximises the mean of in-scope accuracy and out-of-scope
+    recall on these (validation) predictions; the lowest such threshold on ties."""
+    candidates = sorted({round(i / 200, 3) for i in range(201)} | {p["confidence"] for p in predictions})
+    best, best_score = 0.0, -1.0
+    for threshold in candidates:
+        rates = _rates(labels, predictions, threshold, oos_label, with_fallback=False)
+        score = (rates["in_scope_accuracy"] + rates["oos_recall"]) / 2
+        if score > best_score + 1e-12:
+            best, best_score = threshold, score
+    return float(best)
+
+
+def score_banking(labels: list[str], predictions: list[Prediction]) -> dict[str, Any]:
+    """Accuracy of the top intent; "as deployed", a fallback counts as wrong."""
+    right = sum(p["intent"] == label for label, p in zip(labels, predictions, strict=True))
+    deployed = sum(p["intent"] == label and not p["fallback"] for label, p in zip(labels, predictions, strict=True))
+    fallbacks = sum(bool(p["fallback"]) for p in predictions)
+    n = max(1, len(labels))
+    return {"accuracy": right / n, "deployed_accuracy": deployed / n, "fallback_rate": fallbacks / n,
+            "n_test": len(labels)}

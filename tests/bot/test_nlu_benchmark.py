@@ -1,0 +1,78 @@
+"""The CLINC150/BANKING77 benchmark (bench/nlu_benchmark.py): its scoring on hand-made
+predictions, and a smoke run on a few intents with few epochs, end to end through Rasa."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bench.intent_datasets import load_banking, load_clinc, subsample, write_rasa_nlu
+from bench.nlu_scoring import choose_threshold, score_banking, score_clinc
+
+ROOT = Path(__file__).resolve().parents[2]
+DATASETS = ROOT.parent / "shared" / "datasets"
+
+
+def p(intent: str, confidence: float, fallback: bool = False) -> dict:
+    return {"intent": intent, "confidence": confidence, "fallback": fallback}
+
+
+def test_clinc_scores_count_oos_by_class_threshold_and_fallback() -> None:
+    labels = ["a", "a", "b", "oos", "oos"]
+    predictions = [p("a", 0.9), p("a", 0.4, fallback=True), p("a", 0.8), p("oos", 0.7), p("b", 0.3, fallback=True)]
+    as_class = score_clinc(labels, predictions, threshold=None, oos_label="oos")
+    assert (as_class["in_scope_accuracy"], as_class["oos_recall"]) == (2 / 3, 1 / 2)
+    assert (as_class["deployed_in_scope_accuracy"], as_class["deployed_oos_recall"]) == (1 / 3, 1.0)
+    by_threshold = score_clinc(labels, predictions, threshold=0.5, oos_label="oos")
+    assert (by_threshold["in_scope_accuracy"], by_threshold["oos_recall"]) == (1 / 3, 1.0)
+
+
+def test_the_threshold_balances_in_scope_accuracy_and_oos_recall() -> None:
+    labels = ["a", "b", "a", "oos", "oos"]
+    predictions = [p("a", 0.9), p("b", 0.8), p("a", 0.6), p("a", 0.5), p("b", 0.2)]
+    assert choose_threshold(labels, predictions) == 0.505  # everything in scope kept, both oos caught
+
+
+def test_banking_counts_a_fallback_as_wrong_only_as_deployed() -> None:
+    scores = score_banking(["x", "y"], [p("x", 0.9), p("y", 0.2, fallback=True)])
+    assert (scores["accuracy"], scores["deployed_accuracy"], scores["fallback_rate"]) == (1.0, 0.5, 0.5)
+
+
+def test_missing_data_is_named(tmp_path: Path) -> None:
+    with pytest.raises(FileNotFoundError, match=r"data_full\.json"):
+        load_clinc(tmp_path)
+    with pytest.raises(FileNotFoundError, match=r"train\.csv"):
+        load_banking(tmp_path)
+
+
+def test_rasa_nlu_file_keeps_brackets_from_becoming_entities(tmp_path: Path) -> None:
+    write_rasa_nlu([("what is [this](thing)?", "ask"), ("two\nlines", "ask"), ("  ", "ask")], tmp_path / "nlu.yml")
+    text = (tmp_path / "nlu.yml").read_text()
+    assert "- what is (this)(thing)?" in text and "- two lines" in text and text.count("    - ") == 2
+
+
+@pytest.mark.skipif(not (DATASETS / "clinc150").is_dir(), reason="../shared/datasets is not beside the clone")
+def test_subsample_keeps_oos_and_the_first_intents() -> None:
+    test = load_clinc(DATASETS / "clinc150")
+    small = subsample(test["test"] + test["oos_test"], intents=3, per_intent=4)
+    assert len(small) == 16 and sum(label == "oos" for _, label in small) == 4
+
+
+@pytest.mark.skipif(not (DATASETS / "clinc150").is_dir(), reason="../shared/datasets is not beside the clone")
+def test_smoke_run_trains_both_pipelines_and_prints_the_table(tmp_path: Path) -> None:
+    small = ["--intents", "3", "--per-intent", "8", "--epochs", "2", "--out", str(tmp_path)]
+    runs = [["--pipelines", "bot", "--tasks", "clinc-threshold"],
+            ["--pipelines", "default", "--tasks", "clinc-class", "banking"]]
+    for extra in runs:
+        done = subprocess.run([sys.executable, "-m", "bench.nlu_benchmark", *small, *extra], cwd=ROOT,
+                              env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+                              timeout=900)
+        assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    out = done.stdout
+    assert "a SMALL run" in out
+    assert "| bot |" in out and "| default |" in out and "| Rasa 2019 (published) | 91.5 | 45.3 | 90.9 | 31.2 |" in out
+    assert "| clinc-threshold | bot |" in out and "| banking | default |" in out
