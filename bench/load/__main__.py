@@ -1,0 +1,75 @@
+"""Load test of the whole system: customers on Rasa's REST and socket.io channels asking help-centre
+questions, checking deliveries and starting returns with the demo orders, some asking for a
+person whom the demo agents (logged in, console WebSocket open) answer.
+
+By default it starts the system itself (real processes, private Redis, free loopback ports) and
+stops it afterwards; with --running it loads a `./baton run` instead (ports from the same
+settings, or --rasa-url / --handoff-url).
+
+Usage: .venvs/svc/bin/python -m bench.load [--levels 1,10,50] [--duration 60] [--warmup 15]
+       [--mix knowledge=4,status=3,return=2,handover=1] [--think 0] [--running] [--json FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import os
+import sys
+import time
+from pathlib import Path
+
+from bench.load.runner import Plan, Target, run_levels
+from bench.load.scenarios import DEFAULT_MIX, Scenarios, deck, parse_mix
+from bench.load.stats import LevelResult, report
+from bench.load.system import own_stack, running_stack
+
+
+def measure(target: Target, args: argparse.Namespace) -> list[LevelResult]:
+    mix = parse_mix(args.mix) if args.mix else DEFAULT_MIX
+    plans = [Plan(int(level), args.duration, think=args.think) for level in args.levels.split(",")]
+    return asyncio.run(run_levels(target, plans, mix_deck=deck(mix, args.seed, shuffle=not args.ordered),
+                                  scenarios=Scenarios(args.seed),
+                                  warmup=args.warmup, with_agents=mix.get("handover", 0) > 0))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--levels", default="1,10,50", help="concurrent conversations, one level after another")
+    parser.add_argument("--duration", type=float, default=60, help="seconds per level")
+    parser.add_argument("--warmup", type=float, default=15, help="seconds of unrecorded traffic first (0: none)")
+    parser.add_argument("--mix", default="", help="scenario weights, e.g. knowledge=4,status=3,return=2,handover=1")
+    parser.add_argument("--think", type=float, default=0.0, help="seconds a customer waits after each reply")
+    parser.add_argument("--ordered", action="store_true", help="deal the scenarios in the --mix order (smoke runs)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--running", action="store_true", help="load a running ./baton run instead of starting one")
+    parser.add_argument("--rasa-url", default="", help="with --running: Rasa's URL (default from the settings)")
+    parser.add_argument("--handoff-url", default="", help="with --running: the handoff service's URL")
+    parser.add_argument("--password", default=os.environ.get("HANDOFF_DEMO_PASSWORD") or "larkspur-demo",
+                        help="the demo agents' password")
+    parser.add_argument("--keep", action="store_true", help="keep the started stack's logs and data")
+    parser.add_argument("--json", type=Path, help="also write the figures here as JSON")
+    parser.add_argument("-v", "--verbose", action="store_true")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(name)s %(message)s")
+
+    print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}, {os.cpu_count()} cores", flush=True)
+    started = time.monotonic()
+    if args.running or args.rasa_url or args.handoff_url:
+        results = measure(running_stack(args.rasa_url, args.handoff_url, args.password), args)
+    else:
+        print("starting the stack (redis, actions, knowledge, handoff, rasa) on free loopback ports ...", flush=True)
+        with own_stack(keep=args.keep) as target:
+            print(f"ready after {time.monotonic() - started:.0f} s; measuring", flush=True)
+            results = measure(target, args)
+    print(report(results), flush=True)
+    if args.json:
+        args.json.write_text(json.dumps([result.as_dict() for result in results], indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""The system under load: started here, process by process from stack/Procfile on free loopback
+ports with a private Redis (the test fixtures' machinery, tests/conftest.py), or one already
+running (`./baton run`), found by the ports its settings name."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import urlparse
+
+from bench.load.memory import pid_listening_on
+from bench.load.runner import Target
+from stack.settings import StackSettings
+
+PROCESSES = ("redis", "actions", "knowledge", "handoff", "rasa")
+
+
+@contextmanager
+def own_stack(*, agent_capacity: int = 10, keep: bool = False, timeout: float = 300) -> Iterator[Target]:
+    """Redis, actions, knowledge, handoff and Rasa in a throw-away var dir; stopped afterwards."""
+    from tests.conftest import Stack, make_settings, trained_model
+
+    var_dir = Path(tempfile.mkdtemp(prefix="baton-load-"))
+    settings = make_settings(var_dir)
+    # The demo agents are created at the store's first start with this many conversations each.
+    settings.extra_env["HANDOFF_AGENT_CAPACITY"] = str(agent_capacity)
+    stack = Stack(settings, trained_model())
+    try:
+        for name in PROCESSES:
+            stack.start(name, timeout=timeout)
+        yield Target(rasa_url=stack.url("rasa"), handoff_url=stack.url("handoff"),
+                     pids={name: proc.pid for name, proc in stack.procs.items()})
+    finally:
+        stack.stop_all()
+        if keep:
+            print(f"logs and data kept in {var_dir}")
+        else:
+            shutil.rmtree(var_dir, ignore_errors=True)
+
+
+def running_stack(rasa_url: str = "", handoff_url: str = "", password: str = "larkspur-demo") -> Target:
+    """A stack started elsewhere; its processes' pids (for memory) are found by their ports."""
+    settings = StackSettings.from_env()
+    rasa_url = (rasa_url or settings.url(settings.rasa_port)).rstrip("/")
+    handoff_url = (handoff_url or settings.url(settings.handoff_port)).rstrip("/")
+    ports = {
+        "redis": urlparse(settings.effective_redis_url).port or 6379,
+        "actions": settings.actions_port,
+        "knowledge": settings.knowledge_port,
+        "handoff": urlparse(handoff_url).port or settings.handoff_port,
+        "rasa": urlparse(rasa_url).port or settings.rasa_port,
+    }
+    pids = {}
+    for name, port in ports.items():
+        pid = pid_listening_on(port)
+        if pid is None:
+            print(f"note: no process of ours listens on port {port} ({name}); its memory is not measured")
+        else:
+            pids[name] = pid
+    return Target(rasa_url=rasa_url, handoff_url=handoff_url, pids=pids, password=password)
