@@ -18,6 +18,7 @@ import json
 import logging
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,6 +51,8 @@ class Console:
         self.token = ""
         self.name = username
         self.capacity = 1
+        self.teams: set[str] = set()
+        self.admin = False
         self.status_before = "offline"
         self._socket: asyncio.Task[None] | None = None
 
@@ -66,10 +69,14 @@ class Console:
         self.token = response.json()["access_token"]
         me = await self.call("GET", "/agents/me")
         self.name = me.get("display_name") or self.username
+        self.teams, self.admin = set(me.get("teams") or ()), me.get("role") == "admin"
         self.status_before = me.get("status", "offline")
         self.capacity = max(0, int(me.get("capacity", 3)) - int(me.get("active_chats", 0)))
 
-    async def connect(self, on_push: Any) -> None:
+    def may_take(self, team: str) -> bool:
+        return self.admin or team in self.teams
+
+    async def connect(self, on_push: Callable[[dict[str, Any], float], Awaitable[None]]) -> None:
         hello = asyncio.Event()
 
         async def run() -> None:
@@ -81,7 +88,7 @@ class Console:
                     if push.get("type") == "hello":
                         hello.set()
                     else:
-                        on_push(push, arrived)
+                        await on_push(push, arrived)
 
         self._socket = asyncio.create_task(run())
         await asyncio.wait_for(hello.wait(), 30)
@@ -105,7 +112,8 @@ class Desk:
         self.reply_timeout = reply_timeout
         self.waiting: dict[str, Waiting] = {}  # sender -> the customer asking for a person
         self._seen: set[int] = set()
-        self._work: asyncio.Queue[tuple[int, Waiting]] = asyncio.Queue()
+        self._pending: list[tuple[int, str, Waiting]] = []  # escalation, team, customer
+        self._arrived = asyncio.Condition()
         self._workers: list[asyncio.Task[None]] = []
 
     async def start(self) -> None:
@@ -129,7 +137,7 @@ class Desk:
         self.waiting[customer.sender] = waiting
         return waiting
 
-    def _on_push(self, push: dict[str, Any], arrived: float) -> None:
+    async def _on_push(self, push: dict[str, Any], arrived: float) -> None:
         if push.get("type") != "escalation.new":
             return
         data = push.get("data") or {}
@@ -140,11 +148,28 @@ class Desk:
         self._seen.add(escalation)
         waiting.result.handover_ms.append((arrived - waiting.asked_at) * 1000)
         waiting.escalated.set()
-        self._work.put_nowait((escalation, waiting))
+        await self._queue(escalation, str(data.get("team")), waiting)
+
+    async def _queue(self, escalation: int, team: str, waiting: Waiting) -> None:
+        async with self._arrived:
+            self._pending.append((escalation, team, waiting))
+            self._arrived.notify_all()
+
+    async def _next_for(self, console: Console) -> tuple[int, Waiting]:
+        """The oldest escalation this agent's teams may claim (the console shows others too)."""
+        def mine() -> int | None:
+            return next((i for i, (_, team, _w) in enumerate(self._pending) if console.may_take(team)), None)
+
+        async with self._arrived:
+            await self._arrived.wait_for(lambda: mine() is not None)
+            index = mine()
+            assert index is not None
+            escalation, _team, waiting = self._pending.pop(index)
+            return escalation, waiting
 
     async def _work_as(self, console: Console) -> None:
         while True:
-            escalation, waiting = await self._work.get()
+            escalation, waiting = await self._next_for(console)
             try:
                 await self._handle(console, escalation, waiting)
             except httpx.HTTPStatusError as error:
