@@ -16,7 +16,11 @@ import redis
 from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
 
+from bot import rasa_speedups
+
 logger = logging.getLogger(__name__)
+# Rasa imports this module at start (endpoints.yml), so the Rasa process gets the speed-up too.
+rasa_speedups.install()
 
 DEFAULT_STREAM = "baton:events"
 # Approximate cap so a demo that runs for weeks does not grow Redis without bound.

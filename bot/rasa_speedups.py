@@ -1,0 +1,48 @@
+"""Rasa 3.6 checks the action server's answer to every custom action with `jsonschema.validate`,
+which first validates the (constant) response schema against the JSON Schema meta-schema. With
+jsonschema 4.17 that meta-check costs far more than checking the answer itself: under load it was
+about 40 % of the Rasa process's CPU (py-spy, bench/load, docs/benchmarks.md "Load").
+
+`install()` replaces RemoteAction._validate_action_result with the same check against a validator
+built once: the same answers pass, the same errors are raised with the same message. It runs in the
+Rasa process because the event broker (bot/broker.py, named in endpoints.yml) imports this module.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from jsonschema import exceptions, validators
+from rasa.core.actions.action import RemoteAction
+from rasa.shared.constants import DOCS_BASE_URL
+
+_INSTALLED = "_baton_cached_validator"
+
+
+@lru_cache(maxsize=1)
+def _validator() -> Any:
+    schema = RemoteAction.action_response_format_spec()
+    cls = validators.validator_for(schema)
+    cls.check_schema(schema)  # once, not per action call
+    return cls(schema)
+
+
+def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
+    error = exceptions.best_match(_validator().iter_errors(result))
+    if error is not None:
+        error.message += (
+            ". Failed to validate Action server response from API, "
+            "make sure your response from the Action endpoint is valid. "
+            f"For more information about the format visit {DOCS_BASE_URL}/custom-actions"
+        )
+        raise error
+    return True
+
+
+def install() -> None:
+    """Idempotent."""
+    if not getattr(RemoteAction, _INSTALLED, False):
+        RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
+        setattr(RemoteAction, _INSTALLED, True)
+
