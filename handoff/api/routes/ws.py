@@ -56,7 +56,8 @@ async def live_feed(websocket: WebSocket, token: str = "") -> None:
         for task in tasks:
             with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
                 await task
-        with contextlib.suppress(RuntimeError):
+        # The console may be gone already (its socket closed first): nothing left to close.
+        with contextlib.suppress(RuntimeError, WebSocketDisconnect):
             await websocket.close()
 
 
