@@ -41,10 +41,11 @@ def load_banking(folder: Path) -> dict[str, list[Example]]:
 
 
 def subsample(examples: list[Example], intents: int | None, per_intent: int | None,
-              seed: int = 13) -> list[Example]:
-    """The first `intents` intents (sorted) with at most `per_intent` examples each; oos is kept
-    as one more intent. For smoke runs; None keeps everything."""
-    if intents is None and per_intent is None:
+              oos: int | None = None, seed: int = 13) -> list[Example]:
+    """The first `intents` intents (sorted) with at most `per_intent` examples each, and at most
+    `oos` out-of-scope ones (default: as many as `per_intent`). A fixed random choice; None
+    keeps everything."""
+    if intents is None and per_intent is None and oos is None:
         return examples
     by_intent: dict[str, list[Example]] = defaultdict(list)
     for example in examples:
@@ -56,7 +57,8 @@ def subsample(examples: list[Example], intents: int | None, per_intent: int | No
     for name in sorted(kept & set(by_intent)):
         chosen = list(by_intent[name])
         rng.shuffle(chosen)
-        out.extend(chosen[:per_intent] if per_intent is not None else chosen)
+        cap = (oos if oos is not None else per_intent) if name == OOS else per_intent
+        out.extend(chosen[:cap] if cap is not None else chosen)
     return out
 
 

@@ -16,7 +16,8 @@ process of its own so that training time and peak memory are its own:
 
 Usage: .venvs/bot/bin/python -m bench.nlu_benchmark [--datasets ../shared/datasets]
     [--pipelines bot default] [--tasks clinc-class clinc-threshold banking]
-    [--intents N --per-intent N --epochs N]   (smaller runs: a few intents, fewer epochs)
+    [--intents N --per-intent N --epochs N]   (smaller runs: fewer intents, examples, epochs)
+    [--eval-per-intent N --eval-oos N]        (test on a fixed random part of the test sets)
     [--out var/bench/nlu] [--report-only]
 """
 
@@ -117,7 +118,8 @@ def run_job(task: str, pipeline: str, args: argparse.Namespace) -> dict[str, Any
         if task == "clinc-threshold":
             evaluation["val"] = data["val"] + data["oos_val"]
     train = subsample(train, args.intents, args.per_intent)
-    evaluation = {name: subsample(split, args.intents, args.per_intent) for name, split in evaluation.items()}
+    evaluation = {name: subsample(split, args.intents, args.eval_per_intent, args.eval_oos)
+                  for name, split in evaluation.items()}
     write_rasa_nlu(train, work / "nlu.yml")
 
     from rasa.model_training import train_nlu
@@ -136,6 +138,9 @@ def run_job(task: str, pipeline: str, args: argparse.Namespace) -> dict[str, Any
         "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "parse_ms": round(parse_ms, 2), "fallback_threshold": fallback_threshold(config),
         "epochs": args.epochs, "intents": args.intents, "per_intent": args.per_intent,
+        "eval_per_intent": args.eval_per_intent, "eval_oos": args.eval_oos,
+        "test_in_scope": sum(1 for _, label in evaluation["test"] if label != OOS),
+        "test_oos": sum(1 for _, label in evaluation["test"] if label == OOS),
     }
     labels = {name: [label for _, label in split] for name, split in evaluation.items()}
     if task == "banking":
@@ -157,7 +162,9 @@ def main() -> None:
     parser.add_argument("--pipelines", nargs="+", choices=PIPELINES, default=list(PIPELINES))
     parser.add_argument("--tasks", nargs="+", choices=TASKS, default=list(TASKS))
     parser.add_argument("--intents", type=int, help="only the first N intents of each data set")
-    parser.add_argument("--per-intent", type=int, help="at most N examples of each intent and split")
+    parser.add_argument("--per-intent", type=int, help="train on at most N examples of each intent")
+    parser.add_argument("--eval-per-intent", type=int, help="test on at most N examples of each intent and split")
+    parser.add_argument("--eval-oos", type=int, help="test on at most N out-of-scope examples of each split")
     parser.add_argument("--epochs", type=int, help="override the classifiers' epochs (smoke runs)")
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench" / "nlu")
     parser.add_argument("--report-only", action="store_true", help="print the figures of an earlier run")

@@ -29,8 +29,14 @@ def _pair(result: dict[str, Any] | None, prefix: str = "") -> str:
 def print_report(results: list[dict[str, Any]], today: str) -> None:
     by = {(r["task"], r["pipeline"]): r for r in results}
     pipelines = sorted({r["pipeline"] for r in results}, key=lambda p: (p != "bot", p))
-    smoke = {(r.get("intents"), r.get("per_intent"), r.get("epochs")) for r in results} - {(None, None, None)}
-    print(f"NLU benchmark, {today}" + ("   (a SMALL run: not comparable with the published figures)" if smoke else ""))
+    settings = {(r.get("intents"), r.get("per_intent"), r.get("epochs"), r.get("eval_per_intent"), r.get("eval_oos"))
+                for r in results}
+    small = settings - {(None, None, None, None, None)}
+    print(f"NLU benchmark, {today}" + ("   (a SMALL run: not comparable with the published figures)" if small else ""))
+    for intents, per_intent, epochs, eval_per_intent, eval_oos in sorted(small, key=str):
+        print(f"  settings: intents {intents or 'all'}, training examples per intent {per_intent or 'all'}, "
+              f"epochs {epochs or 'as configured'}, test examples per intent {eval_per_intent or 'all'}, "
+              f"out-of-scope test examples {eval_oos or 'all'}")
     print(GOALS)
     print("\nCLINC150 (test: in-scope accuracy | out-of-scope recall, %)")
     print("| pipeline | oos as a class | | by threshold | | threshold | as deployed (nlu_fallback = oos) | |")
@@ -54,8 +60,9 @@ def print_report(results: list[dict[str, Any]], today: str) -> None:
     for name, accuracy in PUBLISHED_BANKING:
         print(f"| {name} | {accuracy} | | |")
     print("\nCost (one process per model: training wall time, peak RSS while training, parse time per message)")
-    print("| task | pipeline | training examples | training | peak memory | parse |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print("| task | pipeline | training examples | test examples (in scope + oos) | training | peak memory | parse |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     for r in sorted(results, key=lambda r: (r["task"], r["pipeline"] != "bot")):
-        print(f"| {r['task']} | {r['pipeline']} | {r['train_examples']} | {r['train_seconds']:.0f} s | "
+        tested = f"{r.get('test_in_scope', '?')} + {r.get('test_oos', '?')}"
+        print(f"| {r['task']} | {r['pipeline']} | {r['train_examples']} | {tested} | {r['train_seconds']:.0f} s | "
               f"{r['train_peak_mb']} MB | {r['parse_ms']:.1f} ms |")

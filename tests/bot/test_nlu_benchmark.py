@@ -59,12 +59,14 @@ def test_rasa_nlu_file_keeps_brackets_from_becoming_entities(tmp_path: Path) -> 
 def test_subsample_keeps_oos_and_the_first_intents() -> None:
     test = load_clinc(DATASETS / "clinc150")
     small = subsample(test["test"] + test["oos_test"], intents=3, per_intent=4)
+    assert sum(label == "oos" for _, label in subsample(test["oos_test"], None, 4, oos=50)) == 50
     assert len(small) == 16 and sum(label == "oos" for _, label in small) == 4
 
 
 @pytest.mark.skipif(not (DATASETS / "clinc150").is_dir(), reason="../shared/datasets is not beside the clone")
 def test_smoke_run_trains_both_pipelines_and_prints_the_table(tmp_path: Path) -> None:
-    small = ["--intents", "3", "--per-intent", "8", "--epochs", "2", "--out", str(tmp_path)]
+    small = ["--intents", "3", "--per-intent", "8", "--eval-per-intent", "5", "--eval-oos", "10", "--epochs", "2",
+             "--out", str(tmp_path)]
     runs = [["--pipelines", "bot", "--tasks", "clinc-threshold"],
             ["--pipelines", "default", "--tasks", "clinc-class", "banking"]]
     for extra in runs:
