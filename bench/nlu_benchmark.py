@@ -151,6 +151,10 @@ def run_job(task: str, pipeline: str, args: argparse.Namespace) -> dict[str, Any
         threshold = choose_threshold(labels["val"], predictions["val"])
         result["threshold"] = threshold
         result.update(score_clinc(labels["test"], predictions["test"], threshold=threshold, oos_label=OOS))
+    (work / "predictions.json").write_text(json.dumps(
+        {name: [{"text": text, "label": label, **prediction}
+                for (text, label), prediction in zip(evaluation[name], predictions[name], strict=True)]
+         for name in evaluation}))
     (work / "result.json").write_text(json.dumps(result, indent=2))
     return result
 

@@ -49,6 +49,9 @@ def print_report(results: list[dict[str, Any]], today: str) -> None:
     for name, as_class, by_threshold in PUBLISHED_CLINC:
         thr_text = f"{by_threshold[0]} | {by_threshold[1]}" if by_threshold else " | "
         print(f"| {name} | {as_class[0]} | {as_class[1]} | {thr_text} | | | |")
+    print("\nCLINC150 in-scope top-1 accuracy with no out-of-scope decision at all (%): "
+          + ", ".join(f"{r['pipeline']} ({r['task']}) {_pct(r['top1_in_scope_accuracy'])}"
+                      for r in results if "top1_in_scope_accuracy" in r))
     print("\nBANKING77 (test accuracy, %)")
     print("| pipeline | accuracy | as deployed (a fallback counts wrong) | fallback rate |")
     print("| --- | --- | --- | --- |")

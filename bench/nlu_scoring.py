@@ -42,6 +42,11 @@ def score_clinc(labels: list[str], predictions: list[Prediction], threshold: flo
     deployed = _rates(labels, predictions, None, oos_label, with_fallback=True)
     scores["deployed_in_scope_accuracy"] = deployed["in_scope_accuracy"]
     scores["deployed_oos_recall"] = deployed["oos_recall"]
+    # Top-1 accuracy on the in-scope messages when nothing is ever rejected: how well the
+    # intents themselves are told apart, whatever the out-of-scope decision.
+    in_scope = [(label, p) for label, p in zip(labels, predictions, strict=True) if label != oos_label]
+    scores["top1_in_scope_accuracy"] = (sum(p["intent"] == label for label, p in in_scope) / len(in_scope)
+                                        if in_scope else 0.0)
     return scores
 
 

@@ -29,6 +29,7 @@ def test_clinc_scores_count_oos_by_class_threshold_and_fallback() -> None:
     assert (as_class["deployed_in_scope_accuracy"], as_class["deployed_oos_recall"]) == (1 / 3, 1.0)
     by_threshold = score_clinc(labels, predictions, threshold=0.5, oos_label="oos")
     assert (by_threshold["in_scope_accuracy"], by_threshold["oos_recall"]) == (1 / 3, 1.0)
+    assert by_threshold["top1_in_scope_accuracy"] == 2 / 3
 
 
 def test_the_threshold_balances_in_scope_accuracy_and_oos_recall() -> None:
