@@ -2,8 +2,9 @@
 
 For each pipeline (`bot`: the pipeline in config.yml with its FallbackClassifier; `default`: the
 pipeline Rasa 3.6 uses when a config names none, as `rasa init` shows it, without its
-ResponseSelector, which these data give nothing to learn) it trains three NLU models, each in a
-process of its own so that training time and peak memory are its own:
+ResponseSelector, which these data give nothing to learn; on request `bot-svm`: the bot's with
+Rasa's SklearnIntentClassifier over the MiniLM embedding in place of DIET) it trains three NLU
+models, each in a process of its own so that training time and peak memory are its own:
 
 - clinc-class: CLINC150 train + oos_train, out-of-scope as one more intent (the paper's
   "oos-train" setting); tested on test + oos_test.
@@ -37,7 +38,9 @@ from bench.intent_datasets import OOS
 from bench.nlu_report import print_report
 
 ROOT = Path(__file__).resolve().parent.parent
-PIPELINES = ("bot", "default")
+# bot-svm: the bot's pipeline with Rasa's SklearnIntentClassifier (a linear SVM over the dense
+# sentence features, here the MiniLM embedding alone) in place of DIET: the candidate next step.
+PIPELINES = ("bot", "default", "bot-svm")
 TASKS = ("clinc-class", "clinc-threshold", "banking")
 FALLBACK = "nlu_fallback"
 
@@ -45,8 +48,11 @@ FALLBACK = "nlu_fallback"
 def pipeline_config(pipeline: str, epochs: int | None) -> dict[str, Any]:
     import yaml  # the bot environment has PyYAML (Rasa needs it)
 
-    if pipeline == "bot":
+    if pipeline in ("bot", "bot-svm"):
         config = yaml.safe_load((ROOT / "config.yml").read_text())
+        if pipeline == "bot-svm":
+            config["pipeline"] = [{"name": "SklearnIntentClassifier"} if c["name"] == "DIETClassifier" else c
+                                  for c in config["pipeline"]]
     else:
         import rasa.engine.recipes
 
@@ -163,7 +169,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets",
                         help="folder with clinc150/ and banking77/ (default: ../shared/datasets)")
-    parser.add_argument("--pipelines", nargs="+", choices=PIPELINES, default=list(PIPELINES))
+    parser.add_argument("--pipelines", nargs="+", choices=PIPELINES, default=["bot", "default"])
     parser.add_argument("--tasks", nargs="+", choices=TASKS, default=list(TASKS))
     parser.add_argument("--intents", type=int, help="only the first N intents of each data set")
     parser.add_argument("--per-intent", type=int, help="train on at most N examples of each intent")

@@ -28,7 +28,7 @@ def _pair(result: dict[str, Any] | None, prefix: str = "") -> str:
 
 def print_report(results: list[dict[str, Any]], today: str) -> None:
     by = {(r["task"], r["pipeline"]): r for r in results}
-    pipelines = sorted({r["pipeline"] for r in results}, key=lambda p: (p != "bot", p))
+    pipelines = sorted({r["pipeline"] for r in results}, key=lambda p: (p != "bot", p != "default", p))
     settings = {(r.get("intents"), r.get("per_intent"), r.get("epochs"), r.get("eval_per_intent"), r.get("eval_oos"))
                 for r in results}
     small = settings - {(None, None, None, None, None)}
@@ -43,7 +43,9 @@ def print_report(results: list[dict[str, Any]], today: str) -> None:
     print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     for pipeline in pipelines:
         cls, thr = by.get(("clinc-class", pipeline)), by.get(("clinc-threshold", pipeline))
-        deployed = _pair(cls, "deployed_") if cls else " | "
+        # As deployed: the model trained without an oos class, whose only way to say "out of
+        # scope" is the FallbackClassifier; else the oos-class model plus its fallback.
+        deployed = _pair(thr or cls, "deployed_") if (thr or cls) else " | "
         threshold = f"{thr['threshold']:.3f}" if thr else ""
         print(f"| {pipeline} | {_pair(cls)} | {_pair(thr)} | {threshold} | {deployed} |")
     for name, as_class, by_threshold in PUBLISHED_CLINC:
@@ -65,7 +67,7 @@ def print_report(results: list[dict[str, Any]], today: str) -> None:
     print("\nCost (one process per model: training wall time, peak RSS while training, parse time per message)")
     print("| task | pipeline | training examples | test examples (in scope + oos) | training | peak memory | parse |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
-    for r in sorted(results, key=lambda r: (r["task"], r["pipeline"] != "bot")):
+    for r in sorted(results, key=lambda r: (r["task"], r["pipeline"] != "bot", r["pipeline"])):
         tested = f"{r.get('test_in_scope', '?')} + {r.get('test_oos', '?')}"
         print(f"| {r['task']} | {r['pipeline']} | {r['train_examples']} | {tested} | {r['train_seconds']:.0f} s | "
               f"{r['train_peak_mb']} MB | {r['parse_ms']:.1f} ms |")
