@@ -11,6 +11,7 @@ import time
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from itertools import count
+from typing import Any
 
 import pytest
 
@@ -156,11 +157,17 @@ async def test_customer_messages_of_an_open_escalation_reach_the_agents_once(eng
     assert len(await services.escalations.history_for("waiting")) == 1
 
 
-async def test_csat_from_the_survey_slots_is_stored(engine: HandoffEngine, services: Services) -> None:
-    opened = await services.escalations.open(sender_id="rated", channel="rest", reason="explicit_request",
+async def resolved_escalation(services: Services, sender_id: str) -> Any:
+    """An escalation maya has just resolved: the state in which the survey runs."""
+    opened = await services.escalations.open(sender_id=sender_id, channel="rest", reason="explicit_request",
                                              team="general", frustration=0.1, packet={"summary_line": "x"})
     await services.db.run(lambda s: rows.close(s, opened.id, state="completed", outcome="resolved", by="maya",
                                                detail=None, now=time.time()))
+    return opened
+
+
+async def test_csat_from_the_survey_slots_is_stored(engine: HandoffEngine, services: Services) -> None:
+    opened = await resolved_escalation(services, "rated")
     feed = Feed(engine)
     await feed("rated", {"event": "resume"})
     await feed.customer("rated", "/handback", "handback", 1.0)
@@ -180,10 +187,7 @@ async def test_csat_from_the_survey_slots_is_stored(engine: HandoffEngine, servi
 
 
 async def test_a_skipped_comment_stores_no_comment(engine: HandoffEngine, services: Services) -> None:
-    opened = await services.escalations.open(sender_id="brief", channel="rest", reason="explicit_request",
-                                             team="general", frustration=0.1, packet={"summary_line": "x"})
-    await services.db.run(lambda s: rows.close(s, opened.id, state="completed", outcome="resolved", by="maya",
-                                               detail=None, now=time.time()))
+    opened = await resolved_escalation(services, "brief")
     feed = Feed(engine)
     await feed("brief", {"event": "slot", "name": "csat_rating", "value": 5})
     await feed("brief", {"event": "slot", "name": "csat_comment", "value": ""})
