@@ -81,9 +81,12 @@ def parse_all(model: str, splits: dict[str, list[str]]) -> tuple[dict[str, list[
     import asyncio
 
     from rasa.core.agent import Agent
+    from rasa.utils.log_utils import configure_structlog
 
+    # Unconfigured, structlog prints Rasa's debug line for every parsed message (thousands of
+    # lines, and time counted as parse time); the CLI configures it, a library caller must.
+    configure_structlog(logging.WARNING)
     agent = Agent.load(model)
-    logging.getLogger("rasa").setLevel(logging.WARNING)  # a debug line per parsed message otherwise
 
     async def run(texts: list[str]) -> list[dict[str, Any]]:
         out = []
