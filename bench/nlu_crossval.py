@@ -4,7 +4,9 @@ entities, with Rasa's own `rasa test nlu --cross-validation` on bot/data and con
 Each fold trains the whole NLU pipeline, so this takes several training runs' time (about 10 to
 35 minutes on 2 shared cores). The figures go to docs/benchmarks.md, "NLU cross-validation (bot)".
 
-Usage: .venvs/bot/bin/python -m bench.nlu_crossval [--folds 3] [--out var/bench/nlu_crossval]
+Usage: .venvs/bot/bin/python -m bench.nlu_crossval [--folds 3] [--config config.yml]
+    [--out var/bench/nlu_crossval] [--report-only]
+(--config: another pipeline on the same data, to compare a candidate with config.yml's.)
 """
 
 from __future__ import annotations
@@ -19,11 +21,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(folds: int, out: Path) -> None:
+def run(folds: int, out: Path, config: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     rasa = Path(sys.executable).with_name("rasa")
     subprocess.run(
-        [str(rasa), "test", "nlu", "--nlu", "bot/data", "--config", "config.yml", "--cross-validation",
+        [str(rasa), "test", "nlu", "--nlu", "bot/data", "--config", str(config), "--cross-validation",
          "--folds", str(folds), "--out", str(out)],
         cwd=ROOT, check=True,
     )
@@ -53,11 +55,12 @@ def report(out: Path, folds: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=3)
+    parser.add_argument("--config", type=Path, default=ROOT / "config.yml", help="the pipeline (default: config.yml)")
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench" / "nlu_crossval")
     parser.add_argument("--report-only", action="store_true", help="print the figures of an earlier run")
     args = parser.parse_args()
     if not args.report_only:
-        run(args.folds, args.out)
+        run(args.folds, args.out, args.config.resolve())
     report(args.out, args.folds)
 
 
