@@ -2,9 +2,11 @@
 
 For each pipeline (`bot`: the pipeline in config.yml with its FallbackClassifier; `default`: the
 pipeline Rasa 3.6 uses when a config names none, as `rasa init` shows it, without its
-ResponseSelector, which these data give nothing to learn; on request `bot-svm`: the bot's with
-Rasa's SklearnIntentClassifier over the MiniLM embedding in place of DIET) it trains three NLU
-models, each in a process of its own so that training time and peak memory are its own:
+ResponseSelector, which these data give nothing to learn; on request, config.yml's pipeline with
+another intent classifier: `bot-diet` DIET with the MiniLM feature (config.yml's until
+2026-11-23), `bot-svm` Rasa's SklearnIntentClassifier, `bot-lr` our LinearIntentClassifier over
+the MiniLM embedding, `bot-lr-sparse` the same with the count-vector features joined) it trains
+three NLU models, each in a process of its own so that training time and peak memory are its own:
 
 - clinc-class: CLINC150 train + oos_train, out-of-scope as one more intent (the paper's
   "oos-train" setting); tested on test + oos_test.
@@ -38,9 +40,19 @@ from bench.intent_datasets import OOS
 from bench.nlu_report import print_report
 
 ROOT = Path(__file__).resolve().parent.parent
-# bot-svm: the bot's pipeline with Rasa's SklearnIntentClassifier (a linear SVM over the dense
-# sentence features, here the MiniLM embedding alone) in place of DIET: the candidate next step.
-PIPELINES = ("bot", "default", "bot-svm")
+LINEAR = "bot.components.linear_intent_classifier.LinearIntentClassifier"
+# config.yml's pipeline with its intent classifier swapped, to compare classifiers over the same
+# features: DIET as config.yml had it until the linear classifier replaced it, Rasa's linear SVM
+# over the dense sentence features, our logistic regression without and with the sparse ones.
+CLASSIFIERS: dict[str, dict[str, Any]] = {
+    "bot-diet": {"name": "DIETClassifier", "epochs": 80, "entity_recognition": False,
+                 "constrain_similarities": True},
+    "bot-svm": {"name": "SklearnIntentClassifier"},
+    "bot-lr": {"name": LINEAR},
+    "bot-lr-sparse": {"name": LINEAR, "use_sparse_features": True},
+}
+INTENT_CLASSIFIERS = {"DIETClassifier", "SklearnIntentClassifier", LINEAR}
+PIPELINES = ("bot", "default", *CLASSIFIERS)
 TASKS = ("clinc-class", "clinc-threshold", "banking")
 FALLBACK = "nlu_fallback"
 
@@ -48,10 +60,10 @@ FALLBACK = "nlu_fallback"
 def pipeline_config(pipeline: str, epochs: int | None) -> dict[str, Any]:
     import yaml  # the bot environment has PyYAML (Rasa needs it)
 
-    if pipeline in ("bot", "bot-svm"):
+    if pipeline == "bot" or pipeline in CLASSIFIERS:
         config = yaml.safe_load((ROOT / "config.yml").read_text())
-        if pipeline == "bot-svm":
-            config["pipeline"] = [{"name": "SklearnIntentClassifier"} if c["name"] == "DIETClassifier" else c
+        if pipeline in CLASSIFIERS:
+            config["pipeline"] = [dict(CLASSIFIERS[pipeline]) if c["name"] in INTENT_CLASSIFIERS else c
                                   for c in config["pipeline"]]
     else:
         import rasa.engine.recipes

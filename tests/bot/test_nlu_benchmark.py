@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.intent_datasets import load_banking, load_clinc, subsample, write_rasa_nlu
+from bench.nlu_benchmark import CLASSIFIERS, INTENT_CLASSIFIERS, pipeline_config
 from bench.nlu_scoring import choose_threshold, score_banking, score_clinc
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,6 +44,16 @@ def test_banking_counts_a_fallback_as_wrong_only_as_deployed() -> None:
     assert (scores["accuracy"], scores["deployed_accuracy"], scores["fallback_rate"]) == (1.0, 0.5, 0.5)
 
 
+def test_each_classifier_variant_swaps_only_the_intent_classifier() -> None:
+    bot = pipeline_config("bot", None)["pipeline"]
+    for name, classifier in CLASSIFIERS.items():
+        variant = pipeline_config(name, 3)["pipeline"]
+        assert [c for c in variant if c["name"] in INTENT_CLASSIFIERS] == [
+            {**classifier, **({"epochs": 3} if "epochs" in classifier else {})}]
+        assert [c for c in variant if c["name"] not in INTENT_CLASSIFIERS] == [
+            c for c in bot if c["name"] not in INTENT_CLASSIFIERS]
+
+
 def test_missing_data_is_named(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match=r"data_full\.json"):
         load_clinc(tmp_path)
@@ -68,7 +79,7 @@ def test_subsample_keeps_oos_and_the_first_intents() -> None:
 def test_smoke_run_trains_both_pipelines_and_prints_the_table(tmp_path: Path) -> None:
     small = ["--intents", "3", "--per-intent", "8", "--eval-per-intent", "5", "--eval-oos", "10", "--epochs", "2",
              "--out", str(tmp_path)]
-    runs = [["--pipelines", "bot", "--tasks", "clinc-threshold"],
+    runs = [["--pipelines", "bot", "bot-lr", "--tasks", "clinc-threshold"],
             ["--pipelines", "default", "--tasks", "clinc-class", "banking"]]
     for extra in runs:
         done = subprocess.run([sys.executable, "-m", "bench.nlu_benchmark", *small, *extra], cwd=ROOT,
@@ -79,3 +90,4 @@ def test_smoke_run_trains_both_pipelines_and_prints_the_table(tmp_path: Path) ->
     assert "a SMALL run" in out
     assert "| bot |" in out and "| default |" in out and "| Rasa 2019 (published) | 91.5 | 45.3 | 90.9 | 31.2 |" in out
     assert "| clinc-threshold | bot |" in out and "| banking | default |" in out
+    assert "| clinc-threshold | bot-lr |" in out and "| bot-lr |" in out
