@@ -211,6 +211,27 @@ def main() -> None:
                     raise SystemExit(f"{task} with the {pipeline} pipeline failed (exit {done.returncode})")
     results = [json.loads(path.read_text()) for path in sorted(args.out.glob("*/result.json"))]
     print_report(results, date.today().isoformat())
+    print_goal_operating_points(args.out)
+
+
+def print_goal_operating_points(out: Path, min_recall: float = 0.70) -> None:
+    """The threshold models at the issue's out-of-scope recall: the threshold is the lowest that
+    reaches it on val + oos_val, the figures are the test's (from the saved predictions)."""
+    from bench.nlu_scoring import score_clinc, threshold_for_recall
+
+    rows = []
+    for path in sorted(out.glob("clinc-threshold-*/predictions.json")):
+        saved = json.loads(path.read_text())
+        val, test = saved.get("val", []), saved["test"]
+        threshold = threshold_for_recall([r["label"] for r in val], val, min_recall, OOS) if val else None
+        if threshold is not None:
+            scores = score_clinc([r["label"] for r in test], test, threshold=threshold, oos_label=OOS)
+            rows.append(f"| {path.parent.name.removeprefix('clinc-threshold-')} | {threshold:.3f} | "
+                        f"{100 * scores['in_scope_accuracy']:.1f} | {100 * scores['oos_recall']:.1f} |")
+    if rows:
+        print(f"\nCLINC150 by threshold, at out-of-scope recall >= {100 * min_recall:.0f} % on val (test figures, %)")
+        print("| pipeline | threshold | in-scope accuracy | out-of-scope recall |\n| --- | --- | --- | --- |")
+        print("\n".join(rows))
 
 
 if __name__ == "__main__":

@@ -71,3 +71,14 @@ def score_banking(labels: list[str], predictions: list[Prediction]) -> dict[str,
     n = max(1, len(labels))
     return {"accuracy": right / n, "deployed_accuracy": deployed / n, "fallback_rate": fallbacks / n,
             "n_test": len(labels)}
+
+
+def threshold_for_recall(labels: list[str], predictions: list[Prediction], min_recall: float,
+                         oos_label: str = "oos") -> float | None:
+    """The lowest confidence threshold whose out-of-scope recall on these (validation)
+    predictions reaches `min_recall`: the issue's goal asks for a recall, and the lowest such
+    threshold rejects the fewest in-scope messages. None if no threshold reaches it."""
+    for threshold in sorted({round(i / 200, 3) for i in range(201)} | {p["confidence"] for p in predictions}):
+        if _rates(labels, predictions, threshold, oos_label, with_fallback=False)["oos_recall"] >= min_recall:
+            return float(threshold)
+    return None

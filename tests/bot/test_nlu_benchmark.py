@@ -12,7 +12,7 @@ import pytest
 
 from bench.intent_datasets import load_banking, load_clinc, subsample, write_rasa_nlu
 from bench.nlu_benchmark import CLASSIFIERS, INTENT_CLASSIFIERS, pipeline_config
-from bench.nlu_scoring import choose_threshold, score_banking, score_clinc
+from bench.nlu_scoring import choose_threshold, score_banking, score_clinc, threshold_for_recall
 
 ROOT = Path(__file__).resolve().parents[2]
 DATASETS = ROOT.parent / "shared" / "datasets"
@@ -37,6 +37,14 @@ def test_the_threshold_balances_in_scope_accuracy_and_oos_recall() -> None:
     labels = ["a", "b", "a", "oos", "oos"]
     predictions = [p("a", 0.9), p("b", 0.8), p("a", 0.6), p("a", 0.5), p("b", 0.2)]
     assert choose_threshold(labels, predictions) == 0.505  # everything in scope kept, both oos caught
+
+
+def test_the_goal_threshold_is_the_lowest_reaching_the_recall() -> None:
+    labels = ["a", "a", "oos", "oos", "oos"]
+    predictions = [p("a", 0.9), p("a", 0.3), p("a", 0.2), p("a", 0.4), p("a", 0.95)]
+    assert threshold_for_recall(labels, predictions, 2 / 3) == 0.405  # catches 0.2 and 0.4
+    assert threshold_for_recall(labels, predictions, 1.0) == 0.955
+    assert threshold_for_recall(["oos"], [p("a", 1.0)], 1.0) is None
 
 
 def test_banking_counts_a_fallback_as_wrong_only_as_deployed() -> None:
