@@ -6,10 +6,11 @@ import random
 from pathlib import Path
 
 from knowledge.articles import Article, Passage, load_articles
-from knowledge.index.cache import cached_embeddings
+from knowledge.index.cache import cached_embeddings, cached_text_embeddings
 from knowledge.index.decision import RetrievalConfig
 from knowledge.index.dense import Encoder
 from knowledge.index.hybrid import HybridIndex
+from knowledge.negatives import load_negatives
 from knowledge.settings import get_settings
 
 _ENCODER: Encoder | None = None
@@ -28,7 +29,8 @@ def build_index(articles: list[Article] | None = None, config: RetrievalConfig |
     config = config or RetrievalConfig.load(settings.retrieval_config)
     passages = [p for a in articles for p in a.passages]
     vectors = cached_embeddings(encoder(), passages, settings.cache_dir)
-    return HybridIndex(articles, encoder(), vectors, config.fusion)
+    negatives = cached_text_embeddings(encoder(), load_negatives(settings.negatives_dir), settings.cache_dir)
+    return HybridIndex(articles, encoder(), vectors, config.fusion, negatives)
 
 
 _WORDS = (  # noqa: SIM905 - readable as prose

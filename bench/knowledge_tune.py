@@ -19,9 +19,11 @@ from knowledge.index.decision import RetrievalConfig, features
 from knowledge.index.hybrid import FusionConfig, HybridIndex
 
 FUSIONS = [FusionConfig("rrf", rrf_k=k, support_weight=s) for k in (10, 30, 60) for s in (0.0, 0.15)] + [
-    FusionConfig("weighted", round(float(w), 2), support_weight=s)
-    for w in np.arange(0.5, 1.0, 0.05)
-    for s in (0.0, 0.1, 0.15, 0.25)
+    FusionConfig("weighted", round(float(w), 2), support_weight=s, classifier_weight=c, focus_weight=f)
+    for w in np.arange(0.5, 0.95, 0.1)
+    for s in (0.0, 0.1, 0.25)
+    for c in (0.0, 0.3, 0.8, 1.2)
+    for f in (0.0, 0.3, 0.6, 1.0)
 ]
 
 
@@ -31,7 +33,8 @@ def choose_fusion(index: HybridIndex, questions) -> FusionConfig:
         index.fusion = fusion
         figures = ranking_figures(index, questions, "hybrid")
         scored.append((figures.hit_at_1, figures.mrr, fusion))
-        print(f"  {fusion.kind:8} w={fusion.dense_weight:.2f} k={fusion.rrf_k:3} s={fusion.support_weight:.2f}  "
+        print(f"  {fusion.kind:8} w={fusion.dense_weight:.2f} k={fusion.rrf_k:3} s={fusion.support_weight:.2f} "
+              f"c={fusion.classifier_weight:.2f} f={fusion.focus_weight:.2f}  "
               f"hit@1 {figures.hit_at_1:.3f}  mrr {figures.mrr:.3f}")
     return max(scored, key=lambda row: row[:2])[2]
 
@@ -39,8 +42,9 @@ def choose_fusion(index: HybridIndex, questions) -> FusionConfig:
 def fit_confidence(index: HybridIndex, questions) -> tuple[list[float], float]:
     x, y = [], []
     for question in questions:
-        hits = index.rank(question.text, k=3)
-        x.append(features(hits))
+        ranking = index.search(question.text, k=3)
+        hits = ranking.hits
+        x.append(features(ranking))
         y.append(int(question.article is not None and hits[0].passage.article_id == question.article))
     model = LogisticRegression(C=10.0, max_iter=1000).fit(np.array(x), np.array(y))
     return [float(w) for w in model.coef_[0]], float(model.intercept_[0])

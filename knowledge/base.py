@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from knowledge.articles import Article, load_articles
-from knowledge.index.cache import cached_embeddings
+from knowledge.index.cache import cached_embeddings, cached_text_embeddings
 from knowledge.index.decision import Outcome, RetrievalConfig
 from knowledge.index.dense import Encoder
 from knowledge.index.hybrid import Hit, HybridIndex
+from knowledge.negatives import load_negatives
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,13 @@ def articles_version(directory: Path) -> str:
 
 
 class KnowledgeBase:
-    def __init__(self, articles_dir: Path, cache_dir: Path, encoder: Encoder, config: RetrievalConfig) -> None:
+    def __init__(
+        self, articles_dir: Path, cache_dir: Path, encoder: Encoder, config: RetrievalConfig,
+        negatives: list[str] | None = None,
+    ) -> None:
         self.articles_dir = articles_dir
+        # Requests no article answers, for the article classifier's "none of ours" class.
+        self.negatives = negatives if negatives is not None else load_negatives()
         self.cache_dir = cache_dir
         self.encoder = encoder
         self.config = config
@@ -55,7 +61,8 @@ class KnowledgeBase:
         articles = load_articles(self.articles_dir)
         passages = [p for a in articles for p in a.passages]
         vectors = cached_embeddings(self.encoder, passages, self.cache_dir)
-        index = HybridIndex(articles, self.encoder, vectors, self.config.fusion)
+        negatives = cached_text_embeddings(self.encoder, self.negatives, self.cache_dir)
+        index = HybridIndex(articles, self.encoder, vectors, self.config.fusion, negatives)
         return Snapshot(index, {a.id: a for a in articles}, version, time.time())
 
     def reindex(self) -> tuple[Snapshot, bool]:
@@ -72,6 +79,6 @@ class KnowledgeBase:
         return self._snapshot
 
     def search(self, query: str, k: int = 3) -> Answer:
-        hits = self._snapshot.index.rank(query, k=max(k, 2))
-        confidence = self.config.confidence(hits)
-        return Answer(self.config.outcome(confidence), confidence, hits[:k])
+        ranking = self._snapshot.index.search(query, k=max(k, 2))
+        confidence = self.config.confidence(ranking)
+        return Answer(self.config.outcome(confidence), confidence, ranking.hits[:k])

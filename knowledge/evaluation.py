@@ -79,8 +79,9 @@ def decision_figures(index: HybridIndex, questions: list[Question], config: Retr
     true_no = predicted_no = both_no = 0
     confident = confident_right = unsure = unsure_right = answerable = 0
     for question in questions:
-        hits = index.rank(question.text, k=3)
-        outcome = config.outcome(config.confidence(hits))
+        ranking = index.search(question.text, k=3)
+        hits = ranking.hits
+        outcome = config.outcome(config.confidence(ranking))
         ids = [h.passage.article_id for h in hits]
         is_no = question.article is None
         true_no += is_no

@@ -12,6 +12,7 @@ from knowledge.api.routes import articles, health, reindex, search
 from knowledge.base import KnowledgeBase
 from knowledge.index.decision import RetrievalConfig
 from knowledge.index.dense import Encoder
+from knowledge.negatives import load_negatives
 from knowledge.settings import get_settings
 
 
@@ -21,7 +22,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     encoder = await run_in_threadpool(Encoder, settings.model_path)
     app.state.knowledge_base = await run_in_threadpool(
         KnowledgeBase, settings.articles_dir, settings.cache_dir, encoder,
-        RetrievalConfig.load(settings.retrieval_config),
+        RetrievalConfig.load(settings.retrieval_config), load_negatives(settings.negatives_dir),
     )
     yield
 

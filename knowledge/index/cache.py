@@ -1,5 +1,5 @@
-"""Passage embeddings cached on disk by content hash: an unchanged help centre is
-indexed at start without running the model, and a changed passage is re-encoded."""
+"""Embeddings cached on disk by content hash: an unchanged help centre is indexed at start
+without running the model, and a changed passage is re-encoded."""
 
 from __future__ import annotations
 
@@ -12,22 +12,26 @@ from knowledge.articles import Passage
 from knowledge.index.dense import Encoder
 
 
-def content_hash(model_name: str, passages: list[Passage]) -> str:
+def content_hash(model_name: str, texts: list[str]) -> str:
     sha = hashlib.sha256(model_name.encode())
-    for passage in passages:
-        sha.update(b"\0" + passage.search_text.encode())
+    for text in texts:
+        sha.update(b"\0" + text.encode())
     return sha.hexdigest()[:24]
 
 
-def cached_embeddings(encoder: Encoder, passages: list[Passage], cache_dir: Path) -> np.ndarray:
-    path = cache_dir / f"embeddings-{content_hash(encoder.name, passages)}.npy"
+def cached_text_embeddings(encoder: Encoder, texts: list[str], cache_dir: Path) -> np.ndarray:
+    path = cache_dir / f"embeddings-{content_hash(encoder.name, texts)}.npy"
     if path.exists():
         vectors = np.load(path)
-        if vectors.shape[0] == len(passages):
+        if vectors.shape[0] == len(texts):
             return vectors
-    vectors = encoder.encode([p.search_text for p in passages])
+    vectors = encoder.encode(texts) if texts else np.zeros((0, 0), dtype=np.float32)
     cache_dir.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp.npy")
     np.save(tmp, vectors)
     tmp.replace(path)
     return vectors
+
+
+def cached_embeddings(encoder: Encoder, passages: list[Passage], cache_dir: Path) -> np.ndarray:
+    return cached_text_embeddings(encoder, [p.search_text for p in passages], cache_dir)

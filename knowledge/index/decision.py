@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum
 from pathlib import Path
 
-from knowledge.index.hybrid import FusionConfig, Hit
+from knowledge.index.hybrid import FusionConfig, Ranking
 
 CONFIG_FILE = Path(__file__).resolve().parent.parent / "retrieval.json"
 
@@ -24,11 +24,14 @@ class Outcome(str, Enum):
     NO_MATCH = "no_match"  # say plainly that we do not know
 
 
-def features(hits: list[Hit]) -> list[float]:
-    """What the confidence is computed from: how close the best passage is in meaning,
-    how clearly it beats the runner-up, and how many query words it shares."""
+def features(ranking: Ranking) -> list[float]:
+    """What the confidence is computed from: how close the best passage is in meaning, how
+    clearly it beats the runner-up, how many query words it shares, what the article
+    classifier says of it and of "none of ours", and how many query words the help centre
+    never uses."""
+    hits = ranking.hits
     if not hits:
-        return [0.0, 0.0, 0.0, 0.0]
+        return [0.0, 0.0, 0.0, 0.0, 0.0, ranking.out_of_scope, ranking.unknown_words]
     first = hits[0]
     second = hits[1] if len(hits) > 1 else None
     return [
@@ -36,19 +39,22 @@ def features(hits: list[Hit]) -> list[float]:
         first.dense - (second.dense if second else 0.0),
         math.log1p(max(first.bm25, 0.0)),
         first.score - (second.score if second else 0.0),
+        first.classifier,
+        ranking.out_of_scope,
+        ranking.unknown_words,
     ]
 
 
 @dataclass(frozen=True)
 class RetrievalConfig:
     fusion: FusionConfig = field(default_factory=FusionConfig)
-    weights: tuple[float, ...] = (8.0, 10.0, 0.8, 5.0)
+    weights: tuple[float, ...] = (8.0, 10.0, 0.8, 5.0, 2.0, -4.0, -2.0)
     bias: float = -5.0
     answer_threshold: float = 0.6
     suggest_threshold: float = 0.25
 
-    def confidence(self, hits: list[Hit]) -> float:
-        z = self.bias + sum(w * x for w, x in zip(self.weights, features(hits), strict=True))
+    def confidence(self, ranking: Ranking) -> float:
+        z = self.bias + sum(w * x for w, x in zip(self.weights, features(ranking), strict=True))
         return 1.0 / (1.0 + math.exp(-z))
 
     def outcome(self, confidence: float) -> Outcome:

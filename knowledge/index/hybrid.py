@@ -8,7 +8,9 @@ from typing import Literal
 import numpy as np
 
 from knowledge.articles import Article, Passage
+from knowledge.index.classifier import ArticleClassifier
 from knowledge.index.dense import Encoder
+from knowledge.index.focus import focus
 from knowledge.index.lexical import LexicalIndex
 from knowledge.index.spelling import SpellingCorrector
 
@@ -23,6 +25,11 @@ class FusionConfig:
     # An article also gains a little from its 2nd and 3rd best passages: evidence spread
     # over a whole article beats one lucky sentence.
     support_weight: float = 0.15
+    # Weight of the article classifier's probability (knowledge/index/classifier.py).
+    classifier_weight: float = 0.0
+    # Weight of the scores of the message's first question (knowledge/index/focus.py) when it
+    # asks several or tells a story first.
+    focus_weight: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -31,12 +38,23 @@ class Hit:
     score: float  # the article's fused score: its best passage or customer phrasing
     dense: float  # best cosine similarity of the query to any of the article's passages
     bm25: float  # best raw BM25 score among the article's passages
+    classifier: float = 0.0  # the article classifier's probability for the article
+
+
+@dataclass(frozen=True)
+class Ranking:
+    hits: list[Hit]
+    out_of_scope: float  # the classifier's probability that no article answers the query
+    unknown_words: float  # share of the query's words the help centre never uses
 
 
 class HybridIndex:
     def __init__(
-        self, articles: list[Article], encoder: Encoder, vectors: np.ndarray, fusion: FusionConfig = FusionConfig()
+        self, articles: list[Article], encoder: Encoder, vectors: np.ndarray, fusion: FusionConfig = FusionConfig(),
+        negatives: np.ndarray | None = None,
     ) -> None:
+        """`negatives`: embeddings of requests no article answers; with them (even an empty
+        array) an article classifier is fitted beside the two scorers."""
         self.articles = {a.id: a for a in articles}
         self.passages: list[Passage] = [p for a in articles for p in a.passages]
         if vectors.shape[0] != len(self.passages):
@@ -59,6 +77,9 @@ class HybridIndex:
         for i, members in enumerate(self._members):
             self._grid[i, : len(members)] = members
         self._sections = [m[[self.passages[j].kind == "section" for j in m]] for m in self._members]
+        self.classifier = (
+            ArticleClassifier(article_ids, vectors, self._owner, negatives) if negatives is not None else None
+        )
 
     def _fuse(self, dense: np.ndarray, bm25: np.ndarray, method: Method) -> np.ndarray:
         if method == "dense":
@@ -72,29 +93,61 @@ class HybridIndex:
         return self.fusion.dense_weight * dense + (1 - self.fusion.dense_weight) * lexical
 
     def rank(self, query: str, k: int = 5, method: Method = "hybrid") -> list[Hit]:
+        return self.search(query, k, method).hits
+
+    def search(self, query: str, k: int = 5, method: Method = "hybrid") -> Ranking:
         query = self.spelling.correct(query)
-        dense = self.vectors @ self.encoder.encode_query(query)
-        bm25 = self.lexical.scores(query)
+        scores = self._score(query, method)
+        ranked = scores.ranked
+        focused = focus(query) if method == "hybrid" and self.fusion.focus_weight > 0 else None
+        if focused:
+            ranked = ranked + self.fusion.focus_weight * self._score(focused, method).ranked
+        order = np.argsort(-ranked)[:k]
+        hits = []
+        for article_index in order:
+            members, sections = self._members[article_index], self._sections[article_index]
+            fused = scores.fused
+            shown = sections[np.argmax(fused[sections])] if len(sections) else members[np.argmax(fused[members])]
+            hits.append(
+                Hit(
+                    self.passages[shown],
+                    float(ranked[article_index]),
+                    float(scores.dense[members].max()),
+                    float(scores.bm25[members].max()),
+                    float(scores.probabilities[article_index]),
+                )
+            )
+        return Ranking(hits, scores.out_of_scope, self.lexical.unknown_share(query))
+
+    def _score(self, text: str, method: Method) -> _Scores:
+        query_vector = self.encoder.encode_query(text)
+        dense = self.vectors @ query_vector
+        bm25 = self.lexical.scores(text)
         fused = self._fuse(dense, bm25, method)
         padded = np.append(fused, -np.inf)[self._grid]
         top3 = -np.sort(-padded, axis=1)[:, :3]
         best = top3[:, 0]
         support = np.where(np.isfinite(top3[:, 1:]), top3[:, 1:], 0.0).mean(axis=1) if top3.shape[1] > 1 else 0.0
         ranked = best + self.fusion.support_weight * support
-        order = np.argsort(-ranked)[:k]
-        hits = []
-        for article_index in order:
-            members, sections = self._members[article_index], self._sections[article_index]
-            shown = sections[np.argmax(fused[sections])] if len(sections) else members[np.argmax(fused[members])]
-            hits.append(
-                Hit(
-                    self.passages[shown],
-                    float(ranked[article_index]),
-                    float(dense[members].max()),
-                    float(bm25[members].max()),
-                )
-            )
-        return hits
+        if self.classifier is not None:
+            probabilities, out_of_scope = self.classifier.probabilities(query_vector)
+            if method == "hybrid":
+                ranked = ranked + self.fusion.classifier_weight * probabilities
+        else:
+            probabilities, out_of_scope = np.zeros(len(self._article_ids)), 0.0
+        return _Scores(ranked, fused, dense, bm25, probabilities, out_of_scope)
+
+
+@dataclass(frozen=True)
+class _Scores:
+    """One text's scores: per article (ranked, probabilities) and per passage (fused, dense, bm25)."""
+
+    ranked: np.ndarray
+    fused: np.ndarray
+    dense: np.ndarray
+    bm25: np.ndarray
+    probabilities: np.ndarray
+    out_of_scope: float
 
 
 def _rrf(scores: np.ndarray, k: int) -> np.ndarray:
