@@ -80,38 +80,48 @@ def pipeline_config(pipeline: str, epochs: int | None) -> dict[str, Any]:
     return config
 
 
-def fallback_threshold(config: dict[str, Any]) -> float | None:
+def fallback_thresholds(config: dict[str, Any]) -> tuple[float, float] | None:
+    """The FallbackClassifier's threshold and ambiguity threshold (Rasa's defaults where unset)."""
     for component in config["pipeline"]:
         if component["name"] == "FallbackClassifier":
-            return float(component.get("threshold", 0.3))
+            return float(component.get("threshold", 0.3)), float(component.get("ambiguity_threshold", 0.1))
     return None
 
 
-def parse_all(model: str, splits: dict[str, list[str]]) -> tuple[dict[str, list[dict[str, Any]]], float]:
-    """For each text, the top intent other than the fallback, its confidence and whether the
-    fallback fired; and the mean parse time per message in ms (the model's loading excluded)."""
-    import asyncio
-
+def load_agent(model: str) -> Any:
     from rasa.core.agent import Agent
     from rasa.utils.log_utils import configure_structlog
 
     # Unconfigured, structlog prints Rasa's debug line for every parsed message (thousands of
     # lines, and time counted as parse time); the CLI configures it, a library caller must.
     configure_structlog(logging.WARNING)
-    agent = Agent.load(model)
+    return Agent.load(model)
 
-    async def run(texts: list[str]) -> list[dict[str, Any]]:
+
+def parse_texts(agent: Any, texts: list[str]) -> list[dict[str, Any]]:
+    """For each text, the top intent other than the fallback, its confidence, the runner-up's
+    confidence and whether the fallback fired."""
+    import asyncio
+
+    async def run() -> list[dict[str, Any]]:
         out = []
         for text in texts:
             parsed = await agent.parse_message(text)
             ranking = [r for r in parsed.get("intent_ranking", []) if r["name"] != FALLBACK]
-            top = ranking[0] if ranking else {"name": None, "confidence": 0.0}
-            out.append({"intent": top["name"], "confidence": float(top["confidence"] or 0.0),
-                        "fallback": parsed["intent"]["name"] == FALLBACK})
+            confidences = [float(r["confidence"] or 0.0) for r in ranking] + [0.0, 0.0]
+            out.append({"intent": ranking[0]["name"] if ranking else None, "confidence": confidences[0],
+                        "second": confidences[1], "fallback": parsed["intent"]["name"] == FALLBACK})
         return out
 
+    return asyncio.run(run())
+
+
+def parse_all(model: str, splits: dict[str, list[str]]) -> tuple[dict[str, list[dict[str, Any]]], float]:
+    """parse_texts for each split, and the mean parse time per message in ms (the model's
+    loading excluded)."""
+    agent = load_agent(model)
     started = time.perf_counter()
-    predictions = {name: asyncio.run(run(texts)) for name, texts in splits.items()}
+    predictions = {name: parse_texts(agent, texts) for name, texts in splits.items()}
     per_message = 1000 * (time.perf_counter() - started) / max(1, sum(len(t) for t in splits.values()))
     return predictions, per_message
 
@@ -157,7 +167,7 @@ def run_job(task: str, pipeline: str, args: argparse.Namespace) -> dict[str, Any
         "task": task, "pipeline": pipeline, "train_examples": len(train),
         "train_seconds": round(train_seconds, 1), "train_peak_mb": round(train_peak_mb),
         "peak_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
-        "parse_ms": round(parse_ms, 2), "fallback_threshold": fallback_threshold(config),
+        "parse_ms": round(parse_ms, 2), "fallback_threshold": (fallback_thresholds(config) or (None,))[0],
         "epochs": args.epochs, "intents": args.intents, "per_intent": args.per_intent,
         "eval_per_intent": args.eval_per_intent, "eval_oos": args.eval_oos,
         "test_in_scope": sum(1 for _, label in evaluation["test"] if label != OOS),

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import logging
 import time
 from collections.abc import Iterable
 from datetime import date
@@ -32,9 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from bench.intent_datasets import load_clinc, write_rasa_nlu
+from bench.nlu_benchmark import fallback_thresholds, load_agent, parse_texts
 
 ROOT = Path(__file__).resolve().parent.parent
-FALLBACK = "nlu_fallback"
 HELP_CENTRE = "ask_question"  # the intent whose action nlu_fallback shares
 THRESHOLDS = [i / 100 for i in range(96)]
 AMBIGUITIES = [i / 100 for i in range(31)]
@@ -49,29 +48,6 @@ def bot_examples(folder: Path) -> list[tuple[str, str]]:
         if RasaYAMLReader.is_yaml_nlu_file(path):
             examples += [(str(m.get("text")), str(m.get("intent"))) for m in load_data(str(path)).intent_examples]
     return examples
-
-
-def predict(model: str, texts: list[str]) -> list[dict[str, Any]]:
-    """Top intent, its confidence and the runner-up's, ignoring any nlu_fallback."""
-    import asyncio
-
-    from rasa.core.agent import Agent
-    from rasa.utils.log_utils import configure_structlog
-
-    configure_structlog(logging.WARNING)
-    agent = Agent.load(model)
-
-    async def run() -> list[dict[str, Any]]:
-        out = []
-        for text in texts:
-            parsed = await agent.parse_message(text)
-            ranking = [r for r in parsed.get("intent_ranking", []) if r["name"] != FALLBACK]
-            confidences = [float(r["confidence"] or 0.0) for r in ranking] + [0.0, 0.0]
-            out.append({"intent": ranking[0]["name"] if ranking else None,
-                        "confidence": confidences[0], "second": confidences[1]})
-        return out
-
-    return asyncio.run(run())
 
 
 def run(config: Path, folds: int, datasets: Path, out: Path) -> None:
@@ -96,7 +72,7 @@ def run(config: Path, folds: int, datasets: Path, out: Path) -> None:
         texts = [examples[i][0] for i in held] + oos["choose"] + oos["check"]
         kinds = [("in", examples[i][1]) for i in held] + [("choose", None)] * len(oos["choose"]) + [
             ("check", None)] * len(oos["check"])
-        for text, (kind, label), prediction in zip(texts, kinds, predict(model, texts), strict=True):
+        for text, (kind, label), prediction in zip(texts, kinds, parse_texts(load_agent(model), texts), strict=True):
             records.append({"fold": fold, "kind": kind, "label": label, "text": text, **prediction})
         print(f"fold {fold}: trained in {seconds[-1]:.0f} s, {len(held)} held-out examples", flush=True)
     out.mkdir(parents=True, exist_ok=True)
@@ -165,10 +141,7 @@ def report(out: Path, current: tuple[float, float] | None) -> None:
 def configured_thresholds(config: Path) -> tuple[float, float] | None:
     import yaml
 
-    for component in yaml.safe_load(config.read_text())["pipeline"]:
-        if component["name"] == "FallbackClassifier":
-            return float(component.get("threshold", 0.3)), float(component.get("ambiguity_threshold", 0.1))
-    return None
+    return fallback_thresholds(yaml.safe_load(config.read_text()))
 
 
 def main() -> None:

@@ -19,8 +19,6 @@ import numpy as np
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.linear_model import LogisticRegression
 
-NONE = "__none__"
-
 
 class ArticleClassifier:
     def __init__(self, article_ids: list[str], vectors: np.ndarray, owners: np.ndarray, negatives: np.ndarray,

@@ -104,9 +104,9 @@ class HybridIndex:
             ranked = ranked + self.fusion.focus_weight * self._score(focused, method).ranked
         order = np.argsort(-ranked)[:k]
         hits = []
+        fused = scores.fused
         for article_index in order:
             members, sections = self._members[article_index], self._sections[article_index]
-            fused = scores.fused
             shown = sections[np.argmax(fused[sections])] if len(sections) else members[np.argmax(fused[members])]
             hits.append(
                 Hit(
