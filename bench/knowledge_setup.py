@@ -19,7 +19,8 @@ _ENCODER: Encoder | None = None
 def encoder() -> Encoder:
     global _ENCODER
     if _ENCODER is None:
-        _ENCODER = Encoder(get_settings().model_path, get_settings().torch_threads)
+        settings = get_settings()
+        _ENCODER = Encoder(settings.model_path, settings.torch_threads, settings.encoder_backend, settings.cache_dir)
     return _ENCODER
 
 

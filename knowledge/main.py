@@ -19,7 +19,9 @@ from knowledge.settings import get_settings
 @contextlib.asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
-    encoder = await run_in_threadpool(Encoder, settings.model_path, settings.torch_threads)
+    encoder = await run_in_threadpool(
+        Encoder, settings.model_path, settings.torch_threads, settings.encoder_backend, settings.cache_dir
+    )
     app.state.knowledge_base = await run_in_threadpool(
         KnowledgeBase, settings.articles_dir, settings.cache_dir, encoder,
         RetrievalConfig.load(settings.retrieval_config), load_negatives(settings.negatives_dir),

