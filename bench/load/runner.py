@@ -1,9 +1,10 @@
 """One load level: N customers at once, each playing conversation after conversation (a fresh
 sender each time) until the level's time is up; turns already under way are finished.
 
-Customers do not pause between turns unless told to (`think`), so every level keeps N messages
-in flight: the figures are those of a system working flat out, and the level with the most
-messages per second is the saturation point.
+With `pacing="none"` customers do not pause between turns (unless told to, `think`), so the level
+keeps N messages in flight: a system working flat out, whose messages per second are the
+saturation point. With `pacing="human"` each customer reads the replies and types the next
+message first (bench/load/pacing.py), as the people behind N conversations would.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import asyncio
 import itertools
 import logging
 import os
+import random
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +23,7 @@ import httpx
 from bench.load.agents import Desk, Waiting
 from bench.load.customers import Customer, RestCustomer, SocketCustomer, button_payload, reply_text
 from bench.load.memory import PeakMemory
+from bench.load.pacing import Pacing, pause_seconds
 from bench.load.scenarios import Scenario, Scenarios
 from bench.load.stats import LevelResult
 
@@ -42,6 +45,8 @@ class Plan:
     concurrency: int
     duration: float
     think: float = 0.0
+    pacing: Pacing = "none"
+    seed: int = 7
     turn_timeout: float = 60.0
     handover_timeout: float = 30.0  # for the escalation, and again for the agent's reply
 
@@ -51,7 +56,8 @@ class Level:
                  deck: Iterator[str], scenarios: Scenarios) -> None:
         self.target, self.plan, self.http, self.desk = target, plan, http, desk
         self.deck, self.scenarios = deck, scenarios
-        self.result = LevelResult(plan.concurrency)
+        self.result = LevelResult(plan.concurrency, plan.pacing)
+        self.pauses = random.Random(plan.seed * 1000 + plan.concurrency)
         self._channels = itertools.cycle(("rest", "socketio"))
 
     def _customer(self, scenario: Scenario) -> Customer:
@@ -101,6 +107,11 @@ class Level:
                         return
                     continue
                 text = payload
+            pause = pause_seconds(self.plan.pacing, self.pauses, reply_text(replies), turn.text, bool(turn.press))
+            if pause:
+                await asyncio.sleep(pause)
+                if time.perf_counter() >= deadline:
+                    return
             last = number == len(scenario.turns) - 1
             waiting = None
             if scenario.handover and last and self.desk and isinstance(customer, SocketCustomer):

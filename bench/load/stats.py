@@ -30,6 +30,7 @@ class LevelResult:
     """What one level (N concurrent conversations for a bounded time) measured."""
 
     concurrency: int
+    pacing: str = "none"  # "none": flat out; "human": customers read and type (bench/load/pacing.py)
     duration_s: float = 0.0
     turns: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # kind -> ms
     channel_turns: dict[str, int] = field(default_factory=lambda: defaultdict(int))
@@ -67,7 +68,8 @@ class LevelResult:
                     "p99": percentile(values, 99)}
 
         return {
-            "concurrency": self.concurrency, "duration_s": self.duration_s, "conversations": self.conversations,
+            "concurrency": self.concurrency, "pacing": self.pacing, "duration_s": self.duration_s,
+            "conversations": self.conversations,
             "turns": {kind: figures(values) for kind, values in sorted(self.turns.items())},
             "all_turns": figures(self.all_turns), "messages_per_second": self.messages_per_second,
             "channels": dict(self.channel_turns), "errors": dict(self.errors),
@@ -96,24 +98,29 @@ def _mib(value: int) -> str:
     return f"{value / 1024**2:.0f} MiB"
 
 
+def _label(level: LevelResult) -> str:
+    return str(level.concurrency) if level.pacing == "none" else f"{level.concurrency} ({level.pacing})"
+
+
 def report(levels: list[LevelResult]) -> str:
     """Markdown tables: bot replies per kind and level, then hand-over, agent replies, throughput, memory."""
     lines = ["", "Bot reply time per kind of turn (ms; REST: the POST, socket.io: emit to Rasa's ack)", "",
              "| concurrent | kind | n | p50 | p95 | p99 |", "| --- | --- | --- | --- | --- | --- |"]
     for level in levels:
         for kind, values in sorted(level.turns.items()):
-            lines.append(f"| {level.concurrency} | {kind} | {len(values)} | {_ms(percentile(values, 50))} | "
+            lines.append(f"| {_label(level)} | {kind} | {len(values)} | {_ms(percentile(values, 50))} | "
                          f"{_ms(percentile(values, 95))} | {_ms(percentile(values, 99))} |")
         every = level.all_turns
-        lines.append(f"| {level.concurrency} | **all** | {len(every)} | {_ms(percentile(every, 50))} | "
+        lines.append(f"| {_label(level)} | **all** | {len(every)} | {_ms(percentile(every, 50))} | "
                      f"{_ms(percentile(every, 95))} | {_ms(percentile(every, 99))} |")
-    lines += ["", "| concurrent | seconds | conversations | turns | msg/s | REST / socket.io turns | errors | "
-              "hand-over p50 / p95 (n) | agent reply p50 / p95 (n) | load avg (1 min) |",
-              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    lines += ["", "| concurrent | pacing | seconds | conversations | turns | msg/s | REST / socket.io turns | "
+              "errors | hand-over p50 / p95 (n) | agent reply p50 / p95 (n) | load avg (1 min) |",
+              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for level in levels:
         errors = ", ".join(f"{k} {v}" for k, v in sorted(level.errors.items())) or "0"
         lines.append(
-            f"| {level.concurrency} | {level.duration_s:.0f} | {level.conversations} | {level.turn_count} | "
+            f"| {level.concurrency} | {level.pacing} | {level.duration_s:.0f} | {level.conversations} | "
+            f"{level.turn_count} | "
             f"{level.messages_per_second:.1f} | {level.channel_turns.get('rest', 0)} / "
             f"{level.channel_turns.get('socketio', 0)} | {errors} | "
             f"{_ms(percentile(level.handover_ms, 50))} / {_ms(percentile(level.handover_ms, 95))} "
@@ -127,7 +134,7 @@ def report(levels: list[LevelResult]) -> str:
                   "| --- | " + " | ".join("---" for _ in names) + " | --- |"]
         for level in levels:
             cells = " | ".join(_mib(level.memory_peak.get(name, 0)) for name in names)
-            lines.append(f"| {level.concurrency} | {cells} | {_mib(level.memory_total_peak)} |")
+            lines.append(f"| {_label(level)} | {cells} | {_mib(level.memory_total_peak)} |")
     lines += ["", goals(levels)]
     return "\n".join(lines)
 
@@ -136,26 +143,29 @@ def goals(levels: list[LevelResult]) -> str:
     """Each goal of issue 7 beside the figure it is judged on."""
     rows = ["| goal | figure | verdict |", "| --- | --- | --- |"]
     at_goal = [lv for lv in levels if lv.concurrency == GOAL_BOT_CONCURRENCY]
-    if at_goal:
-        p95 = percentile(at_goal[0].all_turns, 95)
-        rows.append(f"| bot reply p95 < {GOAL_BOT_P95_MS:.0f} ms at {GOAL_BOT_CONCURRENCY} conversations | "
-                    f"{_ms_unit(p95)} | {_verdict(p95, GOAL_BOT_P95_MS)} |")
-    else:
+    for level in at_goal:
+        p95 = percentile(level.all_turns, 95)
+        rows.append(f"| bot reply p95 < {GOAL_BOT_P95_MS:.0f} ms at {GOAL_BOT_CONCURRENCY} conversations "
+                    f"({level.pacing} pacing) | {_ms_unit(p95)} | {_verdict(p95, GOAL_BOT_P95_MS)} |")
+    if not at_goal:
         rows.append(f"| bot reply p95 < {GOAL_BOT_P95_MS:.0f} ms at {GOAL_BOT_CONCURRENCY} conversations | "
                     "level not run | not measured |")
     for level in levels:
         handover = percentile(level.handover_ms, 95)
-        rows.append(f"| hand-over to agent p95 < {GOAL_HANDOVER_P95_MS:.0f} ms ({level.concurrency} concurrent) | "
+        rows.append(f"| hand-over to agent p95 < {GOAL_HANDOVER_P95_MS:.0f} ms ({_label(level)} concurrent) | "
                     f"{_ms_unit(handover)} | {_verdict(handover, GOAL_HANDOVER_P95_MS)} |")
         reply = percentile(level.agent_reply_ms, 95)
-        rows.append(f"| agent reply to customer p95 < {GOAL_AGENT_REPLY_P95_MS:.0f} ms ({level.concurrency} "
+        rows.append(f"| agent reply to customer p95 < {GOAL_AGENT_REPLY_P95_MS:.0f} ms ({_label(level)} "
                     f"concurrent) | {_ms_unit(reply)} | {_verdict(reply, GOAL_AGENT_REPLY_P95_MS)} |")
     peak = max((lv.memory_total_peak for lv in levels), default=0)
     if peak:
         rows.append(f"| everything together < 4 GB | {_mib(peak)} | "
                     f"{'met' if peak < GOAL_MEMORY_BYTES else 'NOT met'} |")
-    best = max(levels, key=lambda lv: lv.messages_per_second, default=None)
+    # Only a flat-out level saturates: with human pauses msg/s is what the customers offer.
+    best = max((lv for lv in levels if lv.pacing == "none"), key=lambda lv: lv.messages_per_second, default=None)
     if best:
         rows.append(f"| messages per second at saturation (no goal) | {best.messages_per_second:.1f} "
-                    f"at {best.concurrency} concurrent | - |")
+                    f"at {best.concurrency} concurrent, flat out | - |")
+    else:
+        rows.append("| messages per second at saturation (no goal) | no flat-out level run | - |")
     return "Goals (issue 7)\n\n" + "\n".join(rows)

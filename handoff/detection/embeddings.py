@@ -9,6 +9,7 @@ time, so embeddings are cached per text: an assessment encodes only the newest m
 from __future__ import annotations
 
 import os
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
@@ -40,6 +41,9 @@ class CachedEncoder:
         self.model = SentenceTransformer(str(self.path), device="cpu")
         self.cache_size = cache_size
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
+        # The engine assesses several conversations at once, each on a worker thread; one at a
+        # time through the cache and the single-threaded model.
+        self._lock = threading.Lock()
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         vectors = self.model.encode(
@@ -49,6 +53,10 @@ class CachedEncoder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """One row per text, in order; only texts not seen recently are run through the model."""
+        with self._lock:
+            return self._encode_cached(texts)
+
+    def _encode_cached(self, texts: Sequence[str]) -> np.ndarray:
         keys = [text.strip().lower() for text in texts]
         missing = list(dict.fromkeys(key for key in keys if key not in self._cache))
         if missing:
@@ -63,4 +71,5 @@ class CachedEncoder:
         return np.stack(rows) if rows else np.zeros((0, self.model.get_sentence_embedding_dimension() or 384))
 
     def clear_cache(self) -> None:
-        self._cache.clear()
+        with self._lock:
+            self._cache.clear()

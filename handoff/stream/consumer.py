@@ -89,13 +89,28 @@ class StreamConsumer:
             await self._handle(entries)
 
     async def _handle(self, entries: list[tuple[bytes, dict[bytes, bytes]]]) -> None:
+        """Each conversation's entries in stream order; different conversations at once, so one
+        conversation's slow hand-over (Rasa's API, a knowledge search, the database) does not
+        hold up the others' events read in the same batch."""
+        by_conversation: dict[str, list[tuple[bytes, StreamEvent]]] = {}
         for raw_id, raw_fields in entries:
             if raw_fields is None:  # trimmed from the stream while pending
                 await self.redis.xack(self.stream, self.group, raw_id)
                 continue
-            entry_id = raw_id.decode()
             fields = {k.decode(): v.decode() for k, v in raw_fields.items()}
-            event = StreamEvent.from_entry(entry_id, fields)
+            event = StreamEvent.from_entry(raw_id.decode(), fields)
+            by_conversation.setdefault(event.sender_id, []).append((raw_id, event))
+        outcomes = await asyncio.gather(
+            *(self._handle_in_order(sequence) for sequence in by_conversation.values()), return_exceptions=True
+        )
+        # The first failure ends the batch as it did before, but only after the other
+        # conversations' entries were applied and acknowledged; the failed entry stays pending.
+        for outcome in outcomes:
+            if isinstance(outcome, BaseException):
+                raise outcome
+
+    async def _handle_in_order(self, sequence: list[tuple[bytes, StreamEvent]]) -> None:
+        for raw_id, event in sequence:
             await self.handler(event)
             if self.on_applied is not None:
                 await self.on_applied(event)

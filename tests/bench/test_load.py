@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bench.load.__main__ import main
+from bench.load.pacing import HumanPace, pause_seconds
 from bench.load.memory import pid_listening_on, tree_rss
 from bench.load.stats import percentile
 from tests.conftest import Stack
@@ -21,6 +22,22 @@ def test_percentiles_are_nearest_rank() -> None:
     assert (percentile(values, 50), percentile(values, 95), percentile(values, 99)) == (50.0, 95.0, 99.0)
     assert percentile([7.0], 99) == 7.0
     assert math.isnan(percentile([], 50))
+
+
+def test_human_pauses_grow_with_what_is_read_and_typed() -> None:
+    import random
+
+    def mean(replies: str, typed: str, pressing: bool = False) -> float:
+        rng = random.Random(1)
+        return sum(pause_seconds("human", rng, replies, typed, pressing) for _ in range(400)) / 400
+
+    assert pause_seconds("none", random.Random(1), "a long reply " * 50, "a long message " * 20, False) == 0.0
+    short, long_reply = mean("Hi!", "where is my order"), mean("word " * 120, "where is my order")
+    assert 3 < short < 9  # 17 characters at 3.3 a second, one word read: about 5 s
+    assert long_reply > short + 20  # 120 more words at 4 a second
+    assert mean("Why are you sending it back?", "", pressing=True) < mean("Why are you sending it back?", "x" * 40)
+    assert all(pause_seconds("human", random.Random(seed), "w " * 5000, "x" * 5000, False) <= HumanPace().longest
+               for seed in range(20))
 
 
 def test_one_customer_against_the_running_stack(stack: Stack, monkeypatch: pytest.MonkeyPatch,

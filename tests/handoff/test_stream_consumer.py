@@ -110,3 +110,55 @@ async def test_malformed_entry_is_acknowledged_not_fatal(redis: Redis, redis_url
 
     await run_until(consumer, both)
     assert [t["text"] for t in await store.transcript("c4")] == ["ok"]
+
+
+async def test_a_slow_conversation_does_not_hold_up_the_others(redis: Redis, redis_url: str) -> None:
+    store = ConversationStore(redis, "test")
+    release = asyncio.Event()
+    seen: list[tuple[str, str]] = []
+
+    async def handler(event: StreamEvent) -> bool:
+        # The first conversation's first event waits (a hand-over calling Rasa, say) until the
+        # other conversation has been handled completely.
+        if event.sender_id == "slow" and not release.is_set():
+            await asyncio.wait_for(release.wait(), timeout=3)
+        seen.append((event.sender_id, event.event.get("text", "")))
+        if event.sender_id == "fast" and event.event.get("text") == "f2":
+            release.set()
+        return await store.apply(event)
+
+    consumer = StreamConsumer(redis, settings(redis_url, "a"), handler)
+    await publish(redis, "slow", {"event": "user", "text": "s1", "timestamp": 1.0})
+    await publish(redis, "fast", {"event": "user", "text": "f1", "timestamp": 1.0})
+    await publish(redis, "slow", {"event": "user", "text": "s2", "timestamp": 2.0})
+    await publish(redis, "fast", {"event": "user", "text": "f2", "timestamp": 2.0})
+
+    async def all_acked() -> bool:
+        return consumer.processed == 4
+
+    await run_until(consumer, all_acked)
+    # The fast conversation went first although its events came later; each kept its order.
+    assert seen == [("fast", "f1"), ("fast", "f2"), ("slow", "s1"), ("slow", "s2")]
+    assert [t["text"] for t in await store.transcript("slow")] == ["s1", "s2"]
+    assert (await consumer.lag())["pending"] == 0
+
+
+async def test_a_failing_entry_stays_pending_and_the_other_conversations_are_acknowledged(
+    redis: Redis, redis_url: str
+) -> None:
+    store = ConversationStore(redis, "test")
+
+    async def handler(event: StreamEvent) -> bool:
+        if event.event.get("text") == "boom":
+            raise RuntimeError("handler bug")
+        return await store.apply(event)
+
+    consumer = StreamConsumer(redis, settings(redis_url, "a"), handler)
+    await consumer.ensure_group()
+    await publish(redis, "bad", {"event": "user", "text": "boom", "timestamp": 1.0})
+    await publish(redis, "good", {"event": "user", "text": "fine", "timestamp": 1.0})
+    with pytest.raises(RuntimeError, match="handler bug"):
+        await consumer.run(asyncio.Event())
+    assert consumer.processed == 1
+    assert [t["text"] for t in await store.transcript("good")] == ["fine"]
+    assert (await consumer.lag())["pending"] == 1
