@@ -7,12 +7,13 @@ stops it afterwards; with --running it loads a `./baton run` instead (ports from
 settings, or --rasa-url / --handoff-url).
 
 Usage: .venvs/svc/bin/python -m bench.load [--levels 1,10,50] [--duration 60] [--warmup 15]
-       [--mix knowledge=4,status=3,return=2,handover=1] [--pacing none|human] [--saturation N]
+       [--mix knowledge=4,status=3,return=2,handover=1] [--pacing none|human] [--flat-out 1,10]
        [--think 0] [--running] [--json FILE]
 
 --pacing human: customers read each reply and type the next message (bench/load/pacing.py);
-none (the default): no pauses, every level flat out. --saturation N adds a last level of N
-conversations flat out, whichever the pacing, for the messages per second at saturation.
+none (the default): no pauses, every level flat out. --flat-out adds levels run without pauses
+after the --levels, whichever the pacing: one conversation flat out gives the cost of each kind
+of turn with nothing queued, more give the messages per second at saturation.
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ def measure(target: Target, args: argparse.Namespace) -> list[LevelResult]:
     mix = parse_mix(args.mix) if args.mix else DEFAULT_MIX
     plans = [Plan(int(level), args.duration, think=args.think, pacing=args.pacing, seed=args.seed)
              for level in args.levels.split(",") if level.strip()]
-    if args.saturation:
-        plans.append(Plan(args.saturation, args.duration, pacing="none", seed=args.seed))
+    plans += [Plan(int(level), args.duration, think=args.think, pacing="none", seed=args.seed)
+              for level in args.flat_out.split(",") if level.strip()]
     return asyncio.run(run_levels(target, plans, mix_deck=deck(mix, args.seed, shuffle=not args.ordered),
                                   scenarios=Scenarios(args.seed),
                                   warmup=args.warmup, with_agents=mix.get("handover", 0) > 0))
@@ -51,8 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mix", default="", help="scenario weights, e.g. knowledge=4,status=3,return=2,handover=1")
     parser.add_argument("--pacing", choices=("none", "human"), default="none",
                         help="human: customers read and type between turns; none: flat out")
-    parser.add_argument("--saturation", type=int, default=0,
-                        help="add a last level of N conversations flat out (0: none)")
+    parser.add_argument("--flat-out", default="", help="levels run without pauses after --levels, e.g. 1,10")
     parser.add_argument("--think", type=float, default=0.0, help="seconds a customer waits after each reply")
     parser.add_argument("--ordered", action="store_true", help="deal the scenarios in the --mix order (smoke runs)")
     parser.add_argument("--seed", type=int, default=7)

@@ -112,6 +112,9 @@ class Desk:
         self.reply_timeout = reply_timeout
         self.waiting: dict[str, Waiting] = {}  # sender -> the customer asking for a person
         self._seen: set[int] = set()
+        # Every customer whose conversation reached the agents, asked for or not (the detector
+        # also hands over a question that asks for a person or sounds angry).
+        self.escalated: set[str] = set()
         self._pending: list[tuple[int, str, Waiting]] = []  # escalation, team, customer
         self._arrived = asyncio.Condition()
         self._workers: list[asyncio.Task[None]] = []
@@ -137,10 +140,19 @@ class Desk:
         self.waiting[customer.sender] = waiting
         return waiting
 
+    async def handed_over(self, sender: str, wait: float = 2.0) -> bool:
+        """Whether the customer's conversation reached the agents (waiting a little for the push,
+        which may come after the bot's silence)."""
+        deadline = asyncio.get_running_loop().time() + wait
+        while sender not in self.escalated and asyncio.get_running_loop().time() < deadline:
+            await asyncio.sleep(0.05)
+        return sender in self.escalated
+
     async def _on_push(self, push: dict[str, Any], arrived: float) -> None:
         if push.get("type") != "escalation.new":
             return
         data = push.get("data") or {}
+        self.escalated.add(str(data.get("sender_id")))
         waiting = self.waiting.get(str(data.get("sender_id")))
         escalation = data.get("id")
         if waiting is None or not isinstance(escalation, int) or escalation in self._seen:

@@ -126,8 +126,14 @@ class Level:
             if waiting is not None:
                 await self._handed_over(waiting)
                 return
+            if not replies and self.desk and await self.desk.handed_over(customer.sender):
+                # A person owns the conversation now: the bot is right to stay quiet.
+                self.result.unplanned_handovers += 1
+                return
             if not replies:
                 self.result.error(f"{turn.kind}: no reply")
+                logger.info("%s %s on %s (%s): %r got no reply", scenario.name, turn.kind, customer.channel,
+                            customer.sender, text)
                 return
             if turn.expect and turn.expect.lower() not in reply_text(replies).lower():
                 self.result.error(f"{turn.kind}: unexpected reply")

@@ -39,6 +39,9 @@ class LevelResult:
     handover_ms: list[float] = field(default_factory=list)
     agent_reply_ms: list[float] = field(default_factory=list)
     handovers_started: int = 0
+    # Conversations the detector handed to a person on its own (a question asking for one, say):
+    # the bot's silence after that is right, not an error.
+    unplanned_handovers: int = 0
     memory_peak: dict[str, int] = field(default_factory=dict)  # process -> bytes (RSS incl. children)
     memory_total_peak: int = 0
     load_average: tuple[float, float, float] = (0.0, 0.0, 0.0)
@@ -74,6 +77,7 @@ class LevelResult:
             "all_turns": figures(self.all_turns), "messages_per_second": self.messages_per_second,
             "channels": dict(self.channel_turns), "errors": dict(self.errors),
             "handover_ms": figures(self.handover_ms), "handovers_started": self.handovers_started,
+            "unplanned_handovers": self.unplanned_handovers,
             "agent_reply_ms": figures(self.agent_reply_ms),
             "memory_peak": dict(self.memory_peak), "memory_total_peak": self.memory_total_peak,
             "load_average": list(self.load_average),
@@ -118,6 +122,8 @@ def report(levels: list[LevelResult]) -> str:
               "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for level in levels:
         errors = ", ".join(f"{k} {v}" for k, v in sorted(level.errors.items())) or "0"
+        if level.unplanned_handovers:
+            errors += f" (and {level.unplanned_handovers} handed over by the detector, no bot reply expected)"
         lines.append(
             f"| {level.concurrency} | {level.pacing} | {level.duration_s:.0f} | {level.conversations} | "
             f"{level.turn_count} | "
