@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bench.load.__main__ import main
-from bench.load.pacing import HumanPace, pause_seconds
 from bench.load.memory import pid_listening_on, tree_rss
+from bench.load.pacing import HumanPace, pause_seconds
 from bench.load.stats import percentile
 from tests.conftest import Stack
 

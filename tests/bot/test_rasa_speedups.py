@@ -35,3 +35,36 @@ def test_invalid_answers_fail_with_rasas_error(result: dict) -> None:
         rasa_speedups._validate_action_result(None, result)  # type: ignore[arg-type]
     assert ours.value.message.startswith(original.value.message)
     assert "Failed to validate Action server response" in ours.value.message
+
+
+class _Request:
+    def __init__(self, body: object) -> None:
+        self.json = body
+
+
+def test_the_http_apis_event_check_is_replaced() -> None:
+    import rasa.server
+
+    assert rasa.server.validate_events_in_request_body is rasa_speedups.validate_events_in_request_body
+
+
+@pytest.mark.parametrize("body", [
+    {"event": "bot", "text": "An agent will be with you shortly."},
+    [{"event": "action", "name": "action_listen"}, {"event": "slot", "name": "order_number", "value": None}],
+    [],
+])
+def test_valid_events_pass(body: object) -> None:
+    assert rasa_speedups.validate_events_in_request_body(_Request(body)) is None
+
+
+@pytest.mark.parametrize("body", [{"no_event_key": 1}, [{"event": "bot"}, "not an event"], [{"event": 3}]])
+def test_invalid_events_fail_with_rasas_error(body: object) -> None:
+    import rasa.server
+
+    events = body if isinstance(body, list) else [body]
+    with pytest.raises(jsonschema.ValidationError) as original:
+        jsonschema.validate(events, rasa.server.EVENTS_SCHEMA)
+    with pytest.raises(rasa.server.ErrorResponse) as ours:
+        rasa_speedups.validate_events_in_request_body(_Request(body))
+    assert ours.value.status == 400
+    assert ours.value.error_info["message"].endswith(f"Error: {original.value}")
