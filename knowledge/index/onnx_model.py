@@ -52,6 +52,12 @@ def max_length(model_dir: Path) -> int:
     return int(json.loads(config.read_text()).get("max_seq_length", 256)) if config.exists() else 256
 
 
+def export_path(model_dir: Path, directory: Path) -> Path:
+    """Where the export of this model goes: named by the model and a hash of its files."""
+    name = model_dir.name if model_dir.name != "model" else model_dir.parent.name
+    return directory / f"{name}-{model_fingerprint(model_dir)}.onnx"
+
+
 def export(model_dir: Path, target: Path) -> None:
     """Write the transformer (without pooling) as an ONNX graph with dynamic batch and length."""
     import torch
@@ -101,8 +107,7 @@ class OnnxSentenceModel:
 
         if not mean_pooled(model_dir):
             raise ValueError(f"{model_dir}: only mean-pooled sentence-transformers models run on ONNX Runtime")
-        name = model_dir.name if model_dir.name != "model" else model_dir.parent.name
-        self.path = cache_dir / "onnx" / f"{name}-{model_fingerprint(model_dir)}.onnx"
+        self.path = export_path(model_dir, cache_dir / "onnx")
         if not self.path.exists():
             export(model_dir, self.path)
         options = onnxruntime.SessionOptions()
@@ -142,3 +147,27 @@ class OnnxSentenceModel:
         pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
         norms = np.linalg.norm(pooled, axis=1, keepdims=True)
         return (pooled / np.maximum(norms, 1e-12)).astype(np.float32)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Export a model for a process without torch (the bot's NLU): prints the graph's path."""
+    import argparse
+
+    from knowledge.index.dense import default_model_path
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("model", nargs="?", default="", help="model directory (default: all-MiniLM-L6-v2)")
+    parser.add_argument("--out", type=Path, required=True, help="directory of the exports")
+    args = parser.parse_args(argv)
+    model_dir = Path(args.model) if args.model else default_model_path()
+    if not mean_pooled(model_dir):
+        parser.error(f"{model_dir}: only mean-pooled sentence-transformers models run on ONNX Runtime")
+    target = export_path(model_dir, args.out)
+    if not target.exists():
+        export(model_dir, target)
+    print(target)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -72,3 +72,57 @@ def test_training_data_is_featurised_the_same_way_as_messages(featurizer: MiniLM
     featurizer.process_training_data(data)
     alone = featurizer.process([Message(data={TEXT: texts[1]})])[0]
     assert np.allclose(sentence_vector(data.training_examples[1]), sentence_vector(alone), atol=1e-5)
+
+
+@pytest.fixture(scope="module")
+def onnx_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The export ./baton makes before training (BATON_SENTENCE_ONNX), or one made here with the
+    services' environment, which has the torch the export needs."""
+    import os
+    import subprocess
+
+    from bot.components.sentence_featurizer import ONNX_ENV
+
+    if os.environ.get(ONNX_ENV):
+        return Path(os.environ[ONNX_ENV])
+    root = Path(__file__).resolve().parents[3]
+    out = subprocess.run([str(root / ".venvs" / "svc" / "bin" / "python"), "-m", "knowledge.index.onnx_model",
+                          "--out", str(tmp_path_factory.mktemp("onnx"))], cwd=root, check=True,
+                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(root)})
+    return Path(out.stdout.strip().splitlines()[-1])
+
+
+def test_onnx_runtime_gives_the_numpy_vectors(onnx_graph: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.components.minilm.encoder import MiniLM
+    from bot.components.minilm.onnx_runtime import OnnxMiniLM
+    from bot.components.sentence_featurizer import ONNX_ENV, load_model
+
+    texts = ["hi", "Where's my order #LK-100231?!", "CAFÉ naïve résumé 😀", "word " * 300, "",
+             "I mailed the sweater back two weeks ago. When do I get my money?"]
+    reference = MiniLM(resolve_model_dir(None)).encode(texts, batch_size=4)
+    monkeypatch.setenv(ONNX_ENV, str(onnx_graph))
+    model = load_model(resolve_model_dir(None))
+    assert isinstance(model, OnnxMiniLM)
+    np.testing.assert_allclose(model.encode(texts, batch_size=4), reference, atol=1e-5)
+    monkeypatch.setenv(ONNX_ENV, "")
+    assert isinstance(load_model(resolve_model_dir(None)), MiniLM)
+
+
+def test_an_export_of_another_model_or_no_file_is_refused(
+    onnx_graph: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+    import shutil
+
+    from bot.components.sentence_featurizer import ONNX_ENV, load_model
+
+    other = tmp_path / "other-model"
+    shutil.copytree(resolve_model_dir(None), other)
+    config = json.loads((other / "config.json").read_text())
+    (other / "config.json").write_text(json.dumps({**config, "layer_norm_eps": 0.5}))  # another model's vectors
+    monkeypatch.setenv(ONNX_ENV, str(onnx_graph))
+    with pytest.raises(InvalidConfigException, match="is not an export of"):
+        load_model(other)
+    monkeypatch.setenv(ONNX_ENV, str(tmp_path / "missing.onnx"))
+    with pytest.raises(InvalidConfigException, match="is not a file"):
+        load_model(resolve_model_dir(None))
