@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import struct
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -103,12 +103,8 @@ class MiniLM:
 
     def _forward(self, ids: list[list[int]]) -> np.ndarray:
         w = self.w
-        length = max(len(row) for row in ids)
-        tokens = np.zeros((len(ids), length), dtype=np.int64)
-        mask = np.zeros((len(ids), length), dtype=np.float32)
-        for row, sequence in enumerate(ids):
-            tokens[row, : len(sequence)] = sequence
-            mask[row, : len(sequence)] = 1.0
+        tokens, mask = padded(ids)
+        length = tokens.shape[1]
         x = (w["embeddings.word_embeddings.weight"][tokens]
              + w["embeddings.position_embeddings.weight"][:length]
              + w["embeddings.token_type_embeddings.weight"][0])
@@ -118,17 +114,38 @@ class MiniLM:
         x = x.reshape(-1, shape[-1])
         for i in range(self.layers):
             x = self._layer(i, x, shape, mask_bias)
-        x = x.reshape(shape)
-        pooled = (x * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
-        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return normalised_mean(x.reshape(shape), mask)
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         """One normalised 384-dimensional vector per text (float32)."""
         ids = [self.tokenizer.encode(text, self.max_length) for text in texts]
-        # Sorting by length keeps padding, and so wasted work, small within each batch.
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        out = np.zeros((len(ids), self.dimensions), dtype=np.float32)
-        for start in range(0, len(order), batch_size):
-            chosen = order[start : start + batch_size]
-            out[chosen] = self._forward([ids[i] for i in chosen])
-        return out
+        return encode_in_batches(ids, self.dimensions, batch_size, self._forward)
+
+
+def padded(ids: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Token ids padded with 0 to the longest row, and the mask of real tokens (1.0)."""
+    length = max(len(row) for row in ids)
+    tokens = np.zeros((len(ids), length), dtype=np.int64)
+    mask = np.zeros((len(ids), length), dtype=np.float32)
+    for row, sequence in enumerate(ids):
+        tokens[row, : len(sequence)] = sequence
+        mask[row, : len(sequence)] = 1.0
+    return tokens, mask
+
+
+def normalised_mean(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """sentence-transformers' mean pooling over the real tokens, scaled to unit length."""
+    pooled = (hidden * mask[:, :, None]).sum(1) / mask.sum(1, keepdims=True)
+    return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+
+
+def encode_in_batches(ids: list[list[int]], dimensions: int, batch_size: int,
+                      forward: Callable[[list[list[int]]], np.ndarray]) -> np.ndarray:
+    """`forward` over batches of similar length, the rows put back in the order of `ids`."""
+    # Sorting by length keeps padding, and so wasted work, small within each batch.
+    order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
+    out = np.zeros((len(ids), dimensions), dtype=np.float32)
+    for start in range(0, len(order), batch_size):
+        chosen = order[start : start + batch_size]
+        out[chosen] = forward([ids[i] for i in chosen])
+    return out

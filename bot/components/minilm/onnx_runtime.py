@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from bot.components.minilm.encoder import encode_in_batches, normalised_mean, padded
 from bot.components.minilm.wordpiece import WordPiece
 
 
@@ -32,25 +33,12 @@ class OnnxMiniLM:
         self.tokenizer, self.max_length, self.dimensions = tokenizer, max_length, dimensions
 
     def _forward(self, ids: list[list[int]]) -> np.ndarray:
-        length = max(len(row) for row in ids)
-        tokens = np.zeros((len(ids), length), dtype=np.int64)
-        mask = np.zeros((len(ids), length), dtype=np.int64)
-        for row, sequence in enumerate(ids):
-            tokens[row, : len(sequence)] = sequence
-            mask[row, : len(sequence)] = 1
-        (hidden,) = self.session.run(
-            None, {"input_ids": tokens, "attention_mask": mask, "token_type_ids": np.zeros_like(tokens)}
-        )
-        weights = mask[:, :, None].astype(np.float32)
-        pooled = (hidden * weights).sum(1) / weights.sum(1)
-        return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        tokens, mask = padded(ids)
+        (hidden,) = self.session.run(None, {
+            "input_ids": tokens, "attention_mask": mask.astype(np.int64), "token_type_ids": np.zeros_like(tokens)})
+        return normalised_mean(hidden, mask)
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         """One normalised vector per text (float32), as `MiniLM.encode`."""
         ids = [self.tokenizer.encode(text, self.max_length) for text in texts]
-        order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
-        out = np.zeros((len(ids), self.dimensions), dtype=np.float32)
-        for start in range(0, len(order), batch_size):
-            chosen = order[start : start + batch_size]
-            out[chosen] = self._forward([ids[i] for i in chosen])
-        return out
+        return encode_in_batches(ids, self.dimensions, batch_size, self._forward)
