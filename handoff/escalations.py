@@ -186,6 +186,7 @@ class EscalationService:
         if escalation.state != "accepted":
             raise Conflict(f"escalation {escalation_id} is {escalation.state}; messages go to accepted ones only")
         await self.rasa.say(escalation.sender_id, text, agent=agent.display_name)
+        await self.live.agent_stopped_typing(escalation.sender_id)
         sent = {"text": text, "at": time.time(), "agent": agent.username, "agent_name": agent.display_name}
         await self.live.publish_for(escalation, "agent.message", sent)
         return {"escalation_id": escalation_id, **sent}
@@ -194,7 +195,7 @@ class EscalationService:
         """Shown to the other consoles watching; Rasa's channels have no typing event for the customer."""
         escalation = await self.get(escalation_id)
         ensure_holder(agent, escalation, "type in this conversation")
-        await self.live.publish_for(escalation, "agent.typing", {"agent": agent.username, "at": time.time()})
+        await self.live.agent_typing(escalation, agent, time.time())
 
     async def add_note(self, agent: Agent, escalation_id: int, text: str) -> Note:
         text = clean_text(text, "note")

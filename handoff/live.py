@@ -25,6 +25,9 @@ logger = logging.getLogger(__name__)
 # A console that does not read its socket for this many messages is cut off rather than
 # letting its backlog grow without end; it reconnects and reloads the queue.
 MAX_BACKLOG = 500
+# How long an agent's keystroke counts as "typing" for a widget that connects afterwards; the
+# consoles send one notice every 3 s while the agent types.
+TYPING_REMEMBERED_SECONDS = 5
 
 
 @dataclass(eq=False)
@@ -49,6 +52,7 @@ class LiveHub:
     def __init__(self, redis: Redis, prefix: str) -> None:
         self.redis = redis
         self.channel = f"{prefix}:live"
+        self.prefix = prefix
         self.connections: set[Connection] = set()
         self.subscribed = asyncio.Event()
 
@@ -67,6 +71,30 @@ class LiveHub:
         """Push to everyone who may see this escalation: its team and the agent who holds it."""
         await self.publish(type_, {"escalation_id": escalation.id, "sender_id": escalation.sender_id, **data},
                            teams=[escalation.team, *also_teams], agents=[escalation.agent, *also_agents])
+
+    async def agent_typing(self, escalation: Escalation, agent: Agent, at: float) -> None:
+        """Pushed like any event, and remembered for a few seconds: a widget that (re)connects
+        while the agent is still typing shows it at once instead of at the next notice."""
+        try:
+            await self.redis.set(self._typing_key(escalation.sender_id), at, ex=TYPING_REMEMBERED_SECONDS)
+        except RedisError as error:
+            logger.warning("agent typing not remembered: %s", error)
+        await self.publish_for(escalation, "agent.typing", {"agent": agent.username, "at": at})
+
+    async def agent_stopped_typing(self, sender_id: str) -> None:
+        with contextlib.suppress(RedisError):
+            await self.redis.delete(self._typing_key(sender_id))
+
+    async def agent_typing_at(self, sender_id: str) -> float | None:
+        """When the agent of this conversation last typed, if within the last few seconds."""
+        try:
+            value = await self.redis.get(self._typing_key(sender_id))
+        except RedisError:
+            return None
+        return float(value) if value is not None else None
+
+    def _typing_key(self, sender_id: str) -> str:
+        return f"{self.prefix}:agent-typing:{sender_id}"
 
     def connect(self, agent: Agent) -> Connection:
         connection = Connection(agent)

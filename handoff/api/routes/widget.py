@@ -145,6 +145,9 @@ async def agent_events(
         await pubsub.subscribe(services.live.channel)
         try:
             yield ": connected\n\n"
+            typed_at = await services.live.agent_typing_at(session_id)
+            if typed_at is not None:
+                yield f"event: typing\ndata: {json.dumps({'at': typed_at})}\n\n"
             idle = 0.0
             while not await request.is_disconnected():
                 raw = await pubsub.get_message(timeout=1.0)

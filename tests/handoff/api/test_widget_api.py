@@ -1,0 +1,82 @@
+"""The chat widget's endpoints: sessions and their secrets, CORS on errors too, and the agent's
+typing as server-sent events, including to a widget that connects while the agent types."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import httpx
+
+from handoff.live import TYPING_REMEMBERED_SECONDS
+from tests.handoff.api.harness import Server
+from tests.handoff.api.test_escalations_api import open_escalation
+
+
+async def start_session(client: httpx.AsyncClient) -> dict[str, str]:
+    response = await client.post("/widget/sessions")
+    assert response.status_code == 201
+    return response.json()
+
+
+async def sse_events(response: httpx.Response) -> AsyncIterator[str]:
+    """The `event:` names of a server-sent event stream, comments skipped."""
+    async for line in response.aiter_lines():
+        if line.startswith("event:"):
+            yield line.removeprefix("event:").strip()
+
+
+async def next_event(events: AsyncIterator[str], timeout: float = 5.0) -> str:
+    async with asyncio.timeout(timeout):
+        return await anext(events)
+
+
+async def test_a_session_needs_its_own_secret_and_errors_carry_cors(server: Server) -> None:
+    async with httpx.AsyncClient(base_url=server.url, timeout=30, trust_env=False) as client:
+        session, other = await start_session(client), await start_session(client)
+        assert session["session_id"] != other["session_id"] and len(session["secret"]) >= 20
+        sid = session["session_id"]
+        missing = await client.get(f"/widget/history/{sid}")
+        assert missing.status_code == 401 and "secret is required" in missing.json()["detail"]
+        assert missing.headers["access-control-allow-origin"] == "*"
+        wrong = await client.get(f"/widget/history/{sid}", headers={"X-Widget-Secret": other["secret"]})
+        assert wrong.status_code == 403 and wrong.headers["access-control-allow-origin"] == "*"
+        events = await client.get(f"/widget/events/{sid}", params={"secret": other["secret"]})
+        assert events.status_code == 403
+        history = await client.get(f"/widget/history/{sid}", headers={"X-Widget-Secret": session["secret"]})
+        assert history.status_code == 200
+        assert history.json() == {"session_id": sid, "owner": "bot", "truncated": False, "messages": []}
+
+
+async def test_agent_typing_reaches_the_widget_even_when_it_connects_just_after(server: Server) -> None:
+    maya = await server.login("maya")
+    async with httpx.AsyncClient(base_url=server.url, timeout=30, trust_env=False) as client:
+        session, stranger = await start_session(client), await start_session(client)
+        escalation = await open_escalation(server, sender=session["session_id"])
+        assert (await maya.post(f"/escalations/{escalation.id}/claim")).status_code == 200
+        # The agent starts typing before the widget has opened its stream (it opens on "joined").
+        assert (await maya.post(f"/escalations/{escalation.id}/typing")).status_code == 204
+
+        async with client.stream("GET", f"/widget/events/{session['session_id']}",
+                                 params={"secret": session["secret"]}) as response, \
+                   client.stream("GET", f"/widget/events/{stranger['session_id']}",
+                                 params={"secret": stranger["secret"]}) as other_response:
+            assert response.headers["content-type"].startswith("text/event-stream")
+            events, others = sse_events(response), sse_events(other_response)
+            assert await next_event(events) == "typing"  # remembered, so shown at once
+
+            # Live while connected; never to another visitor's widget.
+            assert (await maya.post(f"/escalations/{escalation.id}/typing")).status_code == 204
+            assert await next_event(events) == "typing"
+            try:
+                await next_event(others, timeout=1.0)
+            except TimeoutError:
+                pass
+            else:
+                raise AssertionError("another visitor's widget saw the agent typing")
+
+    # Remembered for a few seconds only: a stale "is typing" would mislead the visitor.
+    live = server.services.live
+    assert 0 < await live.redis.ttl(f"{live.prefix}:agent-typing:{session['session_id']}") <= TYPING_REMEMBERED_SECONDS
+    await live.agent_stopped_typing(session["session_id"])  # what sending a message does
+    assert await live.agent_typing_at(session["session_id"]) is None
