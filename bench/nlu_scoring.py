@@ -82,3 +82,17 @@ def threshold_for_recall(labels: list[str], predictions: list[Prediction], min_r
         if _rates(labels, predictions, threshold, oos_label, with_fallback=False)["oos_recall"] >= min_recall:
             return float(threshold)
     return None
+
+
+def threshold_for_accuracy(labels: list[str], predictions: list[Prediction], min_accuracy: float,
+                           oos_label: str = "oos") -> float | None:
+    """The highest confidence threshold whose in-scope accuracy on these (validation)
+    predictions stays at or above `min_accuracy`: the most out-of-scope requests caught while
+    keeping the issue's in-scope goal. None if even no threshold falls short of it."""
+    best = None
+    for threshold in sorted({round(i / 200, 3) for i in range(201)} | {p["confidence"] for p in predictions}):
+        if _rates(labels, predictions, threshold, oos_label, with_fallback=False)["in_scope_accuracy"] >= min_accuracy:
+            best = float(threshold)
+        else:
+            break  # accuracy only falls as the threshold rises
+    return best

@@ -13,6 +13,12 @@ sparse sentence features (the CountVectorsFeaturizers' bags of words and charact
 L2-normalised so the two blocks weigh alike. C is a number, or a list from which stratified
 cross-validation picks the most accurate. Only the weights are stored (NumPy .npz, no pickle),
 so a model does not depend on the scikit-learn version that trained it.
+
+With `familiarity_power` above 0 the probabilities are multiplied by the message embedding's
+similarity to the nearest training example, to that power (familiarity.py): a request unlike
+anything taught loses confidence even when the softmax is sure, so the FallbackClassifier
+catches more of what no intent covers. The ranking then sums to less than one; the rest is
+"none of these".
 """
 
 from __future__ import annotations
@@ -34,6 +40,8 @@ from rasa.shared.exceptions import InvalidConfigException
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.components.familiarity import Familiarity
 
 logger = logging.getLogger(__name__)
 
@@ -65,6 +73,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             # The featurizers whose features are used (their names in the pipeline); [] = all.
             "featurizers": [],
             "ranking_length": LABEL_RANKING_LENGTH,
+            # Multiply the probabilities by the similarity to the nearest training example to
+            # this power; 0 leaves them as the softmax gives them.
+            "familiarity_power": 0.0,
         }
 
     @classmethod
@@ -75,12 +86,17 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                                          f"non-empty list of them, not {config['C']!r}.")
         if int(config["cross_validation_folds"]) < 2:
             raise InvalidConfigException("LinearIntentClassifier: cross_validation_folds must be at least 2.")
+        power = config.get("familiarity_power", 0.0)
+        if not isinstance(power, (int, float)) or isinstance(power, bool) or power < 0:
+            raise InvalidConfigException(f"LinearIntentClassifier: familiarity_power must be a number of at "
+                                         f"least 0, not {power!r}.")
         if config["class_weight"] not in (None, "balanced"):
             raise InvalidConfigException("LinearIntentClassifier: class_weight is null or \"balanced\".")
 
     def __init__(self, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
                  classes: list[str] | None = None, weights: np.ndarray | None = None,
-                 bias: np.ndarray | None = None, meta: dict[str, Any] | None = None) -> None:
+                 bias: np.ndarray | None = None, meta: dict[str, Any] | None = None,
+                 familiarity: Familiarity | None = None) -> None:
         self.validate_config(config)
         self.component_config = config
         self._model_storage = model_storage
@@ -90,6 +106,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         self.weights = weights
         self.bias = bias
         self.meta = meta or {}
+        self.familiarity = familiarity
 
     @classmethod
     def create(cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource,
@@ -102,16 +119,17 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     # -- features ---------------------------------------------------------------------------
 
+    def _dense(self, message: Message) -> np.ndarray | None:
+        """The message's dense sentence features as one row (the embedding), or None."""
+        _, dense = message.get_dense_features(TEXT, self.component_config["featurizers"] or None)
+        return None if dense is None else np.asarray(dense.features, dtype=np.float64).reshape(1, -1)
+
     def _features(self, message: Message) -> Features | None:
         """One row of features, or None when the message has no dense sentence feature."""
-        featurizers = self.component_config["featurizers"] or None
-        _, dense = message.get_dense_features(TEXT, featurizers)
-        if dense is None:
-            return None
-        row = np.asarray(dense.features, dtype=np.float64).reshape(1, -1)
-        if not self.component_config["use_sparse_features"]:
+        row = self._dense(message)
+        if row is None or not self.component_config["use_sparse_features"]:
             return row
-        _, sparse = message.get_sparse_features(TEXT, featurizers)
+        _, sparse = message.get_sparse_features(TEXT, self.component_config["featurizers"] or None)
         # A featurizer that saw no known word still yields a (zero) row; none at all means
         # the pipeline has no sparse featurizer, which train() reports as a configuration error.
         if sparse is None:
@@ -187,6 +205,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                 # Binary: sklearn keeps one row, p(second) = sigmoid(w.x + b) = softmax([0, w.x + b]).
                 self.weights = np.vstack([np.zeros_like(self.weights), self.weights])
                 self.bias = np.concatenate([[0.0], self.bias])
+        if self.component_config["familiarity_power"] > 0:
+            embeddings = [self._dense(m) for m in training_data.intent_examples]
+            self.familiarity = Familiarity(np.vstack([e for e in embeddings if e is not None]))
         self.meta = {"classes": self.classes, "n_features": int(x.shape[1]), "C": chosen,
                      "cross_validation_accuracy": scores, "examples": len(usable)}
         logger.info(f"LinearIntentClassifier: {len(usable)} examples, {len(self.classes)} intents, "
@@ -218,6 +239,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
             probabilities = self.predict_proba(row)[0]
+            if self.familiarity is not None and self.component_config["familiarity_power"] > 0:
+                probabilities = probabilities * self.familiarity.factor(
+                    self._dense(message), float(self.component_config["familiarity_power"]))[0]
             order = np.argsort(-probabilities, kind="stable")[: int(self.component_config["ranking_length"])]
             ranking = [{"name": self.classes[i], "confidence": float(probabilities[i])} for i in order]
             message.set(INTENT, ranking[0], add_to_output=True)
@@ -232,8 +256,9 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         with self._model_storage.write_to(self._resource) as directory:
             # float32 halves the file (CLINC150 with n-grams: 150 x ~100k weights); the
             # probabilities differ from float64's in the seventh digit.
+            familiar = {} if self.familiarity is None else {"familiar": self.familiarity.examples}
             np.savez_compressed(directory / WEIGHTS_FILE, weights=self.weights.astype(np.float32),
-                                bias=self.bias.astype(np.float32))
+                                bias=self.bias.astype(np.float32), **familiar)
             rasa.shared.utils.io.dump_obj_as_json_to_file(directory / META_FILE, self.meta)
 
     @classmethod
@@ -244,9 +269,10 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                 meta = rasa.shared.utils.io.read_json_file(directory / META_FILE)
                 with np.load(directory / WEIGHTS_FILE, allow_pickle=False) as stored:
                     weights, bias = stored["weights"].astype(np.float64), stored["bias"].astype(np.float64)
+                    familiarity = Familiarity(stored["familiar"]) if "familiar" in stored.files else None
         except ValueError:
             # Rasa's storage says ValueError when the resource was never written (no training
             # data): an untrained classifier, as Rasa's own classifiers do.
             logger.debug(f"LinearIntentClassifier: nothing stored under {resource.name}; untrained.")
             return cls(config, model_storage, resource)
-        return cls(config, model_storage, resource, list(meta["classes"]), weights, bias, meta)
+        return cls(config, model_storage, resource, list(meta["classes"]), weights, bias, meta, familiarity)

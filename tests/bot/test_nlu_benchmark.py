@@ -12,7 +12,7 @@ import pytest
 
 from bench.intent_datasets import load_banking, load_clinc, subsample, write_rasa_nlu
 from bench.nlu_benchmark import CLASSIFIERS, INTENT_CLASSIFIERS, pipeline_config
-from bench.nlu_scoring import choose_threshold, score_banking, score_clinc, threshold_for_recall
+from bench.nlu_scoring import choose_threshold, score_banking, score_clinc, threshold_for_accuracy, threshold_for_recall
 
 ROOT = Path(__file__).resolve().parents[2]
 DATASETS = ROOT.parent / "shared" / "datasets"
@@ -45,6 +45,15 @@ def test_the_goal_threshold_is_the_lowest_reaching_the_recall() -> None:
     assert threshold_for_recall(labels, predictions, 2 / 3) == 0.405  # catches 0.2 and 0.4
     assert threshold_for_recall(labels, predictions, 1.0) == 0.955
     assert threshold_for_recall(["oos"], [p("a", 1.0)], 1.0) is None
+
+
+def test_the_accuracy_goal_threshold_is_the_highest_keeping_it() -> None:
+    labels = ["a", "a", "a", "b", "oos"]
+    predictions = [p("a", 0.9), p("a", 0.7), p("a", 0.3), p("a", 0.8), p("a", 0.5)]
+    # Three of the four in-scope ones are right (0.9, 0.7, 0.3): 3/4 up to 0.3, 2/4 up to 0.7, then 1/4.
+    assert threshold_for_accuracy(labels, predictions, 0.5) == 0.7
+    assert threshold_for_accuracy(labels, predictions, 0.75) == 0.3  # keeps all three right ones
+    assert threshold_for_accuracy(labels, predictions, 0.8) is None  # never reached
 
 
 def test_banking_counts_a_fallback_as_wrong_only_as_deployed() -> None:

@@ -160,8 +160,31 @@ def test_features_of_another_size_than_trained_on_are_refused(trained: Pipeline)
         trained.classifier.process([message])
 
 
+def test_familiarity_lowers_what_is_unlike_the_training_data_and_is_stored(trained: Pipeline,
+                                                                           tmp_path: Path) -> None:
+    familiar = Pipeline(tmp_path, familiarity_power=2.0)
+    familiar.train(EXAMPLES)
+    assert familiar.classifier.familiarity is not None
+    assert familiar.classifier.familiarity.examples.shape == (sum(len(t) for t in EXAMPLES.values()), 384)
+    texts = ["where is my order", "what is the boiling point of mercury", "my parcel never arrived"]
+    plain, scaled = trained.parse(texts), familiar.parse(texts)
+    for before, after in zip(plain, scaled, strict=True):
+        assert after.get("intent")["name"] == before.get("intent")["name"]
+        assert after.get("intent")["confidence"] <= before.get("intent")["confidence"] + 1e-9
+        assert sum(r["confidence"] for r in after.get("intent_ranking")) <= 1 + 1e-6
+    # A training sentence keeps its confidence (similarity 1); chemistry loses most of it.
+    assert scaled[0].get("intent")["confidence"] == pytest.approx(plain[0].get("intent")["confidence"], abs=1e-4)
+    ratio = [a.get("intent")["confidence"] / b.get("intent")["confidence"] for a, b in zip(scaled, plain, strict=True)]
+    assert ratio[1] < 0.5 * ratio[2]
+    loaded = LinearIntentClassifier.load(familiar.config, familiar.storage, Resource("linear"), context("linear"))
+    again = familiar.parse(texts, loaded)
+    assert np.allclose([m.get("intent")["confidence"] for m in again],
+                       [m.get("intent")["confidence"] for m in scaled], atol=1e-5)
+
+
 @pytest.mark.parametrize("bad", [{"C": 0}, {"C": []}, {"C": "ten"}, {"cross_validation_folds": 1},
-                                 {"class_weight": "heavy"}])
+                                 {"class_weight": "heavy"}, {"familiarity_power": -1},
+                                 {"familiarity_power": "square"}])
 def test_bad_configuration_is_refused_by_name(bad: dict[str, Any]) -> None:
     with pytest.raises(InvalidConfigException, match=next(iter(bad))):
         LinearIntentClassifier.validate_config({**LinearIntentClassifier.get_default_config(), **bad})
