@@ -239,10 +239,11 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
             probabilities = self.predict_proba(row)[0]
+            # Ranked by the softmax: a factor of 0 (nothing alike at all) must not reorder the intents.
+            order = np.argsort(-probabilities, kind="stable")[: int(self.component_config["ranking_length"])]
             if self.familiarity is not None and self.component_config["familiarity_power"] > 0:
                 probabilities = probabilities * self.familiarity.factor(
                     self._dense(message), float(self.component_config["familiarity_power"]))[0]
-            order = np.argsort(-probabilities, kind="stable")[: int(self.component_config["ranking_length"])]
             ranking = [{"name": self.classes[i], "confidence": float(probabilities[i])} for i in order]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
