@@ -27,11 +27,13 @@ class Outcome(str, Enum):
 def features(ranking: Ranking) -> list[float]:
     """What the confidence is computed from: how close the best passage is in meaning, how
     clearly it beats the runner-up, how many query words it shares, what the article
-    classifier says of it and of "none of ours", and how many query words the help centre
-    never uses."""
+    classifier says of it and of "none of ours", how many query words the help centre
+    never uses, and how close the nearest known unanswerable request is, alone and against
+    the best passage."""
     hits = ranking.hits
+    nearest = ranking.nearest_unanswerable
     if not hits:
-        return [0.0, 0.0, 0.0, 0.0, 0.0, ranking.out_of_scope, ranking.unknown_words]
+        return [0.0, 0.0, 0.0, 0.0, 0.0, ranking.out_of_scope, ranking.unknown_words, nearest, nearest]
     first = hits[0]
     second = hits[1] if len(hits) > 1 else None
     return [
@@ -42,13 +44,15 @@ def features(ranking: Ranking) -> list[float]:
         first.classifier,
         ranking.out_of_scope,
         ranking.unknown_words,
+        nearest,
+        nearest - first.dense,
     ]
 
 
 @dataclass(frozen=True)
 class RetrievalConfig:
     fusion: FusionConfig = field(default_factory=FusionConfig)
-    weights: tuple[float, ...] = (8.0, 10.0, 0.8, 5.0, 2.0, -4.0, -2.0)
+    weights: tuple[float, ...] = (8.0, 10.0, 0.8, 5.0, 2.0, -4.0, -2.0, -2.0, -4.0)
     bias: float = -5.0
     answer_threshold: float = 0.6
     suggest_threshold: float = 0.25
@@ -69,6 +73,10 @@ class RetrievalConfig:
         if not path.exists():
             return cls()
         raw = json.loads(path.read_text())
+        expected = len(cls().weights)
+        if len(raw["weights"]) != expected:
+            raise ValueError(f"{path}: {len(raw['weights'])} confidence weights for {expected} features; "
+                             f"refit them with `python -m bench.knowledge_tune`")
         return cls(
             fusion=FusionConfig(**raw["fusion"]),
             weights=tuple(raw["weights"]),

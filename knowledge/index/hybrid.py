@@ -46,6 +46,9 @@ class Ranking:
     hits: list[Hit]
     out_of_scope: float  # the classifier's probability that no article answers the query
     unknown_words: float  # share of the query's words the help centre never uses
+    # Cosine similarity to the nearest request no article answers (knowledge/negatives): how
+    # like a known "not ours" the query is, which the classifier's one probability blurs.
+    nearest_unanswerable: float = 0.0
 
 
 class HybridIndex:
@@ -80,6 +83,7 @@ class HybridIndex:
         self.classifier = (
             ArticleClassifier(article_ids, vectors, self._owner, negatives) if negatives is not None else None
         )
+        self._negatives = negatives if negatives is not None and len(negatives) else None
 
     def _fuse(self, dense: np.ndarray, bm25: np.ndarray, method: Method) -> np.ndarray:
         if method == "dense":
@@ -119,7 +123,8 @@ class HybridIndex:
                     float(scores.probabilities[article_index]),
                 )
             )
-        return Ranking(hits, scores.out_of_scope, self.lexical.unknown_share(query))
+        nearest = float((self._negatives @ vectors[0]).max()) if self._negatives is not None else 0.0
+        return Ranking(hits, scores.out_of_scope, self.lexical.unknown_share(query), nearest)
 
     def _score(self, text: str, query_vector: np.ndarray, method: Method) -> _Scores:
         dense = self.vectors @ query_vector

@@ -3,12 +3,14 @@ embedding model."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from knowledge.articles import load_articles
+from knowledge.evaluation import load_questions
 from knowledge.index.classifier import ArticleClassifier
 from knowledge.index.dense import Encoder
 from knowledge.index.hybrid import HybridIndex
@@ -35,6 +37,24 @@ def test_negatives_are_plain_requests_without_comments() -> None:
     lines = load_negatives()
     assert len(lines) > 500
     assert not any(line.startswith("#") or not line.strip() for line in lines)
+
+
+def test_no_evaluation_question_is_among_the_negatives() -> None:
+    # The nearest-unanswerable signal would find such a question at similarity 1 and the
+    # benchmark would measure memory, not judgement.
+    def plain(text: str) -> str:
+        return " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
+
+    negatives = {plain(line) for line in load_negatives()}
+    asked = [plain(q.text) for q in load_questions("all")]
+    assert len(asked) > 300 and not [q for q in asked if q in negatives]
+
+
+def test_nearest_unanswerable_request_is_measured(index: HybridIndex) -> None:
+    alarm = index.search("set an alarm for 6 am tomorrow").nearest_unanswerable
+    password = index.search("I forgot my password and cannot log in").nearest_unanswerable
+    assert alarm > password and -1.0 <= password <= alarm <= 1.0 + 1e-6
+    assert index.search("???").nearest_unanswerable <= 1.0 + 1e-6
 
 
 def test_classifier_names_the_article_of_a_customer_question(index: HybridIndex) -> None:
@@ -70,3 +90,4 @@ def test_index_without_classifier_ranks_as_before(encoder: Encoder, tmp_path: Pa
     ranking = HybridIndex(articles, encoder, vectors).search("where is my parcel")
     assert ranking.hits[0].passage.article_id == "shipping-tracking"
     assert ranking.out_of_scope == 0.0 and ranking.hits[0].classifier == 0.0
+    assert ranking.nearest_unanswerable == 0.0
