@@ -112,6 +112,12 @@ class Level:
                 await asyncio.sleep(pause)
                 if time.perf_counter() >= deadline:
                     return
+            if self.desk and customer.sender in self.desk.escalated:
+                # The detector handed the conversation over on an earlier turn that the bot also
+                # answered (an answer, then the hand-over): a person owns it now, and a request
+                # for one would wait for an escalation that was already announced.
+                self.result.unplanned_handovers += 1
+                return
             last = number == len(scenario.turns) - 1
             waiting = None
             if scenario.handover and last and self.desk and isinstance(customer, SocketCustomer):
@@ -148,6 +154,8 @@ class Level:
             await asyncio.wait_for(waiting.escalated.wait(), self.plan.handover_timeout)
         except TimeoutError:
             self.result.error("handover: no escalation reached an agent")
+            logger.info("hand-over of %s on %s: no escalation within %.0f s", waiting.customer.sender,
+                        waiting.customer.channel, self.plan.handover_timeout)
             if self.desk:
                 self.desk.waiting.pop(waiting.customer.sender, None)
             return
