@@ -50,10 +50,15 @@ def score_clinc(labels: list[str], predictions: list[Prediction], threshold: flo
     return scores
 
 
+def _candidate_thresholds(predictions: list[Prediction]) -> list[float]:
+    """Every step of 0.005 from 0 to 1 and every confidence seen, in rising order."""
+    return sorted({round(i / 200, 3) for i in range(201)} | {p["confidence"] for p in predictions})
+
+
 def choose_threshold(labels: list[str], predictions: list[Prediction], oos_label: str = "oos") -> float:
     """The confidence threshold that maximises the mean of in-scope accuracy and out-of-scope
     recall on these (validation) predictions; the lowest such threshold on ties."""
-    candidates = sorted({round(i / 200, 3) for i in range(201)} | {p["confidence"] for p in predictions})
+    candidates = _candidate_thresholds(predictions)
     best, best_score = 0.0, -1.0
     for threshold in candidates:
         rates = _rates(labels, predictions, threshold, oos_label, with_fallback=False)
@@ -78,7 +83,7 @@ def threshold_for_recall(labels: list[str], predictions: list[Prediction], min_r
     """The lowest confidence threshold whose out-of-scope recall on these (validation)
     predictions reaches `min_recall`: the issue's goal asks for a recall, and the lowest such
     threshold rejects the fewest in-scope messages. None if no threshold reaches it."""
-    for threshold in sorted({round(i / 200, 3) for i in range(201)} | {p["confidence"] for p in predictions}):
+    for threshold in _candidate_thresholds(predictions):
         if _rates(labels, predictions, threshold, oos_label, with_fallback=False)["oos_recall"] >= min_recall:
             return float(threshold)
     return None
@@ -90,7 +95,7 @@ def threshold_for_accuracy(labels: list[str], predictions: list[Prediction], min
     predictions stays at or above `min_accuracy`: the most out-of-scope requests caught while
     keeping the issue's in-scope goal. None if even no threshold falls short of it."""
     best = None
-    for threshold in sorted({round(i / 200, 3) for i in range(201)} | {p["confidence"] for p in predictions}):
+    for threshold in _candidate_thresholds(predictions):
         if _rates(labels, predictions, threshold, oos_label, with_fallback=False)["in_scope_accuracy"] >= min_accuracy:
             best = float(threshold)
         else:

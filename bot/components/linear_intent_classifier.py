@@ -124,9 +124,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         _, dense = message.get_dense_features(TEXT, self.component_config["featurizers"] or None)
         return None if dense is None else np.asarray(dense.features, dtype=np.float64).reshape(1, -1)
 
-    def _features(self, message: Message) -> Features | None:
-        """One row of features, or None when the message has no dense sentence feature."""
-        row = self._dense(message)
+    def _features(self, message: Message, row: np.ndarray | None) -> Features | None:
+        """One row of features from the message's dense row (`_dense`), or None when it has none."""
         if row is None or not self.component_config["use_sparse_features"]:
             return row
         _, sparse = message.get_sparse_features(TEXT, self.component_config["featurizers"] or None)
@@ -177,7 +176,10 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
         return next(float(c) for c, s in scores.items() if s >= best - 1e-12), scores
 
     def train(self, training_data: TrainingData) -> Resource:
-        examples = [(m.get(INTENT), self._features(m)) for m in training_data.intent_examples]
+        # The embeddings once: the features and the familiarity examples are both made from them.
+        embeddings = [self._dense(m) for m in training_data.intent_examples]
+        examples = [(m.get(INTENT), self._features(m, e))
+                    for m, e in zip(training_data.intent_examples, embeddings, strict=True)]
         usable = [(label, row) for label, row in examples if row is not None]
         if self.component_config["use_sparse_features"] and examples and not any(
                 m.get_sparse_features(TEXT, self.component_config["featurizers"] or None)[1] is not None
@@ -206,7 +208,6 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
                 self.weights = np.vstack([np.zeros_like(self.weights), self.weights])
                 self.bias = np.concatenate([[0.0], self.bias])
         if self.component_config["familiarity_power"] > 0:
-            embeddings = [self._dense(m) for m in training_data.intent_examples]
             self.familiarity = Familiarity(np.vstack([e for e in embeddings if e is not None]))
         self.meta = {"classes": self.classes, "n_features": int(x.shape[1]), "C": chosen,
                      "cross_validation_accuracy": scores, "examples": len(usable)}
@@ -227,7 +228,8 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            row = self._features(message) if self.weights is not None else None
+            dense = self._dense(message) if self.weights is not None else None
+            row = self._features(message, dense)
             if row is not None and row.shape[1] != self.weights.shape[1]:  # type: ignore[union-attr]
                 raise InvalidConfigException(
                     f"LinearIntentClassifier: the message has {row.shape[1]} features, the model was "
@@ -243,7 +245,7 @@ class LinearIntentClassifier(GraphComponent, IntentClassifier):
             order = np.argsort(-probabilities, kind="stable")[: int(self.component_config["ranking_length"])]
             if self.familiarity is not None and self.component_config["familiarity_power"] > 0:
                 probabilities = probabilities * self.familiarity.factor(
-                    self._dense(message), float(self.component_config["familiarity_power"]))[0]
+                    dense, float(self.component_config["familiarity_power"]))[0]
             ranking = [{"name": self.classes[i], "confidence": float(probabilities[i])} for i in order]
             message.set(INTENT, ranking[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
