@@ -84,6 +84,12 @@ class EscalationService:
     async def active_for(self, sender_id: str) -> Escalation | None:
         return await self.db.run(lambda s: rows.active_for(s, sender_id))
 
+    async def ahead_of(self, escalation: Escalation) -> int:
+        """How many escalations of the same team wait before this queued one (by priority)."""
+        queued = {e.id: e.team for e in await self.db.run(rows.queued)}
+        same_team = [i for i in await self.queue.ordered() if queued.get(i) == escalation.team]
+        return same_team.index(escalation.id) if escalation.id in same_team else len(same_team)
+
     async def history_for(self, sender_id: str | None = None, email: str | None = None) -> list[Escalation]:
         return await self.db.run(lambda s: rows.history_for(s, sender_id, email))
 

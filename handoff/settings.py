@@ -65,6 +65,8 @@ class HandoffSettings(BaseSettings):
     # Average minutes an agent spends on one conversation: the expected wait is the queue ahead
     # shared among the team's online agents, times this.
     average_handling_minutes: float = Field(6.0, alias="HANDOFF_AVERAGE_HANDLING_MINUTES", gt=0)
+    # A queued customer who writes again is told their place and wait at most this often.
+    waiting_reminder_seconds: float = Field(60.0, alias="HANDOFF_WAITING_REMINDER_SECONDS", gt=0)
     # The detector's weights and threshold; empty: handoff/detection.json.
     detection_config: Path | None = Field(None, alias="HANDOFF_DETECTION_CONFIG")
     # --- end engine ---

@@ -81,6 +81,8 @@ class Stack:
         return self.settings.effective_redis_url
 
 
+WAITING_REMINDER_SECONDS = 3.0  # the `stack`'s HANDOFF_WAITING_REMINDER_SECONDS
+
 # handoff engine: where the test stacks' Rasa posts callback-channel replies (one port per test session).
 CALLBACK_PORT = free_port()
 
@@ -133,6 +135,8 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The whole system on private ports: Redis, actions, knowledge, handoff and Rasa."""
     model = trained_model()
     settings = make_settings(tmp_path_factory.mktemp("stack"))
+    # A queued customer who writes again hears their place in line; soon enough for a test to see.
+    settings.extra_env["HANDOFF_WAITING_REMINDER_SECONDS"] = str(WAITING_REMINDER_SECONDS)
     running = Stack(settings, model)
     try:
         for name in ("redis", "actions", "knowledge", "handoff", "rasa"):

@@ -64,11 +64,14 @@ class AvailabilityCheck:
         self.handling_seconds = handling_seconds
         self.clock = clock
 
-    async def check(self, team: str) -> Availability:
+    async def check(self, team: str, ahead: int | None = None) -> Availability:
+        """`ahead`: the customers ahead of one already queued; None for a newcomer, behind the
+        whole queue of the team."""
         now = self.clock()
         open_now = self.hours.is_open(now)
         agents = await self.presence.online_agents(team) if open_now else []
-        ahead = await self.queue_length(team)
+        if ahead is None:
+            ahead = await self.queue_length(team)
         return Availability(
             team=team, open_now=open_now, agents_online=list(agents), queue_ahead=ahead,
             expected_wait_seconds=expected_wait(ahead, len(agents), self.handling_seconds) if agents else None,

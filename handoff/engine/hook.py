@@ -7,7 +7,8 @@
   context packet, open the escalation, pause the bot and tell the customer honestly what
   happens next (a person joining and the wait, or the hours and an email follow-up offer).
 - A customer message while an escalation is open: pass it to the agent side (and read an
-  answer to the email offer).
+  answer to the email offer); while nobody has taken it yet, remind the customer where they
+  stand in the queue, at most once a minute (handoff/engine/waiting.py).
 - The slots csat_rating / csat_comment after a hand-back: store the rating.
 - A restart or a new session while a person owns the conversation (which Rasa lets through a
   pause): pause again, so the bot never answers while a person is in charge.
@@ -35,6 +36,7 @@ from handoff.engine.followup import FollowUpOffers, read_answer
 from handoff.engine.hours import BusinessHours
 from handoff.engine.teams import team_for
 from handoff.engine.timeline import Timeline, from_store, from_tracker
+from handoff.engine.waiting import WaitingReminders
 from handoff.stream.events import StreamEvent
 
 logger = logging.getLogger(__name__)
@@ -52,6 +54,7 @@ class Escalations(Protocol):
     async def open(self, *, sender_id: str, channel: str | None, reason: str, team: str,
                    frustration: float, packet: dict) -> Any: ...
     async def active_for(self, sender_id: str) -> Any: ...
+    async def ahead_of(self, escalation: Any) -> int: ...
     async def record_customer_message(self, sender_id: str, text: str, at: float) -> None: ...
     async def record_csat(self, sender_id: str, rating: int, comment: str | None) -> None: ...
     async def record_follow_up(self, sender_id: str, email: str | None) -> Any: ...
@@ -84,7 +87,8 @@ def parse_rating(value: Any) -> int | None:
 class HandoffEngine:
     def __init__(self, *, redis: Redis, prefix: str, conversations: ConversationStore, escalations: Escalations,
                  rasa: Rasa, detector: Assessor, availability: AvailabilityCheck, context: ContextBuilder,
-                 hours: BusinessHours, timezone_label: str, clock: Callable[[], datetime]) -> None:
+                 hours: BusinessHours, timezone_label: str, clock: Callable[[], datetime],
+                 waiting_reminder_seconds: float = 60.0) -> None:
         self.redis = redis
         self.prefix = prefix
         self.conversations = conversations
@@ -97,6 +101,7 @@ class HandoffEngine:
         self.timezone_label = timezone_label
         self.clock = clock
         self.offers = FollowUpOffers(redis, prefix)
+        self.waiting = WaitingReminders(redis, prefix, waiting_reminder_seconds)
         self.opened = 0
 
     def _state_key(self, sender_id: str) -> str:
@@ -141,8 +146,10 @@ class HandoffEngine:
         if escalation is not None:
             if intent in QUIET_INTENTS:  # e.g. the hand-back's own trigger, before the escalation closed
                 return
-            await self._answer_offer(sender, text, intent, parse.get("entities") or [])
+            offered = await self._answer_offer(sender, text, intent, parse.get("entities") or [])
             await self.escalations.record_customer_message(sender, text, event.timestamp)
+            if not offered and escalation.state == "queued":
+                await self._remind_waiting(sender, escalation)
             return
         if intent in QUIET_INTENTS or await self._in_survey(sender):
             return
@@ -153,6 +160,13 @@ class HandoffEngine:
         if assessment.handover:
             decision = Decision(assessment.reason or "frustration", float(assessment.score), dict(assessment.signals))
             await self.escalate(sender, decision)
+
+    async def _remind_waiting(self, sender: str, escalation: Any) -> None:
+        if not await self.waiting.due(sender):
+            return
+        availability = await self.availability.check(escalation.team, await self.escalations.ahead_of(escalation))
+        await self._attempt("remind", sender,
+                            self.rasa.say(sender, messages.still_waiting(availability, self.hours, self.clock())))
 
     async def _in_survey(self, sender: str) -> bool:
         state = await self.conversations.state(sender)
@@ -263,6 +277,7 @@ class HandoffEngine:
             return from_store(await self.conversations.transcript(sender), state), "stream"
 
     async def _tell_customer(self, sender: str, escalation: Any, availability: Any, timeline: Timeline) -> None:
+        await self.waiting.told(sender)
         if availability.available:
             await self.rasa.say(sender, messages.joining(availability))
             return
@@ -272,10 +287,11 @@ class HandoffEngine:
         await self.offers.open(sender, getattr(escalation, "id", None), known)
         await self.rasa.say(sender, text, buttons=messages.email_buttons(known))
 
-    async def _answer_offer(self, sender: str, text: str, intent: str | None, entities: list[dict]) -> None:
+    async def _answer_offer(self, sender: str, text: str, intent: str | None, entities: list[dict]) -> bool:
+        """Read the message as an answer to a pending email offer; False when none is pending."""
         offer = await self.offers.get(sender)
         if offer is None:
-            return
+            return False
         answer = read_answer(text, intent, entities, offer.get("known_email"))
         if answer.kind == "email" and answer.email:
             await self.escalations.record_follow_up(sender, answer.email)
@@ -287,6 +303,7 @@ class HandoffEngine:
             await self.rasa.say(sender, messages.follow_up_declined())
         else:
             await self.offers.unanswered(sender, offer)
+        return True
 
     async def _keep_paused(self, sender: str) -> None:
         state = await self.conversations.state(sender)

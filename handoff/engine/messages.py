@@ -19,11 +19,14 @@ def _minutes(seconds: int) -> str:
     return "about a minute" if minutes == 1 else f"about {minutes} minutes"
 
 
+def _place(ahead: int) -> str:
+    return "You're next in line" if ahead == 0 else (
+        f"There {'is' if ahead == 1 else 'are'} {ahead} customer{'s' if ahead != 1 else ''} ahead of you")
+
+
 def joining(availability: Availability) -> str:
     team = TEAM_NAMES.get(availability.team, availability.team)
-    ahead = availability.queue_ahead
-    place = "You're next in line" if ahead == 0 else (
-        f"There {'is' if ahead == 1 else 'are'} {ahead} customer{'s' if ahead != 1 else ''} ahead of you")
+    place = _place(availability.queue_ahead)
     wait = _minutes(availability.expected_wait_seconds or 60)
     return (f"Someone from our {team} team will join this chat shortly. {place}; the expected wait is {wait}. "
             "They will see everything we have talked about, so you won't need to repeat yourself.")
@@ -43,6 +46,21 @@ def unavailable(availability: Availability, hours: BusinessHours, timezone_label
              "If you'd like a person to email you, type your email address here.")
     return (f"{first} People answer chats {hours.describe()} ({timezone_label}).{back} "
             f"I've saved our conversation for them, so you won't need to repeat anything. {offer}")
+
+
+def still_waiting(availability: Availability, hours: BusinessHours, now: datetime) -> str:
+    """For a queued customer who writes again: where they stand now, and that nothing is lost."""
+    team = TEAM_NAMES.get(availability.team, availability.team)
+    kept = "What you write here is passed on, so they will see it when they join."
+    if availability.available:
+        wait = _minutes(availability.expected_wait_seconds or 60)
+        return (f"You're still in line for our {team} team, and nobody has forgotten you. "
+                f"{_place(availability.queue_ahead)}; the expected wait is now {wait}. {kept}")
+    back = ""
+    if availability.next_opening is not None:
+        back = f" They are back {hours.describe_moment(availability.next_opening, now)}."
+    return (f"You're still in our {team} team's queue, but nobody is free to chat right now.{back} "
+            f"A person will reply in this chat. {kept}")
 
 
 def email_buttons(known_email: str | None) -> list[dict[str, str]] | None:

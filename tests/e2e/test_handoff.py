@@ -27,7 +27,7 @@ import httpx
 import pytest
 from aiohttp import web
 
-from tests.conftest import CALLBACK_PORT, Stack
+from tests.conftest import CALLBACK_PORT, WAITING_REMINDER_SECONDS, Stack
 
 PASSWORD = "larkspur-demo"
 WAIT = 60.0
@@ -223,6 +223,17 @@ async def test_frustrated_customer_gets_a_person_and_rates_the_help(stack: Stack
     assert await customer.rest("/restart") == []
     assert (await customer.tracker())["paused"] is True
     assert await customer.rest("where is my order") == []
+    # Writing again while queued: the customer hears where they stand instead of silence
+    # (handoff/engine/waiting.py), once per interval however much they write.
+    await asyncio.sleep(WAITING_REMINDER_SECONDS + 0.5)
+    await customer.say("hello?? is anyone actually there")
+    await customer.say("hello")
+    reminders = await eventually(
+        lambda: _async([t for t in callback.texts(customer.sender) if "still in line" in t]),
+        "the queued customer to be told they are still in line")
+    assert "next in line" in reminders[0] and "expected wait" in reminders[0]
+    await asyncio.sleep(1.0)
+    assert len([t for t in callback.texts(customer.sender) if "still in line" in t]) == 1
 
     # 3. Sam claims it; the customer hears who joined; Sam's reply reaches them on the callback channel.
     quiet_before = len(callback.replies[customer.sender])
