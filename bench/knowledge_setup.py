@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from knowledge.adaptation import ensure_adapted
 from knowledge.articles import Article, Passage, load_articles
 from knowledge.index.cache import cached_embeddings, cached_text_embeddings
 from knowledge.index.decision import RetrievalConfig
@@ -16,11 +17,17 @@ from knowledge.settings import get_settings
 _ENCODER: Encoder | None = None
 
 
+ADAPTED_MODELS = Path(__file__).resolve().parent.parent / "var" / "models"  # where ./baton keeps them
+
+
 def encoder() -> Encoder:
+    """The model the service runs: KNOWLEDGE_MODEL, or (unset, as when a bench is run by hand)
+    the model adapted to the help centre that ./baton builds, built here if missing."""
     global _ENCODER
     if _ENCODER is None:
         settings = get_settings()
-        _ENCODER = Encoder(settings.model_path, settings.torch_threads, settings.encoder_backend, settings.cache_dir)
+        model = settings.model_path or ensure_adapted(ADAPTED_MODELS, settings.articles_dir)
+        _ENCODER = Encoder(model, settings.torch_threads, settings.encoder_backend, settings.cache_dir)
     return _ENCODER
 
 

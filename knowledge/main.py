@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
@@ -19,6 +20,10 @@ from knowledge.settings import get_settings
 @contextlib.asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     settings = get_settings()
+    if settings.model_path is None:
+        logging.getLogger(__name__).warning(
+            "KNOWLEDGE_MODEL is not set: searching with the base model, not the one adapted to the help centre "
+            "that retrieval.json was chosen for (./baton sets it; `python -m knowledge.adaptation` builds it)")
     encoder = await run_in_threadpool(
         Encoder, settings.model_path, settings.torch_threads, settings.encoder_backend, settings.cache_dir
     )
