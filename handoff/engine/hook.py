@@ -166,7 +166,8 @@ class HandoffEngine:
             return
         availability = await self.availability.check(escalation.team, await self.escalations.ahead_of(escalation))
         await self._attempt("remind", sender,
-                            self.rasa.say(sender, messages.still_waiting(availability, self.hours, self.clock())))
+                            self.rasa.say(sender, messages.still_waiting(
+                                availability, self.hours, self.clock(), getattr(escalation, "follow_up_email", None))))
 
     async def _in_survey(self, sender: str) -> bool:
         state = await self.conversations.state(sender)

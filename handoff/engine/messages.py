@@ -48,8 +48,10 @@ def unavailable(availability: Availability, hours: BusinessHours, timezone_label
             f"I've saved our conversation for them, so you won't need to repeat anything. {offer}")
 
 
-def still_waiting(availability: Availability, hours: BusinessHours, now: datetime) -> str:
-    """For a queued customer who writes again: where they stand now, and that nothing is lost."""
+def still_waiting(availability: Availability, hours: BusinessHours, now: datetime,
+                  follow_up_email: str | None = None) -> str:
+    """For a queued customer who writes again: where they stand now, and that nothing is lost.
+    `follow_up_email`: the address they asked to be emailed at, which the reply must not forget."""
     team = TEAM_NAMES.get(availability.team, availability.team)
     kept = "What you write here is passed on, so they will see it when they join."
     if availability.available:
@@ -59,8 +61,9 @@ def still_waiting(availability: Availability, hours: BusinessHours, now: datetim
     back = ""
     if availability.next_opening is not None:
         back = f" They are back {hours.describe_moment(availability.next_opening, now)}."
-    return (f"You're still in our {team} team's queue, but nobody is free to chat right now.{back} "
-            f"A person will reply in this chat. {kept}")
+    reply = (f"A person will email you at {follow_up_email} or reply in this chat." if follow_up_email
+             else "A person will reply in this chat.")
+    return f"You're still in our {team} team's queue, but nobody is free to chat right now.{back} {reply} {kept}"
 
 
 def email_buttons(known_email: str | None) -> list[dict[str, str]] | None:

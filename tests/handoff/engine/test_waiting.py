@@ -64,3 +64,6 @@ def test_with_nobody_free_the_reminder_says_so_and_when_they_are_back() -> None:
     assert "still in our returns team's queue, but nobody is free to chat right now" in text
     assert "They are back" in text and "8" in text
     assert "expected wait" not in text
+    assert "reply in this chat" in text
+    emailed = messages.still_waiting(closed, HOURS, evening, follow_up_email="jo@example.com")
+    assert "email you at jo@example.com or reply in this chat" in emailed
