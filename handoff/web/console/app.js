@@ -15,6 +15,7 @@ const state = {
   unread: new Set(),
   live: null,
   typingSentAt: 0,
+  typedAt: 0, // the agent's last keystroke in the reply box
   customerTypingTimer: null,
 };
 
@@ -314,6 +315,7 @@ $("composer").addEventListener("submit", async (event) => {
   const box = $("reply");
   const text = box.value.trim();
   if (!text || !holding()) return;
+  state.typedAt = 0; // sending ends the typing notices
   const sent = await attempt(() => api.post(`/escalations/${state.selected}/messages`, { text }));
   if (sent) {
     box.value = "";
@@ -328,12 +330,23 @@ $("reply").addEventListener("keydown", (event) => {
   }
 });
 
-$("reply").addEventListener("input", () => {
-  // Other consoles watching see that someone is answering; at most one notice every 3 s.
-  if (!holding() || Date.now() - state.typingSentAt < 3000) return;
+// The customer (and other consoles) see "typing" while the agent composes: from each keystroke
+// until 6 s after the last one while the draft is not empty, renewed every 3 s. A single notice
+// would be the only sign of a short edit or a paste, and one lost on the way (a widget still
+// connecting) would hide it; the renewal gives it a second chance.
+const TYPING_NOTICE_MS = 3000;
+const TYPING_LINGERS_MS = 6000;
+function typingNotice() {
+  if (!holding() || !$("reply").value.trim()) return;
+  if (Date.now() - state.typedAt >= TYPING_LINGERS_MS || Date.now() - state.typingSentAt < TYPING_NOTICE_MS) return;
   state.typingSentAt = Date.now();
   state.live.send({ type: "typing", escalation_id: state.selected });
+}
+$("reply").addEventListener("input", () => {
+  state.typedAt = Date.now();
+  typingNotice();
 });
+setInterval(typingNotice, 1000);
 
 async function loadCanned() {
   const canned = await attempt(() => api.get("/canned-responses"));

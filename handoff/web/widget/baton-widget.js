@@ -302,6 +302,7 @@
   // While a person is in the chat: their typing comes from the handoff service (server-sent
   // events), and the visitor's typing goes to their console, at most every 3 seconds.
   var agentEvents = null;
+  var eventRetries = 0;
   function listenForAgent(on) {
     if (!on || !session || typeof EventSource !== "function") {
       if (agentEvents) agentEvents.close();
@@ -314,6 +315,16 @@
     agentEvents.addEventListener("typing", function () {
       if (agentName) showTyping(agentName, 5000);
     });
+    // EventSource retries a dropped connection by itself, but gives up for good on an HTTP
+    // error (a service restarting answers 502/503): try again while the person is still here.
+    var opened = agentEvents;
+    opened.addEventListener("open", function () { eventRetries = 0; });
+    opened.onerror = function () {
+      if (opened.readyState !== 2 || agentEvents !== opened || eventRetries >= 5) return;  // 2: CLOSED
+      eventRetries += 1;
+      agentEvents = null;
+      setTimeout(function () { if (agentName && !agentEvents) listenForAgent(true); }, 2000 * eventRetries);
+    };
   }
   var typingSentAt = 0;
   function visitorTyping() {
