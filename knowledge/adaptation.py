@@ -1,12 +1,13 @@
 """The sentence model adapted to this help centre: all-MiniLM-L6-v2 fine-tuned on the articles'
 own customer phrasings.
 
-Why: a general-purpose model places "can I still send it back, got it 3 weeks ago" nearer to
-"Returns after 30 days" than to "Your 30-day return window"; every article already lists the
-ways customers ask for it (front matter `questions`), and a few minutes of contrastive training
-on those phrasings against their article's sections teaches the model this shop's vocabulary.
-On the dev half of knowledge/eval it lifted dense-only hit@1 from 0.79 to 0.88
-(docs/benchmarks.md). Nothing from knowledge/eval is trained on.
+Why: a general-purpose model misses questions worded unlike the article they need (slang,
+stories, the customer's words for the shop's terms); every article already lists the ways
+customers ask for it (front matter `questions`), and a few minutes of contrastive training on
+those phrasings against their article's sections teaches the model this shop's vocabulary. On
+the dev half of knowledge/eval it lifted dense-only hit@1 from 0.79 to 0.89
+(docs/benchmarks.md). Nothing from knowledge/eval is trained on. It does not do arithmetic:
+"got it 3 weeks ago, can I still send it back" still lands on "Returns after 30 days".
 
 The training: each phrasing is paired with one of its article's sections (title and heading
 first), each section with its article's title and heading; a batch holds at most one pair per
