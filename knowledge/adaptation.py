@@ -7,7 +7,8 @@ customers ask for it (front matter `questions`), and a few minutes of contrastiv
 those phrasings against their article's sections teaches the model this shop's vocabulary. On
 the dev half of knowledge/eval it lifted dense-only hit@1 from 0.79 to 0.89
 (docs/benchmarks.md). Nothing from knowledge/eval is trained on. It does not do arithmetic:
-"got it 3 weeks ago, can I still send it back" still lands on "Returns after 30 days".
+"got it 3 weeks ago, can I still send it back" reads to it as a late return; the age rule in
+knowledge/index/stated_age.py handles that.
 
 The training: each phrasing is paired with one of its article's sections (title and heading
 first), each section with its article's title and heading; a batch holds at most one pair per

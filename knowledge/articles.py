@@ -57,6 +57,12 @@ class Article:
     body: str
     questions: tuple[str, ...] = ()
     passages: tuple[Passage, ...] = field(default=())
+    # For customers more than this many days after the event (delivery): "Returns after 30
+    # days". A question that states an age within it is not sent here (knowledge/index/stated_age.py).
+    applies_after_days: int | None = None
+    # The article for those still within those days ("Our return policy"), which takes this
+    # one's place for them.
+    within_see: str | None = None
 
 
 def _front_matter(path: Path, text: str) -> tuple[dict, str, int]:
@@ -100,10 +106,17 @@ def parse_article(path: Path) -> Article:
         raise ArticleError(path, 2, "questions must be a list of non-empty strings")
     if not body.strip():
         raise ArticleError(path, body_line, "the article has no text")
+    after = meta.get("applies_after_days")
+    if after is not None and (isinstance(after, bool) or not isinstance(after, int) or after < 1):
+        raise ArticleError(path, 2, "applies_after_days must be a whole number of days, e.g. 30")
+    within_see = meta.get("within_see")
+    if within_see is not None and (after is None or not isinstance(within_see, str) or not within_see.strip()):
+        raise ArticleError(path, 2, "within_see names the article for customers within applies_after_days")
     article = Article(
         id=str(meta["id"]), title=str(meta["title"]), category=str(meta["category"]),
         tags=tuple(tags), updated=updated.isoformat(), url=str(meta["url"]), body=body,
-        questions=tuple(q.strip() for q in questions),
+        questions=tuple(q.strip() for q in questions), applies_after_days=after,
+        within_see=within_see.strip() if within_see else None,
     )
     return Article(**{**article.__dict__, "passages": tuple(split_passages(article))})
 
@@ -139,4 +152,7 @@ def load_articles(directory: Path) -> list[Article]:
         if article.id in seen:
             raise ArticleError(directory / f"{article.id}.md", 2, f"duplicate id '{article.id}'")
         seen.add(article.id)
+    for article in articles:
+        if article.within_see and article.within_see not in seen:
+            raise ArticleError(directory / f"{article.id}.md", 2, f"within_see: no article '{article.within_see}'")
     return articles

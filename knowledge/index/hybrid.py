@@ -13,8 +13,13 @@ from knowledge.index.dense import Encoder
 from knowledge.index.focus import focus
 from knowledge.index.lexical import LexicalIndex
 from knowledge.index.spelling import SpellingCorrector
+from knowledge.index.stated_age import stated_days
 
 Method = Literal["bm25", "dense", "hybrid"]
+# Taken off the score of an article for customers past a number of days when the question
+# states an age within it: more than any article's score, so it drops below every article the
+# question does not rule out, yet stays in the list.
+TOO_EARLY_PENALTY = 3.0
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,9 @@ class HybridIndex:
         for i, members in enumerate(self._members):
             self._grid[i, : len(members)] = members
         self._sections = [m[[self.passages[j].kind == "section" for j in m]] for m in self._members]
+        self._applies_after = np.array([self.articles[aid].applies_after_days or 0 for aid in article_ids])
+        # Where a ruled-out article sends the customer: its `within_see` article's position, or -1.
+        self._within_see = np.array([position.get(self.articles[aid].within_see or "", -1) for aid in article_ids])
         self.classifier = (
             ArticleClassifier(article_ids, vectors, self._owner, negatives) if negatives is not None else None
         )
@@ -108,6 +116,8 @@ class HybridIndex:
         ranked = scores.ranked
         if focused:
             ranked = ranked + self.fusion.focus_weight * self._score(focused, vectors[1], method).ranked
+        if method == "hybrid":
+            ranked = self._rule_out_too_early(query, ranked)
         order = np.argsort(-ranked)[:k]
         hits = []
         fused = scores.fused
@@ -125,6 +135,23 @@ class HybridIndex:
             )
         nearest = float((self._negatives @ vectors[0]).max()) if self._negatives is not None else 0.0
         return Ranking(hits, scores.out_of_scope, self.lexical.unknown_share(query), nearest)
+
+    def _rule_out_too_early(self, query: str, ranked: np.ndarray) -> np.ndarray:
+        """Articles for customers past N days drop down when the question states an age within
+        N, and the article they name for those within N takes the score they had, if higher."""
+        days = stated_days(query)
+        if days is None:
+            return ranked
+        too_early = np.flatnonzero((self._applies_after > 0) & (days <= self._applies_after))
+        if not len(too_early):
+            return ranked
+        ranked = ranked.copy()
+        for article in too_early:
+            instead = self._within_see[article]
+            if instead >= 0:
+                ranked[instead] = max(ranked[instead], ranked[article])
+            ranked[article] -= TOO_EARLY_PENALTY
+        return ranked
 
     def _score(self, text: str, query_vector: np.ndarray, method: Method) -> _Scores:
         dense = self.vectors @ query_vector

@@ -54,6 +54,17 @@ def test_confident_answer_for_a_plain_question(client: TestClient) -> None:
     assert 0 <= body["confidence"] <= 1
 
 
+def test_a_customer_in_time_is_not_sent_to_the_late_returns_article(client: TestClient) -> None:
+    # "Returns after 30 days" applies after 30 days (front matter applies_after_days) and
+    # names the ordinary policy for customers still in time (within_see).
+    in_time = search(client, "I bought these trail runners 2 weeks ago and they pinch, too late to send them back?")
+    ids = [r["article_id"] for r in in_time["results"]]
+    assert ids[0] == "returns-policy"
+    assert "returns-outside-window" not in ids[:2]
+    late = search(client, "it has been seven weeks since my boots were delivered, can I still return them")
+    assert late["results"][0]["article_id"] == "returns-outside-window"
+
+
 def test_no_match_for_what_the_help_centre_does_not_cover(client: TestClient) -> None:
     body = search(client, "what's a good recipe for sourdough bread")
     assert body["outcome"] == "no_match"

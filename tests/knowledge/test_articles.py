@@ -73,3 +73,20 @@ def test_broken_front_matter_names_file_and_line(tmp_path: Path, text: str, line
 def test_id_must_match_file_name(tmp_path: Path) -> None:
     with pytest.raises(ArticleError, match="differs from the file name"):
         parse_article(write(tmp_path, "other-name", GOOD.format(id="gift-wrap")))
+
+
+def test_an_age_rule_must_be_days_and_name_an_existing_article(tmp_path: Path) -> None:
+    rule = "url: https://larkspur.example/help/{id}\n"
+    write(tmp_path, "late", GOOD.format(id="late").replace(rule.format(id="late"),
+          rule.format(id="late") + "applies_after_days: thirty\n"))
+    with pytest.raises(ArticleError, match=r"late\.md:2: applies_after_days must be a whole number"):
+        load_articles(tmp_path)
+    write(tmp_path, "late", GOOD.format(id="late").replace(rule.format(id="late"),
+          rule.format(id="late") + "applies_after_days: 30\nwithin_see: nowhere\n"))
+    with pytest.raises(ArticleError, match=r"late\.md:2: within_see: no article 'nowhere'"):
+        load_articles(tmp_path)
+    write(tmp_path, "policy", GOOD.format(id="policy"))
+    write(tmp_path, "late", GOOD.format(id="late").replace(rule.format(id="late"),
+          rule.format(id="late") + "applies_after_days: 30\nwithin_see: policy\n"))
+    late = next(a for a in load_articles(tmp_path) if a.id == "late")
+    assert (late.applies_after_days, late.within_see) == (30, "policy")
