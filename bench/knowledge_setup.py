@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from knowledge.adaptation import ensure_adapted
+from knowledge.adaptation import MODELS_DIR, ensure_adapted
 from knowledge.articles import Article, Passage, load_articles
 from knowledge.index.cache import cached_embeddings, cached_text_embeddings
 from knowledge.index.decision import RetrievalConfig
@@ -17,16 +17,13 @@ from knowledge.settings import get_settings
 _ENCODER: Encoder | None = None
 
 
-ADAPTED_MODELS = Path(__file__).resolve().parent.parent / "var" / "models"  # where ./baton keeps them
-
-
 def encoder() -> Encoder:
     """The model the service runs: KNOWLEDGE_MODEL, or (unset, as when a bench is run by hand)
     the model adapted to the help centre that ./baton builds, built here if missing."""
     global _ENCODER
     if _ENCODER is None:
         settings = get_settings()
-        model = settings.model_path or ensure_adapted(ADAPTED_MODELS, settings.articles_dir)
+        model = settings.model_path or ensure_adapted(MODELS_DIR, settings.articles_dir)
         _ENCODER = Encoder(model, settings.torch_threads, settings.encoder_backend, settings.cache_dir)
     return _ENCODER
 

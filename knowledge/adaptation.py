@@ -21,7 +21,7 @@ the training pairs and the recipe, so `./baton` trains it once per help-centre c
 service loads it like any other model (KNOWLEDGE_MODEL). A reindex keeps the model the
 service started with: new articles are searchable at once, and adapted at the next start.
 
-    python -m knowledge.adaptation --out var/models   # prints the adapted model's directory
+    python -m knowledge.adaptation   # builds it into var/models if missing; prints its directory
 """
 
 from __future__ import annotations
@@ -41,6 +41,8 @@ from knowledge.index.dense import default_model_path, model_name
 from knowledge.index.onnx_model import model_fingerprint
 
 logger = logging.getLogger(__name__)
+# Where ./baton and the benches keep the adapted models (git-ignored, like every model).
+MODELS_DIR = Path(__file__).resolve().parent.parent / "var" / "models"
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
     from knowledge.settings import get_settings
 
     parser = argparse.ArgumentParser(description="Adapt the sentence model to the help centre; prints its directory.")
-    parser.add_argument("--out", type=Path, required=True, help="directory of the adapted models")
+    parser.add_argument("--out", type=Path, default=MODELS_DIR, help="directory of the adapted models (var/models)")
     parser.add_argument("--base", type=Path, default=None, help="model to adapt (default: all-MiniLM-L6-v2)")
     parser.add_argument("--articles", type=Path, default=None, help="articles directory (default: the service's)")
     args = parser.parse_args(argv)

@@ -59,6 +59,9 @@ class Callback:
     def texts(self, sender: str) -> list[str]:
         return [reply.get("text") or "" for reply in self.replies[sender]]
 
+    def texts_with(self, sender: str, phrase: str) -> list[str]:
+        return [text for text in self.texts(sender) if phrase in text]
+
 
 async def eventually(check: Callable[[], Awaitable[Any]], what: str, timeout: float = WAIT) -> Any:
     deadline = time.monotonic() + timeout
@@ -213,7 +216,7 @@ async def test_frustrated_customer_gets_a_person_and_rates_the_help(stack: Stack
 
     # 2. The customer is told honestly a person is coming, and the bot goes quiet on every channel.
     told = await eventually(
-        lambda: _async([t for t in callback.texts(customer.sender) if "will join this chat" in t]),
+        lambda: _async(callback.texts_with(customer.sender, "will join this chat")),
         "the customer to be told a person is joining")
     assert "expected wait" in told[0]
     assert (await customer.tracker())["paused"] is True
@@ -229,11 +232,11 @@ async def test_frustrated_customer_gets_a_person_and_rates_the_help(stack: Stack
     await customer.say("hello?? is anyone actually there")
     await customer.say("hello")
     reminders = await eventually(
-        lambda: _async([t for t in callback.texts(customer.sender) if "still in line" in t]),
+        lambda: _async(callback.texts_with(customer.sender, "still in line")),
         "the queued customer to be told they are still in line")
     assert "next in line" in reminders[0] and "expected wait" in reminders[0]
     await asyncio.sleep(1.0)
-    assert len([t for t in callback.texts(customer.sender) if "still in line" in t]) == 1
+    assert len(callback.texts_with(customer.sender, "still in line")) == 1
 
     # 3. Sam claims it; the customer hears who joined; Sam's reply reaches them on the callback channel.
     quiet_before = len(callback.replies[customer.sender])
@@ -302,7 +305,7 @@ async def test_nobody_available_offers_an_email_follow_up(stack: Stack, callback
     await customer.say_and_wait("I want to speak to a human please")
 
     offer = await eventually(
-        lambda: _async([t for t in callback.texts(customer.sender) if "nobody from our support team" in t]),
+        lambda: _async(callback.texts_with(customer.sender, "nobody from our support team")),
         "the honest 'nobody is free' message")
     assert "Monday to Sunday" in offer[0] and "type your email address" in offer[0]
     assert (await customer.tracker())["paused"] is True
