@@ -112,10 +112,13 @@ class HybridIndex:
         focused = focus(query) if method == "hybrid" and self.fusion.focus_weight > 0 else None
         # Both texts in one call to the model; each is memoised on its own.
         vectors = self.encoder.encode_queries([query, focused] if focused else [query])
-        scores = self._score(query, vectors[0], method)
+        # One product for both texts: it is bound by reading the passage vectors from memory
+        # (40 MB at 1,000 articles), so the second text comes nearly free.
+        dense = self.vectors @ vectors.T
+        scores = self._score(query, vectors[0], dense[:, 0], method)
         ranked = scores.ranked
         if focused:
-            ranked = ranked + self.fusion.focus_weight * self._score(focused, vectors[1], method).ranked
+            ranked = ranked + self.fusion.focus_weight * self._score(focused, vectors[1], dense[:, 1], method).ranked
         if method == "hybrid":
             ranked = self._rule_out_too_early(query, ranked)
         order = np.argsort(-ranked)[:k]
@@ -153,8 +156,7 @@ class HybridIndex:
             ranked[article] -= TOO_EARLY_PENALTY
         return ranked
 
-    def _score(self, text: str, query_vector: np.ndarray, method: Method) -> _Scores:
-        dense = self.vectors @ query_vector
+    def _score(self, text: str, query_vector: np.ndarray, dense: np.ndarray, method: Method) -> _Scores:
         bm25 = self.lexical.scores(text)
         fused = self._fuse(dense, bm25, method)
         padded = np.append(fused, -np.inf)[self._grid]

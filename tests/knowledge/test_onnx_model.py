@@ -89,3 +89,15 @@ def test_a_model_that_is_not_mean_pooled_is_refused_clearly(tmp_path: Path) -> N
 def test_the_onnx_backend_needs_a_cache_directory() -> None:
     with pytest.raises(ValueError, match="cache directory"):
         Encoder(backend="onnx")
+
+
+def test_batches_group_texts_of_similar_length_shortest_first() -> None:
+    from knowledge.index.onnx_model import _batches
+
+    lengths = [64, 10, 12, 25, 11, 70, 13]
+    batches = _batches(lengths, batch_size=64)
+    assert sorted(i for batch in batches for i in batch) == list(range(len(lengths)))
+    assert batches == [[1, 4, 2], [6], [3], [0, 5]]  # 13 > 1.25 x 10 starts a new one
+    for batch in batches:
+        assert max(lengths[i] for i in batch) <= 1.25 * min(lengths[i] for i in batch)
+    assert all(len(batch) <= 2 for batch in _batches([5] * 7, batch_size=2))
