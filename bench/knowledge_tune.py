@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import log_loss
+from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from bench.knowledge_setup import build_index
-from knowledge.evaluation import decision_figures, load_questions, ranking_figures
-from knowledge.index.decision import RetrievalConfig, features
+from knowledge.evaluation import Searched, decision_figures, figures_at, load_questions, ranking_figures, search_all
+from knowledge.index.decision import RetrievalConfig
 from knowledge.index.hybrid import FusionConfig, HybridIndex
 
 FUSIONS = [FusionConfig("rrf", rrf_k=k, support_weight=s) for k in (10, 30, 60) for s in (0.0, 0.15)] + [
@@ -39,22 +41,50 @@ def choose_fusion(index: HybridIndex, questions) -> FusionConfig:
     return max(scored, key=lambda row: row[:2])[2]
 
 
-def fit_confidence(index: HybridIndex, questions) -> tuple[list[float], float]:
-    x, y = [], []
-    for question in questions:
-        ranking = index.search(question.text, k=3)
-        hits = ranking.hits
-        x.append(features(ranking))
-        y.append(int(question.article is not None and hits[0].passage.article_id == question.article))
-    model = LogisticRegression(C=10.0, max_iter=1000).fit(np.array(x), np.array(y))
-    return [float(w) for w in model.coef_[0]], float(model.intercept_[0])
+REGULARISATION = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0)  # LogisticRegression's C, chosen by cross-validation
 
 
-def choose_thresholds(index: HybridIndex, questions, config: RetrievalConfig) -> RetrievalConfig:
+@dataclass(frozen=True)
+class Confidence:
+    weights: list[float]
+    bias: float
+    C: float
+    held_out: list[float]  # each dev question's confidence from a model fitted without it
+
+
+def fit_confidence(searched: list[Searched], folds: int = 5) -> Confidence:
+    """Fit the confidence model on all of dev, and score each dev question with a model that
+    did not see it. The thresholds are chosen on those held-out scores: chosen on the scores of
+    the model that was fitted to the same questions, they promised more "no match" precision
+    than unseen questions get."""
+    x = np.array([one.features for one in searched])
+    y = np.array([int(one.top_right) for one in searched])
+    folds = min(folds, int(np.bincount(y, minlength=2).min()))
+    if folds < 2:  # too few of one kind to hold any out (smoke runs): fall back to in-sample
+        model = LogisticRegression(C=10.0, max_iter=1000).fit(x, y)
+        return Confidence([float(w) for w in model.coef_[0]], float(model.intercept_[0]), 10.0,
+                          [float(p) for p in model.predict_proba(x)[:, 1]])
+    split = StratifiedKFold(folds, shuffle=True, random_state=0)
+    best: tuple[float, float, np.ndarray] | None = None
+    for c in REGULARISATION:
+        held_out = cross_val_predict(LogisticRegression(C=c, max_iter=1000), x, y, cv=split,
+                                     method="predict_proba")[:, 1]
+        loss = log_loss(y, held_out)
+        print(f"  confidence model C={c:<5} held-out log loss {loss:.4f}")
+        if best is None or loss < best[0]:
+            best = (loss, c, held_out)
+    assert best is not None
+    _, c, held_out = best
+    model = LogisticRegression(C=c, max_iter=1000).fit(x, y)
+    return Confidence([float(w) for w in model.coef_[0]], float(model.intercept_[0]), c,
+                      [float(p) for p in held_out])
+
+
+def choose_thresholds(searched: list[Searched], confidences: list[float], config: RetrievalConfig) -> RetrievalConfig:
     grid = np.round(np.arange(0.02, 0.98, 0.01), 2)
     best_suggest = None
     for t in grid:  # the most no-match recall while keeping its precision at 0.9 or more
-        figures = decision_figures(index, questions, replace(config, suggest_threshold=t, answer_threshold=1.0))
+        figures = figures_at(searched, confidences, replace(config, suggest_threshold=t, answer_threshold=1.0))
         if figures.no_match_precision >= 0.9 and (
             best_suggest is None or figures.no_match_recall > best_suggest[1]
         ):
@@ -64,7 +94,7 @@ def choose_thresholds(index: HybridIndex, questions, config: RetrievalConfig) ->
     for t in grid:  # the lowest bar at which direct answers are right 9 times in 10
         if t < suggest:
             continue
-        figures = decision_figures(index, questions, replace(config, suggest_threshold=suggest, answer_threshold=t))
+        figures = figures_at(searched, confidences, replace(config, suggest_threshold=suggest, answer_threshold=t))
         if figures.confident_accuracy >= 0.9:
             answer = float(t)
             break
@@ -86,12 +116,15 @@ def main() -> None:
     fusion = choose_fusion(index, dev)
     index.fusion = fusion
     print(f"chosen fusion: {fusion}")
-    weights, bias = fit_confidence(index, dev)
-    config = choose_thresholds(index, dev, RetrievalConfig(fusion=fusion, weights=tuple(weights), bias=bias))
-    figures = decision_figures(index, dev, config)
-    print(f"confidence weights {[round(w, 3) for w in weights]} bias {bias:.3f}")
+    searched = search_all(index, dev)
+    confidence = fit_confidence(searched)
+    config = choose_thresholds(searched, confidence.held_out,
+                               RetrievalConfig(fusion=fusion, weights=tuple(confidence.weights), bias=confidence.bias))
+    print(f"confidence model C={confidence.C}, weights {[round(w, 3) for w in confidence.weights]} "
+          f"bias {confidence.bias:.3f}")
     print(f"thresholds: answer >= {config.answer_threshold}, suggest >= {config.suggest_threshold}")
-    print(f"dev: {figures}")
+    print(f"dev, held-out confidences: {figures_at(searched, confidence.held_out, config)}")
+    print(f"dev, the fitted model's own: {decision_figures(index, dev, config)}")
     if not args.dry_run:
         config.save(note=f"chosen on the dev half of knowledge/eval by bench/knowledge_tune.py on {dt.date.today()}")
         print("written to knowledge/retrieval.json")

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from knowledge.index.decision import Outcome, RetrievalConfig
+from knowledge.index.decision import Outcome, RetrievalConfig, features
 from knowledge.index.hybrid import HybridIndex, Method
 
 EVAL_DIR = Path(__file__).resolve().parent / "eval"
@@ -75,26 +75,49 @@ class DecisionFigures:
     unsure_hit_at_3: float  # of the "unsure" ones, the share whose buttons held the answer
 
 
-def decision_figures(index: HybridIndex, questions: list[Question], config: RetrievalConfig) -> DecisionFigures:
-    true_no = predicted_no = both_no = 0
-    confident = confident_right = unsure = unsure_right = answerable = 0
+@dataclass(frozen=True)
+class Searched:
+    """One question's search, reduced to what the decision and its tuning need."""
+
+    question: Question
+    features: list[float]
+    top3: list[str]  # article ids, best first
+
+    @property
+    def unanswerable(self) -> bool:
+        return self.question.article is None
+
+    @property
+    def top_right(self) -> bool:
+        return not self.unanswerable and bool(self.top3) and self.top3[0] == self.question.article
+
+
+def search_all(index: HybridIndex, questions: list[Question]) -> list[Searched]:
+    searched = []
     for question in questions:
         ranking = index.search(question.text, k=3)
-        hits = ranking.hits
-        outcome = config.outcome(config.confidence(ranking))
-        ids = [h.passage.article_id for h in hits]
-        is_no = question.article is None
-        true_no += is_no
+        searched.append(Searched(question, features(ranking), [h.passage.article_id for h in ranking.hits]))
+    return searched
+
+
+def figures_at(searched: list[Searched], confidences: list[float], config: RetrievalConfig) -> DecisionFigures:
+    """The decision figures when each search has the given confidence (the config's own, or
+    one from a model that never saw that question, as the tuning uses)."""
+    true_no = predicted_no = both_no = 0
+    confident = confident_right = unsure = unsure_right = answerable = 0
+    for one, confidence in zip(searched, confidences, strict=True):
+        outcome = config.outcome(confidence)
+        true_no += one.unanswerable
         predicted_no += outcome is Outcome.NO_MATCH
-        both_no += is_no and outcome is Outcome.NO_MATCH
-        if not is_no:
+        both_no += one.unanswerable and outcome is Outcome.NO_MATCH
+        if not one.unanswerable:
             answerable += 1
             if outcome is Outcome.CONFIDENT:
                 confident += 1
-                confident_right += ids[0] == question.article
+                confident_right += one.top_right
             elif outcome is Outcome.UNSURE:
                 unsure += 1
-                unsure_right += question.article in ids
+                unsure_right += one.question.article in one.top3
     return DecisionFigures(
         no_match_precision=both_no / predicted_no if predicted_no else 1.0,
         no_match_recall=both_no / true_no if true_no else 1.0,
@@ -102,3 +125,8 @@ def decision_figures(index: HybridIndex, questions: list[Question], config: Retr
         confident_share=confident / answerable if answerable else 0.0,
         unsure_hit_at_3=unsure_right / unsure if unsure else 1.0,
     )
+
+
+def decision_figures(index: HybridIndex, questions: list[Question], config: RetrievalConfig) -> DecisionFigures:
+    searched = search_all(index, questions)
+    return figures_at(searched, [config.confidence_of(one.features) for one in searched], config)

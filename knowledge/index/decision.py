@@ -58,7 +58,10 @@ class RetrievalConfig:
     suggest_threshold: float = 0.25
 
     def confidence(self, ranking: Ranking) -> float:
-        z = self.bias + sum(w * x for w, x in zip(self.weights, features(ranking), strict=True))
+        return self.confidence_of(features(ranking))
+
+    def confidence_of(self, values: list[float]) -> float:
+        z = self.bias + sum(w * x for w, x in zip(self.weights, values, strict=True))
         return 1.0 / (1.0 + math.exp(-z))
 
     def outcome(self, confidence: float) -> Outcome:

@@ -1,0 +1,50 @@
+"""The decision figures computed from confidences: what the benchmark reports and what the
+tuning chooses its thresholds on."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.evaluation import Question, Searched, figures_at, load_questions, split_of
+from knowledge.index.decision import RetrievalConfig
+
+
+def searched(article: str | None, top3: list[str]) -> Searched:
+    return Searched(Question(f"q-{article}-{top3}", "text", article, "plain"), [0.0] * 9, top3)
+
+
+def test_figures_count_no_match_confident_and_unsure_decisions() -> None:
+    config = RetrievalConfig(answer_threshold=0.7, suggest_threshold=0.3)
+    cases = [
+        (searched(None, ["a", "b"]), 0.1),  # unanswerable, told "I don't know": right
+        (searched(None, ["a", "b"]), 0.5),  # unanswerable, offered buttons anyway
+        (searched("a", ["b", "c"]), 0.2),  # answerable, told "I don't know": wrong
+        (searched("a", ["a", "b"]), 0.9),  # answered outright, right
+        (searched("b", ["a", "b"]), 0.8),  # answered outright, wrong
+        (searched("c", ["a", "b", "c"]), 0.4),  # unsure, the buttons hold it
+        (searched("d", ["a", "b", "c"]), 0.4),  # unsure, they do not
+    ]
+    figures = figures_at([one for one, _ in cases], [c for _, c in cases], config)
+    assert figures.no_match_precision == pytest.approx(1 / 2)
+    assert figures.no_match_recall == pytest.approx(1 / 2)
+    assert figures.confident_accuracy == pytest.approx(1 / 2)
+    assert figures.confident_share == pytest.approx(2 / 5)
+    assert figures.unsure_hit_at_3 == pytest.approx(1 / 2)
+
+
+def test_figures_need_one_confidence_per_search() -> None:
+    with pytest.raises(ValueError):
+        figures_at([searched(None, [])], [0.1, 0.2], RetrievalConfig())
+
+
+def test_a_search_with_no_hits_is_never_right() -> None:
+    assert not searched("a", []).top_right
+    assert not searched(None, ["a"]).top_right
+
+
+def test_the_halves_split_the_eval_set_and_both_hold_unanswerable_questions() -> None:
+    dev, test = load_questions("dev"), load_questions("test")
+    assert {q.id for q in dev}.isdisjoint(q.id for q in test)
+    assert len(dev) + len(test) == len(load_questions("all"))
+    assert all(split_of(q.id) == "dev" for q in dev)
+    assert sum(q.article is None for q in dev) >= 30 and sum(q.article is None for q in test) >= 30
