@@ -2,8 +2,9 @@
 
 "how do i retrun my oder" finds nothing in BM25 (no stem matches) and drifts in the embedding
 space. A word the help centre never uses, one edit (a letter dropped, added, changed or two
-swapped) away from words it does use, is replaced by the most frequent of them. Short words
-and words the help centre knows are left alone, so a correct query is never changed.
+swapped) away from words it does use, is replaced by the most frequent of them; a long word
+with no such neighbour may be two edits away ("underware"), from the help centre's words only.
+Short words and words the help centre knows are left alone, so a correct query is never changed.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ _WORD = re.compile(r"[a-z]+")
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 # Shorter words have too many neighbours one edit away ("cot" -> "cost", "not", "cut"...).
 _MIN_LENGTH = 4
+# Two edits only for long words: a six-letter one has too many neighbours two edits away.
+_TWO_EDITS_MIN_LENGTH = 7
 
 
 def _one_edit(word: str) -> set[str]:
@@ -27,11 +30,40 @@ def _one_edit(word: str) -> set[str]:
     return deletes | swaps | replaces | inserts
 
 
+def _deletions(word: str, depth: int) -> set[str]:
+    """The word and every string made from it by deleting up to `depth` letters."""
+    found, edge = {word}, {word}
+    for _ in range(depth):
+        edge = {w[:i] + w[i + 1 :] for w in edge for i in range(len(w))}
+        found |= edge
+    return found
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Letters dropped, added or changed, and neighbours swapped (optimal string alignment)."""
+    rows = [list(range(len(b) + 1))]
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            row[j] = min(rows[-1][j] + 1, row[j - 1] + 1, rows[-1][j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], rows[-2][j - 2] + 1)
+        rows.append(row)
+    return rows[-1][len(b)]
+
+
 class SpellingCorrector:
     def __init__(self, texts: Iterable[str], extra_words: Iterable[str] = ()) -> None:
         self.counts: Counter[str] = Counter()
         for text in texts:
             self.counts.update(_WORD.findall(text.lower()))
+        # Two edits are looked up through deletions on both sides (the symmetric-delete method),
+        # so a query never spells out the hundreds of thousands of strings two edits away.
+        self._by_deletion: dict[str, set[str]] = {}
+        for word in self.counts:
+            if len(word) >= _TWO_EDITS_MIN_LENGTH - 2:
+                for key in _deletions(word, 2):
+                    self._by_deletion.setdefault(key, set()).add(word)
         # Everyday words that a help centre may never write but customers do: never "correct" them.
         self.counts.update({w: 1 for w in extra_words})
 
@@ -40,9 +72,14 @@ class SpellingCorrector:
         if len(lower) < _MIN_LENGTH or lower in self.counts or not lower.isalpha():
             return word
         candidates = [w for w in _one_edit(lower) if w in self.counts and len(w) >= _MIN_LENGTH - 1]
-        if not candidates:
-            return word
-        return max(candidates, key=lambda w: (self.counts[w], w))
+        if candidates:
+            return max(candidates, key=lambda w: (self.counts[w], w))
+        if len(lower) >= _TWO_EDITS_MIN_LENGTH:
+            near = {w for key in _deletions(lower, 2) for w in self._by_deletion.get(key, ())}
+            two = [w for w in near if edit_distance(lower, w) <= 2]
+            if two:
+                return max(two, key=lambda w: (self.counts[w], w))
+        return word
 
     def correct(self, text: str) -> str:
         return re.sub(r"[A-Za-z]+", lambda m: self.correct_word(m.group(0)), text)

@@ -33,3 +33,20 @@ def test_known_short_and_everyday_words_are_left_alone() -> None:
 
 def test_words_two_edits_away_are_not_guessed() -> None:
     assert corrector().correct("retrnu") == "retrnu"
+
+
+def test_long_words_two_edits_away_are_mended_from_the_help_centre_only() -> None:
+    fix = SpellingCorrector([*HELP_CENTRE, "Underwear and socks can be returned unworn"], extra_words={"wonderful"})
+    assert fix.correct("can i send back underware") == "can i send back underwear"
+    assert fix.correct("complaitn") == "complaint"  # one edit still wins when there is one
+    assert fix.correct("wondrefl") == "wondrefl"  # "wonderful" is not a help-centre word: never a target of two edits
+    assert fix.correct("sourdough") == "sourdough"
+
+
+def test_edit_distance_counts_a_swap_as_one() -> None:
+    from knowledge.index.spelling import edit_distance
+
+    assert edit_distance("retrun", "return") == 1
+    assert edit_distance("underware", "underwear") == 2
+    assert edit_distance("", "abc") == 3
+    assert edit_distance("same", "same") == 0
