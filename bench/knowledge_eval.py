@@ -15,7 +15,7 @@ import statistics
 import time
 
 from bench.knowledge_setup import build_index, generated_articles
-from knowledge.evaluation import decision_figures, load_questions, ranking_figures
+from knowledge.evaluation import decision_figures, load_questions, ranking_figures, wilson_interval
 from knowledge.index.decision import RetrievalConfig
 from knowledge.index.hybrid import HybridIndex
 from knowledge.settings import get_settings
@@ -43,7 +43,11 @@ def quality(index: HybridIndex, questions: list, config: RetrievalConfig) -> Non
         print(f"| {method} | {f.hit_at_1:.3f} | {f.hit_at_3:.3f} | {f.mrr:.3f} |")
     d = decision_figures(index, questions, config)
     print()
-    print(f"no match: precision {d.no_match_precision:.3f}, recall {d.no_match_recall:.3f}")
+    low, high = wilson_interval(d.no_match_right, d.no_match_said)
+    low_r, high_r = wilson_interval(d.no_match_right, d.unanswerable)
+    print(f"no match: precision {d.no_match_precision:.3f} ({d.no_match_right} of {d.no_match_said}; "
+          f"95 % interval {low:.2f} to {high:.2f}), recall {d.no_match_recall:.3f} "
+          f"({d.no_match_right} of {d.unanswerable}; {low_r:.2f} to {high_r:.2f})")
     print(f"answered outright: {d.confident_share:.3f} of answerable questions, right {d.confident_accuracy:.3f}; "
           f"'unsure' buttons held the answer {d.unsure_hit_at_3:.3f}")
 

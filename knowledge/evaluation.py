@@ -8,6 +8,7 @@ chosen on "dev", and the figures reported are measured on "test".
 from __future__ import annotations
 
 import json
+import math
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,6 +74,22 @@ class DecisionFigures:
     confident_accuracy: float  # of the answers given outright, the share that were right
     confident_share: float  # of the answerable questions, the share answered outright
     unsure_hit_at_3: float  # of the "unsure" ones, the share whose buttons held the answer
+    no_match_said: int = 0  # how many "no match" decisions the precision is over
+    no_match_right: int = 0  # of them, the questions that were unanswerable
+    unanswerable: int = 0  # how many the recall is over
+
+
+def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
+    """The 95 % interval of a proportion (Wilson's score interval): with a few dozen
+    unanswerable questions, one question moves the "no match" precision by two or three points,
+    so a figure near its target says little without it."""
+    if trials == 0:
+        return 0.0, 1.0
+    share = successes / trials
+    scale = 1 + z * z / trials
+    centre = (share + z * z / (2 * trials)) / scale
+    half = z * math.sqrt(share * (1 - share) / trials + z * z / (4 * trials * trials)) / scale
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 @dataclass(frozen=True)
@@ -124,6 +141,9 @@ def figures_at(searched: list[Searched], confidences: list[float], config: Retri
         confident_accuracy=confident_right / confident if confident else 1.0,
         confident_share=confident / answerable if answerable else 0.0,
         unsure_hit_at_3=unsure_right / unsure if unsure else 1.0,
+        no_match_said=predicted_no,
+        no_match_right=both_no,
+        unanswerable=true_no,
     )
 
 

@@ -48,3 +48,21 @@ def test_the_halves_split_the_eval_set_and_both_hold_unanswerable_questions() ->
     assert len(dev) + len(test) == len(load_questions("all"))
     assert all(split_of(q.id) == "dev" for q in dev)
     assert sum(q.article is None for q in dev) >= 30 and sum(q.article is None for q in test) >= 30
+
+
+def test_figures_keep_the_counts_behind_the_no_match_shares() -> None:
+    config = RetrievalConfig(answer_threshold=0.7, suggest_threshold=0.3)
+    cases = [searched(None, ["a"]), searched(None, ["a"]), searched("a", ["b"])]
+    figures = figures_at(cases, [0.1, 0.5, 0.2], config)
+    assert (figures.no_match_right, figures.no_match_said, figures.unanswerable) == (1, 2, 2)
+
+
+def test_wilson_interval_brackets_the_share_and_narrows_with_more_trials() -> None:
+    from knowledge.evaluation import wilson_interval
+
+    low, high = wilson_interval(32, 39)
+    assert low == pytest.approx(0.674, abs=0.002) and high == pytest.approx(0.911, abs=0.002)
+    wide, narrow = wilson_interval(8, 10), wilson_interval(800, 1000)
+    assert wide[0] < narrow[0] < 0.8 < narrow[1] < wide[1]
+    assert wilson_interval(5, 5)[1] == 1.0 and wilson_interval(0, 5)[0] == 0.0
+    assert wilson_interval(0, 0) == (0.0, 1.0)
