@@ -19,6 +19,9 @@ _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _MIN_LENGTH = 4
 # Two edits only for long words: a six-letter one has too many neighbours two edits away.
 _TWO_EDITS_MIN_LENGTH = 7
+# Longer "words" are not misspellings but pasted codes or keyboard mashing, and their
+# neighbours cost the square of their length (a 2,000-letter one: millions of strings).
+_MAX_LENGTH = 24
 
 
 def _one_edit(word: str) -> set[str]:
@@ -69,7 +72,7 @@ class SpellingCorrector:
 
     def correct_word(self, word: str) -> str:
         lower = word.lower()
-        if len(lower) < _MIN_LENGTH or lower in self.counts or not lower.isalpha():
+        if not _MIN_LENGTH <= len(lower) <= _MAX_LENGTH or lower in self.counts or not lower.isalpha():
             return word
         candidates = [w for w in _one_edit(lower) if w in self.counts and len(w) >= _MIN_LENGTH - 1]
         if candidates:

@@ -3,6 +3,8 @@ correct and everyday words never touched."""
 
 from __future__ import annotations
 
+import pytest
+
 from knowledge.index.spelling import SpellingCorrector
 
 HELP_CENTRE = [
@@ -50,3 +52,23 @@ def test_edit_distance_counts_a_swap_as_one() -> None:
     assert edit_distance("underware", "underwear") == 2
     assert edit_distance("", "abc") == 3
     assert edit_distance("same", "same") == 0
+
+
+def test_a_very_long_word_is_left_alone_without_looking_for_neighbours(monkeypatch: pytest.MonkeyPatch) -> None:
+    import random
+    import string
+
+    from knowledge.index import spelling
+
+    fix = corrector()
+    # Its neighbours two edits away would be about two million strings of 2,000 letters.
+    def refuse(*_: object) -> set[str]:
+        raise AssertionError("neighbours of an overlong word were spelt out")
+
+    monkeypatch.setattr(spelling, "_deletions", refuse)
+    monkeypatch.setattr(spelling, "_one_edit", refuse)
+    rng = random.Random(0)
+    mashed = "".join(rng.choice(string.ascii_lowercase) for _ in range(2000))
+    assert fix.correct(f"return {mashed}") == f"return {mashed}"
+    with pytest.raises(AssertionError):  # an ordinary misspelling still looks for them
+        fix.correct("complaitn")
