@@ -91,7 +91,14 @@ def test_overlong_query_is_refused_with_its_length(client: TestClient) -> None:
     assert "at most 2000" in response.json()["detail"]
 
 
-@pytest.mark.parametrize("q", ["¿Dónde está mi pedido?", "我的包裹在哪里", "\udcff\udcfe binary", "🙂🙂🙂", "a"])
+# A pasted 2,000-letter "word" (the longest query allowed): the spelling corrector must not try
+# to mend it.
+MASHED = "".join(chr(ord("a") + (i * i + 3 * i) % 26) for i in range(2000))
+
+
+@pytest.mark.parametrize(
+    "q", ["¿Dónde está mi pedido?", "我的包裹在哪里", "\udcff\udcfe binary", "🙂🙂🙂", "a", MASHED]
+)
 def test_odd_queries_get_an_answer_not_an_error(client: TestClient, q: str) -> None:
     response = client.get("/search", params={"q": q.encode("utf-8", "surrogateescape").decode("utf-8", "replace")})
     assert response.status_code == 200
