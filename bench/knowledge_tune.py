@@ -16,7 +16,7 @@ from sklearn.metrics import log_loss
 from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from bench.knowledge_setup import build_index
-from knowledge.evaluation import Searched, decision_figures, figures_at, load_questions, ranking_figures, search_all
+from knowledge.evaluation import Searched, figures_at, load_questions, own_figures, ranking_figures, search_all
 from knowledge.index.decision import RetrievalConfig
 from knowledge.index.hybrid import FusionConfig, HybridIndex
 
@@ -60,22 +60,20 @@ def fit_confidence(searched: list[Searched], folds: int = 5) -> Confidence:
     x = np.array([one.features for one in searched])
     y = np.array([int(one.top_right) for one in searched])
     folds = min(folds, int(np.bincount(y, minlength=2).min()))
-    if folds < 2:  # too few of one kind to hold any out (smoke runs): fall back to in-sample
-        model = LogisticRegression(C=10.0, max_iter=1000).fit(x, y)
-        return Confidence([float(w) for w in model.coef_[0]], float(model.intercept_[0]), 10.0,
-                          [float(p) for p in model.predict_proba(x)[:, 1]])
-    split = StratifiedKFold(folds, shuffle=True, random_state=0)
-    best: tuple[float, float, np.ndarray] | None = None
-    for c in REGULARISATION:
-        held_out = cross_val_predict(LogisticRegression(C=c, max_iter=1000), x, y, cv=split,
-                                     method="predict_proba")[:, 1]
-        loss = log_loss(y, held_out)
-        print(f"  confidence model C={c:<5} held-out log loss {loss:.4f}")
-        if best is None or loss < best[0]:
-            best = (loss, c, held_out)
-    assert best is not None
-    _, c, held_out = best
+    c, held_out = 10.0, None  # too few of one kind to hold any out (smoke runs): in-sample scores
+    if folds >= 2:
+        split = StratifiedKFold(folds, shuffle=True, random_state=0)
+        best_loss = float("inf")
+        for candidate in REGULARISATION:
+            scores = cross_val_predict(LogisticRegression(C=candidate, max_iter=1000), x, y, cv=split,
+                                       method="predict_proba")[:, 1]
+            loss = log_loss(y, scores)
+            print(f"  confidence model C={candidate:<5} held-out log loss {loss:.4f}")
+            if loss < best_loss:
+                best_loss, c, held_out = loss, candidate, scores
     model = LogisticRegression(C=c, max_iter=1000).fit(x, y)
+    if held_out is None:
+        held_out = model.predict_proba(x)[:, 1]
     return Confidence([float(w) for w in model.coef_[0]], float(model.intercept_[0]), c,
                       [float(p) for p in held_out])
 
@@ -124,7 +122,7 @@ def main() -> None:
           f"bias {confidence.bias:.3f}")
     print(f"thresholds: answer >= {config.answer_threshold}, suggest >= {config.suggest_threshold}")
     print(f"dev, held-out confidences: {figures_at(searched, confidence.held_out, config)}")
-    print(f"dev, the fitted model's own: {decision_figures(index, dev, config)}")
+    print(f"dev, the fitted model's own: {own_figures(searched, config)}")
     if not args.dry_run:
         config.save(note=f"chosen on the dev half of knowledge/eval by bench/knowledge_tune.py on {dt.date.today()}")
         print("written to knowledge/retrieval.json")

@@ -147,6 +147,10 @@ def figures_at(searched: list[Searched], confidences: list[float], config: Retri
     )
 
 
-def decision_figures(index: HybridIndex, questions: list[Question], config: RetrievalConfig) -> DecisionFigures:
-    searched = search_all(index, questions)
+def own_figures(searched: list[Searched], config: RetrievalConfig) -> DecisionFigures:
+    """The decision figures with the config's own confidence model."""
     return figures_at(searched, [config.confidence_of(one.features) for one in searched], config)
+
+
+def decision_figures(index: HybridIndex, questions: list[Question], config: RetrievalConfig) -> DecisionFigures:
+    return own_figures(search_all(index, questions), config)

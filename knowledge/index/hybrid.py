@@ -110,10 +110,10 @@ class HybridIndex:
     def search(self, query: str, k: int = 5, method: Method = "hybrid") -> Ranking:
         query = self.spelling.correct(query)
         focused = focus(query) if method == "hybrid" and self.fusion.focus_weight > 0 else None
-        # Both texts in one call to the model; each is memoised on its own.
+        # Both texts in one call to the encoder; each is memoised on its own.
         vectors = self.encoder.encode_queries([query, focused] if focused else [query])
         # One product for both texts: it is bound by reading the passage vectors from memory
-        # (40 MB at 1,000 articles), so the second text comes nearly free.
+        # (40 MB at 1,000 articles), which it does once (5.5 ms against 6.2 to 7.3 for two).
         dense = self.vectors @ vectors.T
         scores = self._score(query, vectors[0], dense[:, 0], method)
         ranked = scores.ranked
