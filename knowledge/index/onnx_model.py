@@ -155,9 +155,9 @@ class OnnxSentenceModel:
 
 
 # A text joins a batch only if it is at most this much longer than the batch's shortest text.
-# The model's time grows with the padded tokens, batch x longest, while a call of its own costs
-# little more (a query of 64 tokens with its 25-token first question: 30 ms as one batch of two
-# on this machine, 23 ms as two calls), so padding short texts to a long one is the waste.
+# The model's time grows with the padded tokens, batch x longest, while a call of its own adds
+# little, so padding short texts to a long one is the waste (docs/benchmarks.md, "a shorter
+# latency tail").
 PADDING_SLACK = 1.25
 
 
