@@ -1,5 +1,5 @@
-"""Choose the knowledge search's fusion, confidence model and thresholds on the dev half
-of knowledge/eval, and write them to knowledge/retrieval.json.
+"""Choose the knowledge search's fusion, its two decision models and their thresholds on the
+dev half of knowledge/eval, and write them to knowledge/retrieval.json.
 
 Usage: .venvs/svc/bin/python -m bench.knowledge_tune [--dry-run] [--limit N]
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -17,7 +18,7 @@ from sklearn.model_selection import StratifiedKFold, cross_val_predict
 
 from bench.knowledge_setup import build_index
 from knowledge.evaluation import Searched, figures_at, load_questions, own_figures, ranking_figures, search_all
-from knowledge.index.decision import RetrievalConfig
+from knowledge.index.decision import Judgement, LogisticModel, RetrievalConfig
 from knowledge.index.hybrid import FusionConfig, HybridIndex
 
 FUSIONS = [FusionConfig("rrf", rrf_k=k, support_weight=s) for k in (10, 30, 60) for s in (0.0, 0.15)] + [
@@ -45,20 +46,19 @@ REGULARISATION = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0)  # LogisticRegression's C, cho
 
 
 @dataclass(frozen=True)
-class Confidence:
-    weights: list[float]
-    bias: float
+class Fitted:
+    model: LogisticModel  # fitted on all of dev
     C: float
-    held_out: list[float]  # each dev question's confidence from a model fitted without it
+    held_out: list[float]  # each dev question's probability from a model fitted without it
 
 
-def fit_confidence(searched: list[Searched], folds: int = 5) -> Confidence:
-    """Fit the confidence model on all of dev, and score each dev question with a model that
+def fit_model(searched: list[Searched], target: Callable[[Searched], bool], name: str, folds: int = 5) -> Fitted:
+    """Fit a model of `target` on all of dev, and score each dev question with a model that
     did not see it. The thresholds are chosen on those held-out scores: chosen on the scores of
     the model that was fitted to the same questions, they promised more "no match" precision
     than unseen questions get."""
     x = np.array([one.features for one in searched])
-    y = np.array([int(one.top_right) for one in searched])
+    y = np.array([int(target(one)) for one in searched])
     folds = min(folds, int(np.bincount(y, minlength=2).min()))
     c, held_out = 10.0, None  # too few of one kind to hold any out (smoke runs): in-sample scores
     if folds >= 2:
@@ -68,35 +68,43 @@ def fit_confidence(searched: list[Searched], folds: int = 5) -> Confidence:
             scores = cross_val_predict(LogisticRegression(C=candidate, max_iter=1000), x, y, cv=split,
                                        method="predict_proba")[:, 1]
             loss = log_loss(y, scores)
-            print(f"  confidence model C={candidate:<5} held-out log loss {loss:.4f}")
+            print(f"  {name} model C={candidate:<5} held-out log loss {loss:.4f}")
             if loss < best_loss:
                 best_loss, c, held_out = loss, candidate, scores
-    model = LogisticRegression(C=c, max_iter=1000).fit(x, y)
+    fitted = LogisticRegression(C=c, max_iter=1000).fit(x, y)
     if held_out is None:
-        held_out = model.predict_proba(x)[:, 1]
-    return Confidence([float(w) for w in model.coef_[0]], float(model.intercept_[0]), c,
-                      [float(p) for p in held_out])
+        held_out = fitted.predict_proba(x)[:, 1]
+    model = LogisticModel(tuple(float(w) for w in fitted.coef_[0]), float(fitted.intercept_[0]))
+    return Fitted(model, c, [float(p) for p in held_out])
 
 
-def choose_thresholds(searched: list[Searched], confidences: list[float], config: RetrievalConfig) -> RetrievalConfig:
+def fit_models(searched: list[Searched]) -> tuple[Fitted, Fitted]:
+    """The confidence (the top article is right) and the answerable model (some article is)."""
+    return (fit_model(searched, lambda one: one.top_right, "confidence"),
+            fit_model(searched, lambda one: one.answerable, "answerable"))
+
+
+def held_out_judgements(confidence: Fitted, answerable: Fitted) -> list[Judgement]:
+    return [Judgement(c, a) for c, a in zip(confidence.held_out, answerable.held_out, strict=True)]
+
+
+def choose_thresholds(
+    searched: list[Searched], judgements: list[Judgement], config: RetrievalConfig
+) -> RetrievalConfig:
     grid = np.round(np.arange(0.02, 0.98, 0.01), 2)
-    best_suggest = None
+    best = None
     for t in grid:  # the most no-match recall while keeping its precision at 0.9 or more
-        figures = figures_at(searched, confidences, replace(config, suggest_threshold=t, answer_threshold=1.0))
-        if figures.no_match_precision >= 0.9 and (
-            best_suggest is None or figures.no_match_recall > best_suggest[1]
-        ):
-            best_suggest = (float(t), figures.no_match_recall)
-    suggest = best_suggest[0] if best_suggest else 0.1
+        figures = figures_at(searched, judgements, replace(config, answerable_threshold=t))
+        if figures.no_match_precision >= 0.9 and (best is None or figures.no_match_recall > best[1]):
+            best = (float(t), figures.no_match_recall)
+    answerable = best[0] if best else 0.1
     answer = 0.95
     for t in grid:  # the lowest bar at which direct answers are right 9 times in 10
-        if t < suggest:
-            continue
-        figures = figures_at(searched, confidences, replace(config, suggest_threshold=suggest, answer_threshold=t))
+        figures = figures_at(searched, judgements, replace(config, answerable_threshold=answerable, answer_threshold=t))
         if figures.confident_accuracy >= 0.9:
             answer = float(t)
             break
-    return replace(config, suggest_threshold=suggest, answer_threshold=answer)
+    return replace(config, answerable_threshold=answerable, answer_threshold=answer)
 
 
 def main() -> None:
@@ -115,13 +123,16 @@ def main() -> None:
     index.fusion = fusion
     print(f"chosen fusion: {fusion}")
     searched = search_all(index, dev)
-    confidence = fit_confidence(searched)
-    config = choose_thresholds(searched, confidence.held_out,
-                               RetrievalConfig(fusion=fusion, weights=tuple(confidence.weights), bias=confidence.bias))
-    print(f"confidence model C={confidence.C}, weights {[round(w, 3) for w in confidence.weights]} "
-          f"bias {confidence.bias:.3f}")
-    print(f"thresholds: answer >= {config.answer_threshold}, suggest >= {config.suggest_threshold}")
-    print(f"dev, held-out confidences: {figures_at(searched, confidence.held_out, config)}")
+    confidence, answerable = fit_models(searched)
+    held_out = held_out_judgements(confidence, answerable)
+    config = choose_thresholds(searched, held_out, RetrievalConfig(
+        fusion=fusion, confidence_model=confidence.model, answerable_model=answerable.model))
+    for name, fitted in (("confidence", confidence), ("answerable", answerable)):
+        print(f"{name} model C={fitted.C}, weights {[round(w, 3) for w in fitted.model.weights]} "
+              f"bias {fitted.model.bias:.3f}")
+    print(f"thresholds: answer at confidence >= {config.answer_threshold}, "
+          f"no match at answerable < {config.answerable_threshold}")
+    print(f"dev, held-out scores: {figures_at(searched, held_out, config)}")
     print(f"dev, the fitted model's own: {own_figures(searched, config)}")
     if not args.dry_run:
         config.save(note=f"chosen on the dev half of knowledge/eval by bench/knowledge_tune.py on {dt.date.today()}")

@@ -23,7 +23,8 @@ from knowledge.negatives import load_negatives
 @dataclass(frozen=True)
 class Answer:
     outcome: Outcome
-    confidence: float
+    confidence: float  # that the top article answers the question
+    answerable: float  # that some article does
     hits: list[Hit]
 
 
@@ -80,5 +81,5 @@ class KnowledgeBase:
 
     def search(self, query: str, k: int = 3) -> Answer:
         ranking = self._snapshot.index.search(query, k=max(k, 2))
-        confidence = self.config.confidence(ranking)
-        return Answer(self.config.outcome(confidence), confidence, ranking.hits[:k])
+        judgement = self.config.judge_ranking(ranking)
+        return Answer(self.config.outcome(judgement), judgement.confidence, judgement.answerable, ranking.hits[:k])

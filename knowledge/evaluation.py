@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from knowledge.index.decision import Outcome, RetrievalConfig, features
+from knowledge.index.decision import Judgement, Outcome, RetrievalConfig, features
 from knowledge.index.hybrid import HybridIndex, Method
 
 EVAL_DIR = Path(__file__).resolve().parent / "eval"
@@ -105,6 +105,10 @@ class Searched:
         return self.question.article is None
 
     @property
+    def answerable(self) -> bool:
+        return not self.unanswerable
+
+    @property
     def top_right(self) -> bool:
         return not self.unanswerable and bool(self.top3) and self.top3[0] == self.question.article
 
@@ -117,13 +121,13 @@ def search_all(index: HybridIndex, questions: list[Question]) -> list[Searched]:
     return searched
 
 
-def figures_at(searched: list[Searched], confidences: list[float], config: RetrievalConfig) -> DecisionFigures:
-    """The decision figures when each search has the given confidence (the config's own, or
-    one from a model that never saw that question, as the tuning uses)."""
+def figures_at(searched: list[Searched], judgements: list[Judgement], config: RetrievalConfig) -> DecisionFigures:
+    """The decision figures when each search is judged as given (by the config's own models,
+    or by models that never saw that question, as the tuning uses)."""
     true_no = predicted_no = both_no = 0
     confident = confident_right = unsure = unsure_right = answerable = 0
-    for one, confidence in zip(searched, confidences, strict=True):
-        outcome = config.outcome(confidence)
+    for one, judgement in zip(searched, judgements, strict=True):
+        outcome = config.outcome(judgement)
         true_no += one.unanswerable
         predicted_no += outcome is Outcome.NO_MATCH
         both_no += one.unanswerable and outcome is Outcome.NO_MATCH
@@ -148,8 +152,8 @@ def figures_at(searched: list[Searched], confidences: list[float], config: Retri
 
 
 def own_figures(searched: list[Searched], config: RetrievalConfig) -> DecisionFigures:
-    """The decision figures with the config's own confidence model."""
-    return figures_at(searched, [config.confidence_of(one.features) for one in searched], config)
+    """The decision figures with the config's own models."""
+    return figures_at(searched, [config.judge(one.features) for one in searched], config)
 
 
 def decision_figures(index: HybridIndex, questions: list[Question], config: RetrievalConfig) -> DecisionFigures:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from knowledge.index.decision import Outcome
 
@@ -22,7 +22,8 @@ class SearchResult(BaseModel):
 class SearchResponse(BaseModel):
     query: str
     outcome: Outcome
-    confidence: float
+    confidence: float = Field(description="probability that the first result answers the question")
+    answerable: float = Field(description="probability that some article answers it; below the bar: no_match")
     results: list[SearchResult]
 
 

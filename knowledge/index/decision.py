@@ -1,8 +1,16 @@
 """From a ranking to what the bot does: answer, offer choices, or say it does not know.
 
-The confidence is a logistic model of "the top article answers the question", fitted on
-the development half of knowledge/eval by bench/knowledge_tune.py; the two thresholds on
-it are chosen there too. All of it lives in knowledge/retrieval.json.
+Two logistic models over the same features of the ranking, both fitted on the development
+half of knowledge/eval by bench/knowledge_tune.py, with a threshold on each:
+- "answerable": does any article answer the question? Below its bar the bot says it does
+  not know.
+- "confidence": does the top article answer it? At or above its bar the bot answers with
+  it; between the two, it offers the best articles as buttons.
+
+One model of "the top article is right" for both bars (as before 2026-12-04) judged an
+answerable question whose top article is wrong as if it were unanswerable, and turned it
+away with "I don't know" where buttons holding its answer were the right reply. All of it
+lives in knowledge/retrieval.json.
 """
 
 from __future__ import annotations
@@ -24,8 +32,11 @@ class Outcome(str, Enum):
     NO_MATCH = "no_match"  # say plainly that we do not know
 
 
+FEATURE_COUNT = 9
+
+
 def features(ranking: Ranking) -> list[float]:
-    """What the confidence is computed from: how close the best passage is in meaning, how
+    """What both models are computed from: how close the best passage is in meaning, how
     clearly it beats the runner-up, how many query words it shares, what the article
     classifier says of it and of "none of ours", how many query words the help centre
     never uses, and how close the nearest known unanswerable request is, alone and against
@@ -50,46 +61,73 @@ def features(ranking: Ranking) -> list[float]:
 
 
 @dataclass(frozen=True)
-class RetrievalConfig:
-    fusion: FusionConfig = field(default_factory=FusionConfig)
-    weights: tuple[float, ...] = (8.0, 10.0, 0.8, 5.0, 2.0, -4.0, -2.0, -2.0, -4.0)
-    bias: float = -5.0
-    answer_threshold: float = 0.6
-    suggest_threshold: float = 0.25
+class LogisticModel:
+    weights: tuple[float, ...]
+    bias: float
 
-    def confidence(self, ranking: Ranking) -> float:
-        return self.confidence_of(features(ranking))
-
-    def confidence_of(self, values: list[float]) -> float:
+    def probability(self, values: list[float]) -> float:
         z = self.bias + sum(w * x for w, x in zip(self.weights, values, strict=True))
         return 1.0 / (1.0 + math.exp(-z))
 
-    def outcome(self, confidence: float) -> Outcome:
-        if confidence >= self.answer_threshold:
+
+@dataclass(frozen=True)
+class Judgement:
+    """What the two models say of one search."""
+
+    confidence: float  # the top article answers the question
+    answerable: float  # some article does
+
+
+@dataclass(frozen=True)
+class RetrievalConfig:
+    fusion: FusionConfig = field(default_factory=FusionConfig)
+    # Hand-set starting points, used only when retrieval.json is missing; the tuning replaces both.
+    confidence_model: LogisticModel = LogisticModel((8.0, 10.0, 0.8, 5.0, 2.0, -4.0, -2.0, -2.0, -4.0), -5.0)
+    answerable_model: LogisticModel = LogisticModel((2.0, 0.5, 0.4, 0.5, 0.5, -2.5, -4.0, -2.0, -4.0), 2.5)
+    answer_threshold: float = 0.6  # on the confidence
+    answerable_threshold: float = 0.3  # on the answerable probability
+
+    def judge(self, values: list[float]) -> Judgement:
+        return Judgement(self.confidence_model.probability(values), self.answerable_model.probability(values))
+
+    def judge_ranking(self, ranking: Ranking) -> Judgement:
+        return self.judge(features(ranking))
+
+    def outcome(self, judgement: Judgement) -> Outcome:
+        if judgement.answerable < self.answerable_threshold:
+            return Outcome.NO_MATCH
+        if judgement.confidence >= self.answer_threshold:
             return Outcome.CONFIDENT
-        if confidence >= self.suggest_threshold:
-            return Outcome.UNSURE
-        return Outcome.NO_MATCH
+        return Outcome.UNSURE
 
     @classmethod
     def load(cls, path: Path = CONFIG_FILE) -> RetrievalConfig:
         if not path.exists():
             return cls()
         raw = json.loads(path.read_text())
-        expected = len(cls().weights)
-        if len(raw["weights"]) != expected:
-            raise ValueError(f"{path}: {len(raw['weights'])} confidence weights for {expected} features; "
-                             f"refit them with `python -m bench.knowledge_tune`")
+        refit = "refit it with `python -m bench.knowledge_tune`"
+        if "answerable_model" not in raw:
+            raise ValueError(f"{path}: written for one confidence model, this version has two; {refit}")
+        models = [LogisticModel(tuple(raw[name]["weights"]), raw[name]["bias"])
+                  for name in ("confidence_model", "answerable_model")]
+        for model in models:
+            if len(model.weights) != FEATURE_COUNT:
+                raise ValueError(f"{path}: {len(model.weights)} weights for {FEATURE_COUNT} features; {refit}")
         return cls(
             fusion=FusionConfig(**raw["fusion"]),
-            weights=tuple(raw["weights"]),
-            bias=raw["bias"],
+            confidence_model=models[0],
+            answerable_model=models[1],
             answer_threshold=raw["answer_threshold"],
-            suggest_threshold=raw["suggest_threshold"],
+            answerable_threshold=raw["answerable_threshold"],
         )
 
     def save(self, path: Path = CONFIG_FILE, note: str = "") -> None:
-        body = asdict(self)
-        body["weights"] = list(self.weights)
-        body["note"] = note
+        body = {
+            "fusion": asdict(self.fusion),
+            "confidence_model": {"weights": list(self.confidence_model.weights), "bias": self.confidence_model.bias},
+            "answerable_model": {"weights": list(self.answerable_model.weights), "bias": self.answerable_model.bias},
+            "answer_threshold": self.answer_threshold,
+            "answerable_threshold": self.answerable_threshold,
+            "note": note,
+        }
         path.write_text(json.dumps(body, indent=2) + "\n")

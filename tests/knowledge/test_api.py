@@ -51,7 +51,7 @@ def test_confident_answer_for_a_plain_question(client: TestClient) -> None:
     assert top["article_id"] == "shipping-express"
     assert top["url"] == "https://larkspur.example/help/shipping-express"
     assert "1 to 2 business days" in top["text"]
-    assert 0 <= body["confidence"] <= 1
+    assert 0 <= body["confidence"] <= 1 and 0.5 < body["answerable"] <= 1
 
 
 def test_a_customer_in_time_is_not_sent_to_the_late_returns_article(client: TestClient) -> None:
@@ -68,6 +68,7 @@ def test_a_customer_in_time_is_not_sent_to_the_late_returns_article(client: Test
 def test_no_match_for_what_the_help_centre_does_not_cover(client: TestClient) -> None:
     body = search(client, "what's a good recipe for sourdough bread")
     assert body["outcome"] == "no_match"
+    assert body["answerable"] < 0.5
 
 
 def test_results_are_ranked_one_per_article(client: TestClient) -> None:

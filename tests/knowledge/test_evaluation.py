@@ -1,4 +1,4 @@
-"""The decision figures computed from confidences: what the benchmark reports and what the
+"""The decision figures computed from the two models' judgements: what the benchmark reports and what the
 tuning chooses its thresholds on."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge.evaluation import Question, Searched, figures_at, load_questions, split_of
-from knowledge.index.decision import RetrievalConfig
+from knowledge.index.decision import Judgement, RetrievalConfig
 
 
 def searched(article: str | None, top3: list[str]) -> Searched:
@@ -14,15 +14,15 @@ def searched(article: str | None, top3: list[str]) -> Searched:
 
 
 def test_figures_count_no_match_confident_and_unsure_decisions() -> None:
-    config = RetrievalConfig(answer_threshold=0.7, suggest_threshold=0.3)
+    config = RetrievalConfig(answer_threshold=0.7, answerable_threshold=0.3)
     cases = [
-        (searched(None, ["a", "b"]), 0.1),  # unanswerable, told "I don't know": right
-        (searched(None, ["a", "b"]), 0.5),  # unanswerable, offered buttons anyway
-        (searched("a", ["b", "c"]), 0.2),  # answerable, told "I don't know": wrong
-        (searched("a", ["a", "b"]), 0.9),  # answered outright, right
-        (searched("b", ["a", "b"]), 0.8),  # answered outright, wrong
-        (searched("c", ["a", "b", "c"]), 0.4),  # unsure, the buttons hold it
-        (searched("d", ["a", "b", "c"]), 0.4),  # unsure, they do not
+        (searched(None, ["a", "b"]), Judgement(0.9, 0.1)),  # unanswerable, told "I don't know": right
+        (searched(None, ["a", "b"]), Judgement(0.2, 0.5)),  # unanswerable, offered buttons anyway
+        (searched("a", ["b", "c"]), Judgement(0.2, 0.2)),  # answerable, told "I don't know": wrong
+        (searched("a", ["a", "b"]), Judgement(0.9, 0.9)),  # answered outright, right
+        (searched("b", ["a", "b"]), Judgement(0.8, 0.9)),  # answered outright, wrong
+        (searched("c", ["a", "b", "c"]), Judgement(0.4, 0.9)),  # unsure, the buttons hold it
+        (searched("d", ["a", "b", "c"]), Judgement(0.4, 0.6)),  # unsure, they do not
     ]
     figures = figures_at([one for one, _ in cases], [c for _, c in cases], config)
     assert figures.no_match_precision == pytest.approx(1 / 2)
@@ -32,14 +32,15 @@ def test_figures_count_no_match_confident_and_unsure_decisions() -> None:
     assert figures.unsure_hit_at_3 == pytest.approx(1 / 2)
 
 
-def test_figures_need_one_confidence_per_search() -> None:
+def test_figures_need_one_judgement_per_search() -> None:
     with pytest.raises(ValueError):
-        figures_at([searched(None, [])], [0.1, 0.2], RetrievalConfig())
+        figures_at([searched(None, [])], [Judgement(0.1, 0.1), Judgement(0.2, 0.2)], RetrievalConfig())
 
 
 def test_a_search_with_no_hits_is_never_right() -> None:
     assert not searched("a", []).top_right
     assert not searched(None, ["a"]).top_right
+    assert searched("a", []).answerable and not searched(None, ["a"]).answerable
 
 
 def test_the_halves_split_the_eval_set_and_both_hold_unanswerable_questions() -> None:
@@ -51,9 +52,9 @@ def test_the_halves_split_the_eval_set_and_both_hold_unanswerable_questions() ->
 
 
 def test_figures_keep_the_counts_behind_the_no_match_shares() -> None:
-    config = RetrievalConfig(answer_threshold=0.7, suggest_threshold=0.3)
+    config = RetrievalConfig(answer_threshold=0.7, answerable_threshold=0.3)
     cases = [searched(None, ["a"]), searched(None, ["a"]), searched("a", ["b"])]
-    figures = figures_at(cases, [0.1, 0.5, 0.2], config)
+    figures = figures_at(cases, [Judgement(0.1, 0.1), Judgement(0.5, 0.5), Judgement(0.2, 0.2)], config)
     assert (figures.no_match_right, figures.no_match_said, figures.unanswerable) == (1, 2, 2)
 
 

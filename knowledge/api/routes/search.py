@@ -41,6 +41,7 @@ def search(
         query=query,
         outcome=answer.outcome,
         confidence=round(answer.confidence, 4),
+        answerable=round(answer.answerable, 4),
         results=[
             SearchResult(
                 article_id=hit.passage.article_id, title=hit.passage.title, url=hit.passage.url,
