@@ -110,7 +110,7 @@ class Searched:
 
     @property
     def top_right(self) -> bool:
-        return not self.unanswerable and bool(self.top3) and self.top3[0] == self.question.article
+        return self.answerable and bool(self.top3) and self.top3[0] == self.question.article
 
 
 def search_all(index: HybridIndex, questions: list[Question]) -> list[Searched]:
@@ -131,7 +131,7 @@ def figures_at(searched: list[Searched], judgements: list[Judgement], config: Re
         true_no += one.unanswerable
         predicted_no += outcome is Outcome.NO_MATCH
         both_no += one.unanswerable and outcome is Outcome.NO_MATCH
-        if not one.unanswerable:
+        if one.answerable:
             answerable += 1
             if outcome is Outcome.CONFIDENT:
                 confident += 1

@@ -122,12 +122,5 @@ class RetrievalConfig:
         )
 
     def save(self, path: Path = CONFIG_FILE, note: str = "") -> None:
-        body = {
-            "fusion": asdict(self.fusion),
-            "confidence_model": {"weights": list(self.confidence_model.weights), "bias": self.confidence_model.bias},
-            "answerable_model": {"weights": list(self.answerable_model.weights), "bias": self.answerable_model.bias},
-            "answer_threshold": self.answer_threshold,
-            "answerable_threshold": self.answerable_threshold,
-            "note": note,
-        }
+        body = asdict(self) | {"note": note}  # the models' weight tuples are written as JSON lists
         path.write_text(json.dumps(body, indent=2) + "\n")
