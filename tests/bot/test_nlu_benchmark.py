@@ -12,7 +12,15 @@ import pytest
 
 from bench.intent_datasets import load_banking, load_clinc, subsample, write_rasa_nlu
 from bench.nlu_benchmark import CLASSIFIERS, INTENT_CLASSIFIERS, pipeline_config
-from bench.nlu_scoring import choose_threshold, score_banking, score_clinc, threshold_for_accuracy, threshold_for_recall
+from bench.nlu_scoring import (
+    choose_threshold,
+    goal_margin,
+    score_banking,
+    score_clinc,
+    threshold_for_accuracy,
+    threshold_for_goals,
+    threshold_for_recall,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 DATASETS = ROOT.parent / "shared" / "datasets"
@@ -54,6 +62,30 @@ def test_the_accuracy_goal_threshold_is_the_highest_keeping_it() -> None:
     assert threshold_for_accuracy(labels, predictions, 0.5) == 0.7
     assert threshold_for_accuracy(labels, predictions, 0.75) == 0.3  # keeps all three right ones
     assert threshold_for_accuracy(labels, predictions, 0.8) is None  # never reached
+
+
+def test_the_goals_threshold_leaves_both_a_margin_where_the_accuracy_rule_sits_on_the_edge() -> None:
+    # 100 in-scope queries, all right, at confidences 0.01 to 1.00; 10 out-of-scope ones at
+    # 0.005 to 0.095. Goals: 90 % in scope, 50 % recall.
+    labels = ["a"] * 100 + ["oos"] * 10
+    predictions = [p("a", i / 100) for i in range(1, 101)] + [p("a", (2 * j - 1) / 200) for j in range(1, 11)]
+    # The accuracy rule keeps exactly 90 of the 100: on the goal, with no room to spare.
+    assert threshold_for_accuracy(labels, predictions, 0.9) == 0.11
+    threshold, margin = threshold_for_goals(labels, predictions, 0.9, 0.5)
+    # At 0.07: 94 of 100 kept (1.33 standard errors of 3 points over 90 %), 7 of 10 caught
+    # (1.26 of 15.8 points over 50 %); a step either way makes the smaller margin smaller.
+    assert threshold == 0.07
+    assert margin == pytest.approx(goal_margin(0.7, 0.5, 10)) == pytest.approx(0.2 / (0.25 / 10) ** 0.5)
+    scores = score_clinc(labels, predictions, threshold=threshold, oos_label="oos")
+    assert (scores["in_scope_accuracy"], scores["oos_recall"]) == (0.94, 0.7)
+
+
+def test_goals_no_threshold_can_hold_give_a_negative_margin() -> None:
+    labels = ["a", "a", "oos", "oos"]
+    predictions = [p("a", 0.2), p("b", 0.9), p("a", 0.8), p("a", 0.95)]  # the oos ones look surest
+    _, margin = threshold_for_goals(labels, predictions, 0.9, 0.7)
+    assert margin < 0
+    assert goal_margin(0.95, 0.95, 3000) == 0.0 and goal_margin(0.5, 0.7, 0) == float("-inf")
 
 
 def test_banking_counts_a_fallback_as_wrong_only_as_deployed() -> None:
