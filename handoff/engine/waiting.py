@@ -30,6 +30,3 @@ class WaitingReminders:
     async def due(self, sender_id: str) -> bool:
         """True at most once per interval (and across replicas): the caller sends a reminder."""
         return bool(await self.redis.set(self._key(sender_id), "1", px=self.interval_ms, nx=True))
-
-    async def forget(self, sender_id: str) -> None:
-        await self.redis.delete(self._key(sender_id))
