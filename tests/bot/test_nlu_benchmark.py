@@ -140,3 +140,5 @@ def test_smoke_run_trains_both_pipelines_and_prints_the_table(tmp_path: Path) ->
     assert "| bot |" in out and "| default |" in out and "| Rasa 2019 (published) | 91.5 | 45.3 | 90.9 | 31.2 |" in out
     assert "| clinc-threshold | bot |" in out and "| banking | default |" in out
     assert "| clinc-threshold | bot-lr |" in out and "| bot-lr |" in out
+    # The goal table: each rule's threshold, chosen on val, applied to the test predictions.
+    assert "| threshold-bot | both, widest margin on val |" in out
