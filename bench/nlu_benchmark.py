@@ -241,8 +241,8 @@ def print_goal_operating_points(out: Path, min_recall: float = 0.70, min_accurac
     """The threshold models at the issue's goals, each threshold chosen on val + oos_val and the
     figures the test's (from the saved predictions): the lowest threshold that reaches the
     out-of-scope recall goal on val, the highest that keeps the in-scope accuracy goal, and the
-    one that holds both by the widest margin on val (the rule the goal is judged by since
-    2026-12-04; `threshold_for_goals` says why)."""
+    one that holds both by the widest margin on val (`threshold_for_goals` says why that is the
+    fairer test of the goal; docs/benchmarks.md says from which run on it counts)."""
     from bench.nlu_scoring import score_clinc, threshold_for_accuracy, threshold_for_goals, threshold_for_recall
 
     rows = []
