@@ -45,8 +45,28 @@ def build_spacy(force: bool) -> None:
     stamp.write_text(wanted)
 
 
+def sentence_model_digest() -> str:
+    """The digest of the sentence model the featurizer will load: config.yml's `model_path` for
+    it, else what BATON_SENTENCE_MODEL names, else the packaged all-MiniLM-L6-v2. It is an input
+    of the model like the files above, but it lies outside the repository."""
+    import yaml
+
+    from bot.components.sentence_featurizer import MiniLMSentenceFeaturizer, model_digest, resolve_model_dir
+
+    pipeline = yaml.safe_load((ROOT / "config.yml").read_text()).get("pipeline") or []
+    featurizer = MiniLMSentenceFeaturizer.__name__
+    named = next((c.get("model_path") for c in pipeline if str(c.get("name", "")).endswith(featurizer)), None)
+    return model_digest(resolve_model_dir(named))
+
+
+def model_name() -> str:
+    """baton-<hash of the model's inputs>: the files named above and the sentence model."""
+    sha = hashlib.sha256(f"{digest(MODEL_INPUTS)}\0{sentence_model_digest()}".encode())
+    return f"baton-{sha.hexdigest()[:16]}"
+
+
 def train_rasa(force: bool) -> Path:
-    name = f"baton-{digest(MODEL_INPUTS)}"
+    name = model_name()
     model = MODELS_DIR / f"{name}.tar.gz"
     if force or not model.exists():
         MODELS_DIR.mkdir(parents=True, exist_ok=True)

@@ -17,6 +17,7 @@ the other. An export of another model is refused at load, by comparing the two o
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import logging
 import os
@@ -68,6 +69,15 @@ def resolve_model_dir(configured: str | None) -> Path:
     return path
 
 
+def model_digest(model_dir: Path) -> str:
+    """A hash of the files that make the vectors: the same files anywhere give the same hash, a
+    fine-tuned copy of the model another."""
+    sha = hashlib.sha256()
+    for name in ("config.json", "vocab.txt", "model.safetensors"):
+        sha.update(name.encode() + b"\0" + (model_dir / name).read_bytes())
+    return sha.hexdigest()
+
+
 def load_model(model_dir: Path) -> MiniLM | OnnxMiniLM:
     """ONNX Runtime when BATON_SENTENCE_ONNX names an export of this model, else NumPy."""
     numpy_model = MiniLM(model_dir)
@@ -99,6 +109,14 @@ class MiniLMSentenceFeaturizer(DenseFeaturizer, GraphComponent):
     def validate_config(cls, config: dict[str, Any]) -> None:
         if int(config.get("batch_size", 64)) < 1:
             raise InvalidConfigException("MiniLMSentenceFeaturizer: batch_size must be at least 1.")
+
+    @classmethod
+    def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
+        """The model's files, in Rasa's fingerprint of this node. Rasa keys its training cache on
+        the node's config and inputs; the model named by BATON_SENTENCE_MODEL is neither, so
+        without this a retrain after the model changed would reuse the old model's features
+        and fit the classifier to vectors the served model never gives."""
+        return model_digest(resolve_model_dir(config.get("model_path")))
 
     def __init__(self, name: str, config: dict[str, Any]) -> None:
         super().__init__(name, config)

@@ -47,6 +47,28 @@ def test_the_environment_variable_names_the_model(tmp_path: Path, monkeypatch: p
         resolve_model_dir(None)
 
 
+def test_another_model_changes_the_training_fingerprint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from rasa.engine.training.fingerprinting import calculate_fingerprint_key
+
+    config = MiniLMSentenceFeaturizer.get_default_config()
+
+    def key() -> str:
+        return calculate_fingerprint_key(MiniLMSentenceFeaturizer, config, {"data": "the same training data"})
+
+    packaged = key()
+    assert key() == packaged  # nothing changed: Rasa may reuse the cached features
+    copy = tmp_path / "copy"
+    shutil.copytree(resolve_model_dir(None), copy)
+    monkeypatch.setenv("BATON_SENTENCE_MODEL", str(copy))
+    assert key() == packaged  # the same files elsewhere are the same model
+    weights = bytearray((copy / "model.safetensors").read_bytes())
+    weights[-1] ^= 0xFF  # one byte of the last weight: a fine-tuned model looks like this
+    (copy / "model.safetensors").write_bytes(bytes(weights))
+    assert key() != packaged  # the config is the same, the features are not: train again
+
+
 def test_a_bad_batch_size_is_a_configuration_error() -> None:
     with pytest.raises(InvalidConfigException, match="batch_size"):
         MiniLMSentenceFeaturizer.validate_config({"batch_size": 0})
