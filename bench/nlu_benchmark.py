@@ -5,7 +5,9 @@ pipeline Rasa 3.6 uses when a config names none, as `rasa init` shows it, withou
 ResponseSelector, which these data give nothing to learn; on request, config.yml's pipeline with
 another intent classifier: `bot-diet` DIET with the MiniLM feature (config.yml's until
 2026-11-23), `bot-svm` Rasa's SklearnIntentClassifier, `bot-lr` our LinearIntentClassifier over
-the MiniLM embedding, `bot-lr-sparse` the same with the count-vector features joined) it trains
+the MiniLM embedding, `bot-lr-sparse` the same with the count-vector features joined;
+`bot-adapted` config.yml's pipeline over MiniLM adapted to the task's training intents first,
+bot/nlp/intent_encoder.py) it trains
 three NLU models, each in a process of its own so that training time and peak memory are its own:
 
 - clinc-class: CLINC150 train + oos_train, out-of-scope as one more intent (the paper's
@@ -53,7 +55,11 @@ CLASSIFIERS: dict[str, dict[str, Any]] = {
     "bot-lr-sparse": {"name": LINEAR, "use_sparse_features": True},
 }
 INTENT_CLASSIFIERS = {"DIETClassifier", "SklearnIntentClassifier", LINEAR}
-PIPELINES = ("bot", "default", *CLASSIFIERS)
+# config.yml's pipeline over the sentence model adapted to the task's training intents first
+# (bot/nlp/intent_encoder.py), in the services' environment, where torch is.
+ADAPTED = "bot-adapted"
+PIPELINES = ("bot", "default", ADAPTED, *CLASSIFIERS)
+SVC_PYTHON = ROOT / ".venvs" / "svc" / "bin" / "python"
 TASKS = ("clinc-class", "clinc-threshold", "banking")
 FALLBACK = "nlu_fallback"
 
@@ -62,7 +68,7 @@ def pipeline_config(pipeline: str, epochs: int | None, linear_c: float | None = 
                     familiarity_power: float | None = None) -> dict[str, Any]:
     import yaml  # the bot environment has PyYAML (Rasa needs it)
 
-    if pipeline == "bot" or pipeline in CLASSIFIERS:
+    if pipeline in ("bot", ADAPTED) or pipeline in CLASSIFIERS:
         config = yaml.safe_load((ROOT / "config.yml").read_text())
         if pipeline in CLASSIFIERS:
             config["pipeline"] = [dict(CLASSIFIERS[pipeline]) if c["name"] in INTENT_CLASSIFIERS else c
@@ -95,6 +101,30 @@ def fallback_thresholds(config: dict[str, Any]) -> tuple[float, float] | None:
         if component["name"] == "FallbackClassifier":
             return float(component.get("threshold", 0.3)), float(component.get("ambiguity_threshold", 0.1))
     return None
+
+
+def adapt_encoder(nlu: Path, epochs: int | None) -> dict[str, Any]:
+    """Adapt the sentence model to the intents in `nlu` and export it to ONNX, both in the
+    services' environment, and point this process's featurizer at them (the job is a process of
+    its own). Returns the model, the export and the adaptation's time and peak memory."""
+    import os
+    import resource
+
+    def last_line(*command: str) -> str:
+        done = subprocess.run([str(SVC_PYTHON), "-m", *command], cwd=ROOT, capture_output=True, text=True,
+                              env={**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)})
+        if done.returncode != 0:
+            raise SystemExit(f"{command[0]} failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
+        return done.stdout.strip().splitlines()[-1]
+
+    started = time.perf_counter()
+    model = last_line("bot.nlp.intent_encoder", "--nlu", str(nlu), "--out", str(ROOT / "var" / "models"),
+                      *(["--epochs", str(epochs)] if epochs else []))
+    seconds = time.perf_counter() - started
+    graph = last_line("knowledge.index.onnx_model", model, "--out", str(ROOT / "var" / "onnx"))
+    os.environ["BATON_SENTENCE_MODEL"], os.environ["BATON_SENTENCE_ONNX"] = model, graph
+    return {"adapted_model": model, "adaptation_seconds": round(seconds, 1),
+            "adaptation_peak_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)}
 
 
 def load_agent(model: str) -> Any:
@@ -160,6 +190,7 @@ def run_job(task: str, pipeline: str, args: argparse.Namespace) -> dict[str, Any
     evaluation = {name: subsample(split, args.intents, args.eval_per_intent, args.eval_oos)
                   for name, split in evaluation.items()}
     write_rasa_nlu(train, work / "nlu.yml")
+    adaptation = adapt_encoder(work / "nlu.yml", args.epochs) if pipeline == ADAPTED else {}
 
     from rasa.model_training import train_nlu
 
@@ -181,6 +212,7 @@ def run_job(task: str, pipeline: str, args: argparse.Namespace) -> dict[str, Any
         "eval_per_intent": args.eval_per_intent, "eval_oos": args.eval_oos,
         "test_in_scope": sum(1 for _, label in evaluation["test"] if label != OOS),
         "test_oos": sum(1 for _, label in evaluation["test"] if label == OOS),
+        **adaptation,
     }
     labels = {name: [label for _, label in split] for name, split in evaluation.items()}
     if task == "banking":

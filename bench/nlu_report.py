@@ -69,5 +69,8 @@ def print_report(results: list[dict[str, Any]], today: str) -> None:
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for r in sorted(results, key=lambda r: (r["task"], r["pipeline"] != "bot", r["pipeline"])):
         tested = f"{r.get('test_in_scope', '?')} + {r.get('test_oos', '?')}"
-        print(f"| {r['task']} | {r['pipeline']} | {r['train_examples']} | {tested} | {r['train_seconds']:.0f} s | "
-              f"{r['train_peak_mb']} MB | {r['parse_ms']:.1f} ms |")
+        # bot-adapted: the sentence model's adaptation first (its own process), then Rasa's training.
+        adapted = (f" + {r['adaptation_seconds']:.0f} s adapting" if "adaptation_seconds" in r else "")
+        adapted_mb = (f" ({r['adaptation_peak_mb']} MB adapting)" if "adaptation_peak_mb" in r else "")
+        print(f"| {r['task']} | {r['pipeline']} | {r['train_examples']} | {tested} | {r['train_seconds']:.0f} s"
+              f"{adapted} | {r['train_peak_mb']} MB{adapted_mb} | {r['parse_ms']:.1f} ms |")

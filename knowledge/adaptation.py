@@ -45,6 +45,11 @@ logger = logging.getLogger(__name__)
 MODELS_DIR = Path(__file__).resolve().parent.parent / "var" / "models"
 
 
+# A last batch smaller than this teaches little and is dropped; so a training set needs at least
+# this many groups (articles, intents) to teach anything.
+MIN_BATCH = 8
+
+
 @dataclass(frozen=True)
 class Recipe:
     # Five passes, chosen on the dev half against 1 and 3 (docs/benchmarks.md).
@@ -55,6 +60,9 @@ class Recipe:
     max_tokens: int = 128  # training only; the saved model keeps the base's length
     seed: int = 0
     threads: int = 2  # fixed: the same inputs give the same model on any machine of this kind
+    # Also the loss with positives and anchors swapped (each positive picks its anchor): used
+    # for the bot's intents, where both sides are customer phrasings (bot/nlp/intent_encoder.py).
+    symmetric: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,19 +102,21 @@ def batches(pairs: list[Pair], size: int, rng: random.Random) -> list[list[Pair]
                 used.add(pair.article_id)
             else:
                 rest.append(pair)
-        if len(batch) < 8:
+        if len(batch) < MIN_BATCH:
             break
         made.append(batch)
         pending = rest
     return made
 
 
-def adapted_name(base: Path, pairs: list[Pair], recipe: Recipe) -> str:
+def adapted_name(base: Path, pairs: list[Pair], recipe: Recipe, purpose: str = "help-centre") -> str:
     sha = hashlib.sha256(model_fingerprint(base).encode())
-    sha.update(json.dumps(asdict(recipe), sort_keys=True).encode())
+    # `symmetric` only when set: it came later, and the help centre's models keep their names.
+    fields = {k: v for k, v in asdict(recipe).items() if k != "symmetric" or v}
+    sha.update(json.dumps(fields, sort_keys=True).encode())
     for pair in pairs:
         sha.update(b"\0" + pair.article_id.encode() + b"\0" + pair.anchor.encode() + b"\0" + pair.positive.encode())
-    return f"{model_name(base)}-help-centre-{sha.hexdigest()[:12]}"
+    return f"{model_name(base)}-{purpose}-{sha.hexdigest()[:12]}"
 
 
 def train(base: Path, pairs: list[Pair], target: Path, recipe: Recipe = Recipe()) -> None:
@@ -127,7 +137,10 @@ def train(base: Path, pairs: list[Pair], target: Path, recipe: Recipe = Recipe()
         for batch in batches(pairs, recipe.batch_size, random.Random(recipe.seed + epoch)):
             anchors = F.normalize(model(model.preprocess([p.anchor for p in batch]))["sentence_embedding"], dim=-1)
             positives = F.normalize(model(model.preprocess([p.positive for p in batch]))["sentence_embedding"], dim=-1)
-            loss = F.cross_entropy(anchors @ positives.T * recipe.scale, torch.arange(len(batch)))
+            scores = anchors @ positives.T * recipe.scale
+            loss = F.cross_entropy(scores, torch.arange(len(batch)))
+            if recipe.symmetric:
+                loss = (loss + F.cross_entropy(scores.T, torch.arange(len(batch)))) / 2
             optimizer.zero_grad()
             loss.backward()
             optimizer.step()

@@ -142,3 +142,14 @@ def test_smoke_run_trains_both_pipelines_and_prints_the_table(tmp_path: Path) ->
     assert "| clinc-threshold | bot-lr |" in out and "| bot-lr |" in out
     # The goal table: each rule's threshold, chosen on val, applied to the test predictions.
     assert "| threshold-bot | both, widest margin on val |" in out
+
+
+def test_smoke_run_of_the_pipeline_over_the_adapted_encoder(tmp_path: Path) -> None:
+    # Eight intents: a batch of the adaptation holds one pair per intent, and needs eight.
+    done = subprocess.run([sys.executable, "-m", "bench.nlu_benchmark", "--intents", "8", "--per-intent", "4",
+                           "--eval-per-intent", "2", "--eval-oos", "4", "--epochs", "1", "--out", str(tmp_path),
+                           "--pipelines", "bot-adapted", "--tasks", "clinc-threshold"], cwd=ROOT,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
+    assert "| clinc-threshold | bot-adapted | 32 |" in done.stdout and " s adapting |" in done.stdout
+    assert "| threshold-bot-adapted | both, widest margin on val |" in done.stdout
