@@ -16,8 +16,11 @@ The method:
   of the two rates, the lowest on ties; the same criterion as the CLINC150 benchmark's
   threshold (bench/nlu_benchmark.py).
 
+With `--adapt-encoder` each fold's model runs over the sentence model adapted to that fold's
+training examples (bot/nlp/intent_encoder.py), as `./baton` would adapt it to all of them.
+
 Usage: .venvs/bot/bin/python -m bench.nlu_fallback_threshold [--config config.yml] [--folds 3]
-    [--datasets ../shared/datasets] [--out var/bench/nlu_fallback] [--report-only]
+    [--adapt-encoder] [--datasets ../shared/datasets] [--out var/bench/nlu_fallback] [--report-only]
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.intent_datasets import load_clinc, write_rasa_nlu
-from bench.nlu_benchmark import fallback_thresholds, load_agent, parse_texts
+from bench.nlu_benchmark import adapt_encoder, fallback_thresholds, load_agent, parse_texts
 
 ROOT = Path(__file__).resolve().parent.parent
 HELP_CENTRE = "ask_question"  # the intent whose action nlu_fallback shares
@@ -50,7 +53,7 @@ def bot_examples(folder: Path) -> list[tuple[str, str]]:
     return examples
 
 
-def run(config: Path, folds: int, datasets: Path, out: Path) -> None:
+def run(config: Path, folds: int, datasets: Path, out: Path, adapt: bool = False) -> None:
     from rasa.model_training import train_nlu
     from sklearn.model_selection import StratifiedKFold
 
@@ -64,6 +67,8 @@ def run(config: Path, folds: int, datasets: Path, out: Path) -> None:
     for fold, (train, held) in enumerate(split):
         work = out / f"fold{fold}"
         write_rasa_nlu([examples[i] for i in train], work / "nlu.yml")
+        if adapt:
+            adapt_encoder(work / "nlu.yml", None)  # this fold's examples only: the held-out stay unseen
         started = time.perf_counter()
         model = train_nlu(str(config), str(work / "nlu.yml"), str(work), fixed_model_name="model")
         seconds.append(time.perf_counter() - started)
@@ -76,8 +81,8 @@ def run(config: Path, folds: int, datasets: Path, out: Path) -> None:
             records.append({"fold": fold, "kind": kind, "label": label, "text": text, **prediction})
         print(f"fold {fold}: trained in {seconds[-1]:.0f} s, {len(held)} held-out examples", flush=True)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "predictions.json").write_text(json.dumps({"config": str(config), "folds": folds, "records": records,
-                                                      "train_seconds": seconds}))
+    (out / "predictions.json").write_text(json.dumps({"config": str(config) + (" (adapted encoder)" if adapt else ""),
+                                                      "folds": folds, "records": records, "train_seconds": seconds}))
 
 
 def falls_back(record: dict[str, Any], threshold: float, ambiguity: float) -> bool:
@@ -150,10 +155,12 @@ def main() -> None:
     parser.add_argument("--folds", type=int, default=3)
     parser.add_argument("--datasets", type=Path, default=ROOT.parent / "shared" / "datasets")
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench" / "nlu_fallback")
+    parser.add_argument("--adapt-encoder", action="store_true",
+                        help="adapt the sentence model to each fold's training examples first")
     parser.add_argument("--report-only", action="store_true", help="choose again from an earlier run's predictions")
     args = parser.parse_args()
     if not args.report_only:
-        run(args.config.resolve(), args.folds, args.datasets.resolve(), args.out.resolve())
+        run(args.config.resolve(), args.folds, args.datasets.resolve(), args.out.resolve(), args.adapt_encoder)
     report(args.out.resolve(), configured_thresholds(args.config))
 
 

@@ -62,7 +62,9 @@ def intent_examples(paths: list[Path]) -> dict[str, list[str]]:
     examples: dict[str, list[str]] = defaultdict(list)
     for file in nlu_files(paths):
         try:
-            data = yaml.safe_load(file.read_text(encoding="utf-8")) or {}
+            # Every scalar a string, as Rasa's YAML 1.2 reader has it: an intent named "yes" or
+            # "no" (CLINC150 has both) is not a boolean.
+            data = yaml.load(file.read_text(encoding="utf-8"), Loader=yaml.BaseLoader) or {}
         except yaml.YAMLError as error:
             raise ValueError(f"{file}: not YAML ({error})") from error
         blocks = data.get("nlu") if isinstance(data, dict) else None

@@ -27,9 +27,10 @@ def test_annotations_and_escapes_leave_the_plain_text() -> None:
 def test_examples_are_read_per_intent_from_nlu_files_only(tmp_path: Path) -> None:
     (tmp_path / "nlu.yml").write_text('version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - hi\n    - hello\n'
                                       "    - hi\n- synonym: parcel\n  examples: |\n    - package\n"
-                                      "- intent: track\n  examples: |\n    - where is [123](order_number)\n")
+                                      "- intent: track\n  examples: |\n    - where is [123](order_number)\n"
+                                      "- intent: yes\n  examples: |\n    - sure\n")
     (tmp_path / "stories.yml").write_text('version: "3.1"\nstories:\n- story: s\n  steps:\n  - intent: greet\n')
-    assert intent_examples([tmp_path]) == {"greet": ["hi", "hello"], "track": ["where is 123"]}
+    assert intent_examples([tmp_path]) == {"greet": ["hi", "hello"], "track": ["where is 123"], "yes": ["sure"]}
     (tmp_path / "broken.yml").write_text("nlu: [unclosed\n")
     with pytest.raises(ValueError, match=r"broken\.yml: not YAML"):
         intent_examples([tmp_path])
