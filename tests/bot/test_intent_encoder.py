@@ -50,7 +50,9 @@ def run_adaptation(*args: str) -> subprocess.CompletedProcess:
                           env={**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)})
 
 
-def test_adapting_to_the_bots_intents_gives_a_model_the_bot_loads(tmp_path: Path) -> None:
+def test_adapting_to_the_bots_intents_gives_a_model_the_bot_loads(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BATON_SENTENCE_MODEL", raising=False)  # ./baton points it at the adapted model
     done = run_adaptation("--nlu", str(ROOT / "bot" / "data"), "--out", str(tmp_path))
     assert done.returncode == 0, done.stderr[-3000:]
     adapted = Path(done.stdout.strip().splitlines()[-1])
