@@ -70,7 +70,8 @@ def print_report(results: list[dict[str, Any]], today: str) -> None:
     for r in sorted(results, key=lambda r: (r["task"], r["pipeline"] != "bot", r["pipeline"])):
         tested = f"{r.get('test_in_scope', '?')} + {r.get('test_oos', '?')}"
         # bot-adapted: the sentence model's adaptation first (its own process), then Rasa's training.
-        adapted = (f" + {r['adaptation_seconds']:.0f} s adapting" if "adaptation_seconds" in r else "")
-        adapted_mb = (f" ({r['adaptation_peak_mb']} MB adapting)" if "adaptation_peak_mb" in r else "")
+        adapting = "adaptation_seconds" in r
+        adapted = f" + {r['adaptation_seconds']:.0f} s adapting" if adapting else ""
+        adapted_mb = f" ({r['adaptation_peak_mb']} MB adapting)" if adapting else ""
         print(f"| {r['task']} | {r['pipeline']} | {r['train_examples']} | {tested} | {r['train_seconds']:.0f} s"
               f"{adapted} | {r['train_peak_mb']} MB{adapted_mb} | {r['parse_ms']:.1f} ms |")

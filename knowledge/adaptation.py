@@ -156,18 +156,24 @@ def train(base: Path, pairs: list[Pair], target: Path, recipe: Recipe = Recipe()
     building.replace(target)
 
 
+def trained_once(base: Path, pairs: list[Pair], out_dir: Path, recipe: Recipe, purpose: str) -> Path:
+    """`base` adapted to `pairs`, from `out_dir` if it is there, else trained into it first."""
+    target = out_dir / adapted_name(base, pairs, recipe, purpose)
+    if not (target / "config.json").exists():
+        out_dir.mkdir(parents=True, exist_ok=True)
+        logger.info("adapting %s to %d pairs of %d %s groups", model_name(base), len(pairs),
+                    len({pair.article_id for pair in pairs}), purpose)
+        train(base, pairs, target, recipe)
+    return target
+
+
 def ensure_adapted(out_dir: Path, articles_dir: Path, base: Path | None = None, recipe: Recipe = Recipe()) -> Path:
     """The adapted model for these articles, trained first if it is not in `out_dir`."""
     base = base or default_model_path()
     pairs = training_pairs(load_articles(articles_dir))
     if not pairs:
         raise ValueError(f"{articles_dir}: no articles with sections to adapt the model to")
-    target = out_dir / adapted_name(base, pairs, recipe)
-    if not (target / "config.json").exists():
-        out_dir.mkdir(parents=True, exist_ok=True)
-        logger.info("adapting %s to %d phrasings and sections of %s", model_name(base), len(pairs), articles_dir)
-        train(base, pairs, target, recipe)
-    return target
+    return trained_once(base, pairs, out_dir, recipe, "help-centre")
 
 
 def main(argv: list[str] | None = None) -> int:

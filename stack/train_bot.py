@@ -51,12 +51,13 @@ def sentence_model_digest() -> str:
     of the model like the files above, but it lies outside the repository."""
     import yaml
 
-    from bot.components.sentence_featurizer import MiniLMSentenceFeaturizer, model_digest, resolve_model_dir
+    from bot.components.sentence_featurizer import MiniLMSentenceFeaturizer, resolve_model_dir
+    from knowledge.index.onnx_model import model_fingerprint
 
     pipeline = yaml.safe_load((ROOT / "config.yml").read_text()).get("pipeline") or []
     featurizer = MiniLMSentenceFeaturizer.__name__
     named = next((c.get("model_path") for c in pipeline if str(c.get("name", "")).endswith(featurizer)), None)
-    return model_digest(resolve_model_dir(named))
+    return model_fingerprint(resolve_model_dir(named))
 
 
 def model_name() -> str:

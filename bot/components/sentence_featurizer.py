@@ -17,7 +17,6 @@ the other. An export of another model is refused at load, by comparing the two o
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import logging
 import os
@@ -69,15 +68,6 @@ def resolve_model_dir(configured: str | None) -> Path:
     return path
 
 
-def model_digest(model_dir: Path) -> str:
-    """A hash of the files that make the vectors: the same files anywhere give the same hash, a
-    fine-tuned copy of the model another."""
-    sha = hashlib.sha256()
-    for name in ("config.json", "vocab.txt", "model.safetensors"):
-        sha.update(name.encode() + b"\0" + (model_dir / name).read_bytes())
-    return sha.hexdigest()
-
-
 def load_model(model_dir: Path) -> MiniLM | OnnxMiniLM:
     """ONNX Runtime when BATON_SENTENCE_ONNX names an export of this model, else NumPy."""
     numpy_model = MiniLM(model_dir)
@@ -115,8 +105,11 @@ class MiniLMSentenceFeaturizer(DenseFeaturizer, GraphComponent):
         """The model's files, in Rasa's fingerprint of this node. Rasa keys its training cache on
         the node's config and inputs; the model named by BATON_SENTENCE_MODEL is neither, so
         without this a retrain after the model changed would reuse the old model's features
-        and fit the classifier to vectors the served model never gives."""
-        return model_digest(resolve_model_dir(config.get("model_path")))
+        and fit the classifier to vectors the served model never gives. The hash is the one the
+        ONNX export is named by (plain hashlib and NumPy, importable here)."""
+        from knowledge.index.onnx_model import model_fingerprint
+
+        return model_fingerprint(resolve_model_dir(config.get("model_path")))
 
     def __init__(self, name: str, config: dict[str, Any]) -> None:
         super().__init__(name, config)

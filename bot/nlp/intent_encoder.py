@@ -30,11 +30,12 @@ import random
 import re
 from collections import defaultdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from knowledge.adaptation import Pair
 
 ROOT = Path(__file__).resolve().parents[2]
 # The recipe checked on CLINC150's validation data: one pass, larger batches than the help
@@ -78,7 +79,7 @@ def intent_examples(paths: list[Path]) -> dict[str, list[str]]:
     return dict(examples)
 
 
-def training_pairs(examples: dict[str, list[str]], seed: int = 0) -> list[Any]:
+def training_pairs(examples: dict[str, list[str]], seed: int = 0) -> list[Pair]:
     """Each example of an intent with two or more, paired with another of the same intent."""
     from knowledge.adaptation import Pair
 
@@ -96,23 +97,16 @@ def training_pairs(examples: dict[str, list[str]], seed: int = 0) -> list[Any]:
 
 def ensure_adapted(paths: list[Path], out_dir: Path, base: Path | None = None, **recipe: Any) -> Path:
     """The model adapted to the intents in `paths`, trained first if it is not in `out_dir`."""
-    from knowledge.adaptation import MIN_BATCH, Recipe, adapted_name, train
-    from knowledge.index.dense import default_model_path, model_name
+    from knowledge.adaptation import MIN_BATCH, Recipe, trained_once
+    from knowledge.index.dense import default_model_path
 
-    base = base or default_model_path()
     chosen = Recipe(**{**RECIPE, **recipe})
     pairs = training_pairs(intent_examples(paths), chosen.seed)
     if len({pair.article_id for pair in pairs}) < MIN_BATCH:
         # A batch holds one pair per intent, and a batch under MIN_BATCH is not trained on.
         raise ValueError(f"{', '.join(map(str, paths))}: fewer than {MIN_BATCH} intents with two examples "
                          f"each; nothing to adapt the sentence model to")
-    target = out_dir / adapted_name(base, pairs, chosen, purpose="intents")
-    if not (target / "config.json").exists():
-        out_dir.mkdir(parents=True, exist_ok=True)
-        logger.info("adapting %s to %d examples of %d intents", model_name(base), len(pairs),
-                    len({pair.article_id for pair in pairs}))
-        train(base, pairs, target, chosen)
-    return target
+    return trained_once(base or default_model_path(), pairs, out_dir, chosen, "intents")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 
 from bot.components.minilm.encoder import MiniLM
-from bot.components.sentence_featurizer import model_digest, resolve_model_dir
+from bot.components.sentence_featurizer import resolve_model_dir
 from bot.nlp.intent_encoder import intent_examples, plain_text, training_pairs
+from knowledge.index.onnx_model import model_fingerprint
 
 ROOT = Path(__file__).resolve().parents[2]
 SVC_PYTHON = ROOT / ".venvs" / "svc" / "bin" / "python"
@@ -57,7 +58,7 @@ def test_adapting_to_the_bots_intents_gives_a_model_the_bot_loads(tmp_path: Path
     assert done.returncode == 0, done.stderr[-3000:]
     adapted = Path(done.stdout.strip().splitlines()[-1])
     assert adapted.parent == tmp_path and "-intents-" in adapted.name
-    assert model_digest(adapted) != model_digest(resolve_model_dir(None))
+    assert model_fingerprint(adapted) != model_fingerprint(resolve_model_dir(None))
     # The bot's NumPy encoder reads it; two phrasings of one intent end up closer than before.
     base, tuned = MiniLM(resolve_model_dir(None)), MiniLM(adapted)
     texts = ["where is my parcel", "has my order shipped yet", "I want my money back"]
