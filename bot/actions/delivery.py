@@ -14,8 +14,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions import order_text
+from bot.actions.handover import promise_person
 from bot.actions.order_access import call, default_backend
-from bot.actions.order_handover import LOST_PARCEL, hand_over
+from bot.actions.order_handover import LOST_PARCEL
 from bot.actions.verification import VerifiedOrderFormValidator, guard, is_verified
 from orders import policy
 from orders.backend import OrderBackend
@@ -51,8 +52,7 @@ def describe(order: Order, now: datetime, dispatcher: CollectingDispatcher) -> l
     if "lost" in states:
         lost = order.shipments[states.index("lost")]
         days = (now - lost.last_event.time).days if lost.last_event else 7
-        dispatcher.utter_message(response="utter_parcel_lost", days=days, carrier=lost.carrier)
-        return hand_over(LOST_PARCEL)
+        return promise_person(dispatcher, LOST_PARCEL, response="utter_parcel_lost", days=days, carrier=lost.carrier)
     if "late" in states:
         if order.shipping_cost > 0:
             shipping = order_text.money(order.shipping_cost)

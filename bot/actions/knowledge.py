@@ -1,8 +1,7 @@
 """Answering questions from the help centre, and learning whether the answer helped.
 
 Two "No"s in a row, or two questions in a row the help centre cannot answer, mark the
-conversation unresolved (slot `unresolved_reason`), which the handoff service sees on
-the event stream.
+conversation unresolved and promise a person (`bot.actions.handover.promise_person`).
 """
 
 from __future__ import annotations
@@ -14,6 +13,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.actions.handover import promise_person
 from bot.actions.knowledge_client import Article, KnowledgeClient, KnowledgeUnavailable
 
 UNRESOLVED_NO_MATCH = "knowledge_no_match"
@@ -90,10 +90,10 @@ class ActionAnswerQuestion(Action):
         misses = _count(tracker, "kb_no_match") + 1
         events: list[EventType] = [SlotSet("kb_no_match", misses), SlotSet("kb_awaiting_feedback", False)]
         if misses >= 2:
-            dispatcher.utter_message(
-                text="I'm sorry, I still don't have an answer for that. This needs a person from our team."
+            events += promise_person(
+                dispatcher, UNRESOLVED_NO_MATCH,
+                text="I'm sorry, I still don't have an answer for that. This needs a person from our team.",
             )
-            events.append(SlotSet("unresolved_reason", UNRESOLVED_NO_MATCH))
         else:
             dispatcher.utter_message(
                 text="I'm sorry, I don't know the answer to that. Could you put it another way? "
@@ -122,10 +122,10 @@ class ActionKnowledgeFeedback(Action):
         rejections = _count(tracker, "kb_rejections") + 1
         events: list[EventType] = [SlotSet("kb_rejections", rejections), SlotSet("kb_awaiting_feedback", False)]
         if rejections >= 2:
-            dispatcher.utter_message(
-                text="I'm sorry I couldn't find the right answer. This needs a person from our team."
-            )
-            return [*events, SlotSet("unresolved_reason", UNRESOLVED_REJECTED)]
+            return [*events, *promise_person(
+                dispatcher, UNRESOLVED_REJECTED,
+                text="I'm sorry I couldn't find the right answer. This needs a person from our team.",
+            )]
 
         alternatives = []
         for article_id in tracker.get_slot("kb_alternatives") or []:

@@ -1,6 +1,6 @@
-"""Handing an order conversation to a person (contract: docs, "Bot -> handoff signals"): the action
-says a person is coming and sets `unresolved_reason`; the handoff service does the rest.
-Also leaving an order form when the customer says stop."""
+"""Handing an order conversation to a person: the action promises one with
+`bot.actions.handover.promise_person`, which also sets `unresolved_reason`; the handoff service
+does the rest. Also leaving an order form when the customer says stop."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.actions.handover import promise_person
+
 LOST_PARCEL = "lost_parcel"
 POLICY_EXCEPTION = "policy_exception"
 DAMAGED_ITEM = "damaged_item"
@@ -18,10 +20,6 @@ DAMAGED_ITEM = "damaged_item"
 # What a return in progress leaves behind; verification is kept (never asked twice).
 RETURN_SLOTS = ["return_items", "return_reason", "return_resolution", "exchange_variant", "return_confirmed"]
 TASK_SLOTS = [*RETURN_SLOTS, "cancel_confirmed", "order_request"]
-
-
-def hand_over(reason: str) -> list[EventType]:
-    return [SlotSet("unresolved_reason", reason)]
 
 
 class ActionLeaveOrderForm(Action):
@@ -42,8 +40,8 @@ class ActionRequestPolicyException(Action):
         return "action_request_policy_exception"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(response="utter_policy_exception_handover")
-        return [ActiveLoop(None), SlotSet("requested_slot", None), *hand_over(POLICY_EXCEPTION)]
+        promised = promise_person(dispatcher, POLICY_EXCEPTION, response="utter_policy_exception_handover")
+        return [ActiveLoop(None), SlotSet("requested_slot", None), *promised]
 
 
 class ActionReportDamaged(Action):
@@ -53,8 +51,8 @@ class ActionReportDamaged(Action):
         return "action_report_damaged"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        dispatcher.utter_message(response="utter_damaged_handover")
-        events: list[Any] = [ActiveLoop(None), SlotSet("requested_slot", None), *hand_over(DAMAGED_ITEM)]
+        promised = promise_person(dispatcher, DAMAGED_ITEM, response="utter_damaged_handover")
+        events: list[Any] = [ActiveLoop(None), SlotSet("requested_slot", None), *promised]
         if not tracker.get_slot("return_reason"):
             events.append(SlotSet("return_reason", tracker.latest_message.get("text")))
         return events

@@ -22,8 +22,9 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions import order_text
+from bot.actions.handover import promise_person
 from bot.actions.order_access import call, default_backend
-from bot.actions.order_handover import DAMAGED_ITEM, RETURN_SLOTS, hand_over
+from bot.actions.order_handover import DAMAGED_ITEM, RETURN_SLOTS
 from bot.actions.return_matching import HANDOVER_REASONS, REASON_TITLES, items_named, reason_category, variant_named
 from bot.actions.verification import VerifiedOrderFormValidator, guard
 from orders import policy
@@ -342,8 +343,7 @@ class ActionSubmitReturn(_OrderAction):
             return [*stopped, *RESET]
         reason = tracker.get_slot("return_reason") or ""
         if reason_category(reason) in HANDOVER_REASONS:
-            dispatcher.utter_message(response="utter_damaged_handover")
-            return hand_over(DAMAGED_ITEM)
+            return promise_person(dispatcher, DAMAGED_ITEM, response="utter_damaged_handover")
         try:
             order = await self.order(tracker)
             if order is None:

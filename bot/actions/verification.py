@@ -22,6 +22,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from bot.actions.handover import promise_person
 from bot.actions.order_access import call, default_backend
 from orders.backend import OrderBackend
 from orders.errors import BackendUnavailable
@@ -204,8 +205,8 @@ def guard(tracker: Tracker, dispatcher: CollectingDispatcher, now: float) -> lis
     remaining = lock_remaining(tracker, now)
     if remaining > 0:
         if int(tracker.get_slot("verification_failures") or 0) >= MAX_ATTEMPTS:
-            dispatcher.utter_message(response="utter_verification_locked")
-            return [SlotSet("verification_failures", 0), SlotSet("unresolved_reason", VERIFICATION_FAILED)]
+            promised = promise_person(dispatcher, VERIFICATION_FAILED, response="utter_verification_locked")
+            return [SlotSet("verification_failures", 0), *promised]
         minutes = max(1, round(remaining / 60))
         dispatcher.utter_message(response="utter_verification_still_locked", minutes=minutes)
         return []
@@ -213,8 +214,7 @@ def guard(tracker: Tracker, dispatcher: CollectingDispatcher, now: float) -> lis
         failures = int(tracker.get_slot("order_flow_failures") or 0) + 1
         events: list[EventType] = [SlotSet("order_backend_down", False), SlotSet("order_flow_failures", failures)]
         if failures >= 2:
-            dispatcher.utter_message(response="utter_order_system_down_handover")
-            return [*events, SlotSet("unresolved_reason", FLOW_FAILED)]
+            return [*events, *promise_person(dispatcher, FLOW_FAILED, response="utter_order_system_down_handover")]
         dispatcher.utter_message(response="utter_order_system_down")
         return events
     if not is_verified(tracker):

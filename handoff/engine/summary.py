@@ -40,6 +40,7 @@ ACTION_TEXT = {
     "action_answer_question": "searched the help centre",
     "action_knowledge_feedback": "asked whether the answer helped",
     "utter_handoff_requested": "acknowledged the request for a person",
+    "action_request_human": "acknowledged the request for a person",
     "utter_default": "said it did not understand",
 }
 

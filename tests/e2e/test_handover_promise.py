@@ -1,0 +1,140 @@
+"""Whenever the bot tells a customer a person is coming, an escalation exists: every path that
+says so, played through the real stack (tests/bot/test_handover_contract.py checks that no other
+path can say it). Each reason, each flow, and the channels: REST, socket.io, and a messaging app.
+
+The explicit request is sent at an NLU confidence of 0.12 (Rasa's `/intent@confidence` syntax):
+above the bot's fallback threshold, so the bot acts on it and promises a person, and far below
+the handoff detector's own bar of 0.5. Before the bot signalled its promise, that customer waited
+for ever."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+import uuid
+
+import httpx
+import pytest
+import socketio
+
+from tests.conftest import Stack
+from tests.e2e.fake_providers import FakeProviders
+from tests.e2e.test_channels import customer, escalation_of, login
+
+PROMISE = re.compile(r"bringing in (?:a person|someone)|needs a person from our team|"
+                     r"let me check who from our support team", re.IGNORECASE)
+QUIET_REQUEST = "/request_human@0.12"
+
+
+class Conversation:
+    def __init__(self, stack: Stack) -> None:
+        self.stack = stack
+        self.sender = f"promise-{uuid.uuid4().hex[:10]}"
+
+    def say(self, text: str) -> str:
+        response = httpx.post(f"{self.stack.url('rasa')}/webhooks/rest/webhook",
+                              json={"sender": self.sender, "message": text}, timeout=60)
+        response.raise_for_status()
+        return "\n".join(reply.get("text", "") for reply in response.json())
+
+
+def bot_texts(stack: Stack, sender: str) -> list[str]:
+    tracker = httpx.get(f"{stack.url('rasa')}/conversations/{sender}/tracker",
+                        params={"token": stack.settings.token()}, timeout=30).json()
+    return [event.get("text") or "" for event in tracker["events"] if event["event"] == "bot"]
+
+
+def assert_promise_kept(stack: Stack, sender: str, reason: str) -> None:
+    promised = [text for text in bot_texts(stack, sender) if PROMISE.search(text)]
+    assert promised, "the path no longer promises a person: update this test"
+    card = escalation_of(stack, login(stack, "admin"), sender, timeout=30)
+    assert card["reason"] == reason
+
+
+@pytest.fixture
+def chat(stack: Stack) -> Conversation:
+    return Conversation(stack)
+
+
+def test_a_request_for_a_person_the_detector_would_not_trust(chat: Conversation, stack: Stack) -> None:
+    assert PROMISE.search(chat.say(QUIET_REQUEST))
+    assert_promise_kept(stack, chat.sender, "explicit_request")
+
+
+def test_a_request_for_a_person_inside_a_form(chat: Conversation, stack: Stack) -> None:
+    assert "order number" in chat.say("I want to return something")
+    assert PROMISE.search(chat.say(QUIET_REQUEST))
+    assert_promise_kept(stack, chat.sender, "explicit_request")
+
+
+def test_two_questions_without_an_answer(chat: Conversation, stack: Stack) -> None:
+    chat.say("Can you recommend a good pizza place?")
+    chat.say("What's the weather like in Paris?")
+    assert_promise_kept(stack, chat.sender, "knowledge_no_match")
+
+
+def test_two_answers_rejected(chat: Conversation, stack: Stack) -> None:
+    chat.say("do you ship to canada and how much is it")
+    first = chat.say("/deny")
+    if "Is it one of these?" in first:  # offered other articles: the customer picks none
+        chat.say("/deny")
+    else:
+        chat.say("what does shipping to canada cost")
+        chat.say("/deny")
+    assert_promise_kept(stack, chat.sender, "knowledge_rejected")
+
+
+def test_three_failed_verifications(chat: Conversation, stack: Stack) -> None:
+    chat.say("where is my order?")
+    chat.say("LK-100231")
+    chat.say("omar.h@example.com")
+    chat.say("LK-100231")
+    chat.say("10027")
+    chat.say("LK-100231 sofia.rossi@example.com")
+    assert_promise_kept(stack, chat.sender, "verification_failed")
+
+
+def test_a_lost_parcel(chat: Conversation, stack: Stack) -> None:
+    chat.say("where's my backpack? order LK-100236")
+    chat.say("ava.j@example.com")
+    assert_promise_kept(stack, chat.sender, "lost_parcel")
+
+
+def test_an_exception_to_the_return_policy(chat: Conversation, stack: Stack) -> None:
+    chat.say("return the boots from LK-100233, they hurt")
+    chat.say("omar.h@example.com")
+    chat.say('/request_policy_exception')
+    assert_promise_kept(stack, chat.sender, "policy_exception")
+
+
+def test_a_damaged_item(chat: Conversation, stack: Stack) -> None:
+    chat.say("I'd like to return the sweater from LK-100232")
+    chat.say("10027")
+    chat.say("it arrived damaged, there's a hole in it")
+    assert_promise_kept(stack, chat.sender, "damaged_item")
+
+
+async def test_a_request_for_a_person_in_the_widget(stack: Stack) -> None:
+    session = f"promise-widget-{uuid.uuid4().hex[:10]}"
+    replies: asyncio.Queue[str] = asyncio.Queue()
+    client = socketio.AsyncClient(reconnection=False)
+    client.on("bot_uttered", lambda data: replies.put_nowait(data.get("text") or ""))
+    await client.connect(stack.url("rasa"), transports=["websocket"], socketio_path="/socket.io")
+    try:
+        await client.emit("session_request", {"session_id": session})
+        await client.emit("user_uttered", {"message": QUIET_REQUEST, "session_id": session})
+        assert PROMISE.search(await asyncio.wait_for(replies.get(), 60))
+    finally:
+        await client.disconnect()
+    await asyncio.to_thread(assert_promise_kept, stack, session, "explicit_request")
+
+
+def test_a_request_for_a_person_on_a_messaging_app(web_stack: Stack, fake_providers: FakeProviders) -> None:
+    person = customer("telegram")
+    assert person.post(web_stack, QUIET_REQUEST).status_code < 300
+    fake_providers.wait_for("telegram", person.recipient, "support team")
+    deadline = time.monotonic() + 10
+    while not bot_texts(web_stack, person.sender_id) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert_promise_kept(web_stack, person.sender_id, "explicit_request")
