@@ -18,15 +18,18 @@ The method:
 
 With `--adapt-encoder` each fold's model runs over the sentence model adapted to that fold's
 training examples (bot/nlp/intent_encoder.py), as `./baton` would adapt it to all of them.
+With `--write` the chosen pair is written into the config's FallbackClassifier, in place.
 
 Usage: .venvs/bot/bin/python -m bench.nlu_fallback_threshold [--config config.yml] [--folds 3]
     [--adapt-encoder] [--datasets ../shared/datasets] [--out var/bench/nlu_fallback] [--report-only]
+    [--write]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import time
 from collections.abc import Iterable
 from datetime import date
@@ -120,7 +123,8 @@ def choose(records: list[dict[str, Any]]) -> tuple[float, float]:
     return best
 
 
-def report(out: Path, current: tuple[float, float] | None) -> None:
+def report(out: Path, current: tuple[float, float] | None) -> tuple[float, float]:
+    """Prints the table of the chosen pair beside no fallback and the config's; returns the chosen pair."""
     saved = json.loads((out / "predictions.json").read_text())
     records = saved["records"]
     threshold, ambiguity = choose(records)
@@ -141,12 +145,53 @@ def report(out: Path, current: tuple[float, float] | None) -> None:
               f"{100 * r['choose']:.1f} | {100 * r['check']:.1f} | ({name})")
     wrong = [r for r in records if r["kind"] == "in" and r["intent"] != r["label"]]
     print(f"top-1 intent accuracy, nothing rejected: {100 * (1 - len(wrong) / max(1, n_in)):.1f} %")
+    return threshold, ambiguity
 
 
 def configured_thresholds(config: Path) -> tuple[float, float] | None:
     import yaml
 
     return fallback_thresholds(yaml.safe_load(config.read_text()))
+
+
+_COMPONENT = re.compile(r"^(?P<indent> *)- name: *(?P<name>[\w.]+) *(#.*)?$")
+_KEY = re.compile(r"^(?P<indent> *)(?P<key>[\w.]+): *(?P<value>[^ #\n]*)(?P<rest>.*)$", re.DOTALL)
+
+
+def with_thresholds(text: str, threshold: float, ambiguity: float) -> str:
+    """config.yml's text with the FallbackClassifier's two thresholds set: only those two
+    values change (a missing one is added), so its comments and layout stay as they are."""
+    lines = text.splitlines(keepends=True)
+    items = [(i, match) for i, line in enumerate(lines) if (match := _COMPONENT.match(line))]
+    found = [(i, match) for i, match in items if match["name"] == "FallbackClassifier"]
+    if not found:
+        raise ValueError("the config's pipeline has no FallbackClassifier")
+    start, item = found[0]
+    item_indent = len(item["indent"])
+    wanted = {"threshold": threshold, "ambiguity_threshold": ambiguity}
+    end = start + 1
+    while end < len(lines):
+        line = lines[end]
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and len(line) - len(line.lstrip(" ")) <= item_indent:
+            break  # the next component, or the next top-level key
+        match = _KEY.match(line)
+        if match and match["key"] in wanted:
+            lines[end] = f"{match['indent']}{match['key']}: {round(wanted.pop(match['key']), 2)!r}{match['rest']}"
+        end += 1
+    added = [f"{' ' * (item_indent + 2)}{key}: {round(value, 2)!r}\n" for key, value in wanted.items()]
+    return "".join(lines[: start + 1] + added + lines[start + 1 :])
+
+
+def write_thresholds(config: Path, threshold: float, ambiguity: float) -> None:
+    import yaml
+
+    text = with_thresholds(config.read_text(), threshold, ambiguity)
+    # Read back before writing: a layout the edit did not foresee must not leave a broken config.
+    if fallback_thresholds(yaml.safe_load(text)) != (round(threshold, 2), round(ambiguity, 2)):
+        raise SystemExit(f"{config}: could not set the FallbackClassifier's thresholds; edit it by hand")
+    config.write_text(text)
+    print(f"written to {config}: threshold {threshold:.2f}, ambiguity_threshold {ambiguity:.2f}")
 
 
 def main() -> None:
@@ -158,10 +203,13 @@ def main() -> None:
     parser.add_argument("--adapt-encoder", action="store_true",
                         help="adapt the sentence model to each fold's training examples first")
     parser.add_argument("--report-only", action="store_true", help="choose again from an earlier run's predictions")
+    parser.add_argument("--write", action="store_true", help="set the chosen pair in the config's FallbackClassifier")
     args = parser.parse_args()
     if not args.report_only:
         run(args.config.resolve(), args.folds, args.datasets.resolve(), args.out.resolve(), args.adapt_encoder)
-    report(args.out.resolve(), configured_thresholds(args.config))
+    chosen = report(args.out.resolve(), configured_thresholds(args.config))
+    if args.write:
+        write_thresholds(args.config, *chosen)
 
 
 if __name__ == "__main__":

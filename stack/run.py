@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from stack import channels, health, preflight
+from stack import health, preflight
 from stack.procfile import PROCFILE, processes
 from stack.settings import ROOT, StackSettings
 
@@ -50,8 +50,8 @@ def ready_banner(settings: StackSettings) -> str:
             # --- web: the demo shop with the chat widget, the agent console, the messaging apps ---
             f"  Demo shop with the chat widget   {handoff}/demo",
             f"  Agent console                    {handoff}/console   (maya / sam / admin, password "
-            f"{os.environ.get('HANDOFF_DEMO_PASSWORD') or 'larkspur-demo'})",
-            f"  Messaging apps                   {', '.join(channels.effective(os.environ)[1]) or 'none configured'}"
+            f"{settings.demo_password})",
+            f"  Messaging apps                   {', '.join(settings.messaging_apps()) or 'none configured'}"
             " (docs/channels.md)",
             f"  Redis                            {settings.effective_redis_url}",
             f"  Rasa API token                   {settings.var_dir / 'rasa_token'}",
@@ -69,6 +69,7 @@ def main(model: Path) -> int:
     except preflight.PreflightError as error:
         fail(str(error))
         return 1
+    # On top of this process's environment: PATH, and what ./baton exported (the sentence models).
     env = {**os.environ, **settings.process_env(model)}
     honcho = settings.svc_venv / "bin" / "honcho"
     proc = subprocess.Popen(

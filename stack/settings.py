@@ -14,54 +14,71 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
+import defaults
+from defaults.env import number, path, port, text, var_dir
 from stack import channels
 
-ROOT = Path(__file__).resolve().parent.parent
-ORDERS_ENV = ("ORDERS_BACKEND", "ORDERS_API_URL", "ORDERS_API_TOKEN", "ORDERS_API_TIMEOUT")
+ROOT = defaults.ROOT
+# The order backend's variables (orders/settings.py), passed on to the action server when set.
+ORDERS_ENV = ("ORDERS_BACKEND", "ORDERS_DB", "ORDERS_API_URL", "ORDERS_API_TOKEN", "ORDERS_API_TIMEOUT")
 
 
-def _env(name: str, default: str, env: Mapping[str, str]) -> str:
-    return env.get(name) or default
+def channel_variables(source: Path = channels.SOURCE) -> set[str]:
+    """Every variable credentials.yml names: the messaging apps' credentials and options."""
+    return {name for block in channels.blocks(source.read_text()) for name in block.variables}
 
 
-@dataclass
+# Frozen so that a stack's settings are fixed once built; `extra_env` stays a dict the test
+# fixtures add variables to before starting the processes.
+@dataclass(frozen=True)
 class StackSettings:
-    host: str = "127.0.0.1"
-    var_dir: Path = ROOT / "var"
+    host: str = defaults.HOST
+    var_dir: Path = defaults.VAR_DIR
     redis_url: str = ""  # empty: start a private redis-server with its data under var/redis
-    redis_port: int = 6390
-    rasa_port: int = 5005
-    actions_port: int = 5055
-    knowledge_port: int = 8001
-    handoff_port: int = 8002
-    rasa_token: str = ""  # empty: generate one on first run and keep it in var/rasa_token
-    knowledge_token: str = ""  # empty: likewise, in var/knowledge_token
-    event_stream: str = "baton:events"
+    redis_port: int = defaults.REDIS_PORT
+    rasa_port: int = defaults.RASA_PORT
+    actions_port: int = defaults.ACTIONS_PORT
+    knowledge_port: int = defaults.KNOWLEDGE_PORT
+    handoff_port: int = defaults.HANDOFF_PORT
+    # Secrets are left out of the repr, so printing the settings shows none.
+    rasa_token: str = field(default="", repr=False)  # empty: generated on first run, kept in var/rasa_token
+    knowledge_token: str = field(default="", repr=False)  # empty: likewise, in var/knowledge_token
+    event_stream: str = defaults.EVENT_STREAM
+    rasa_key_prefix: str = defaults.RASA_KEY_PREFIX  # endpoints.yml: Rasa's tracker and lock stores
     bot_venv: Path = ROOT / ".venvs" / "bot"
     svc_venv: Path = ROOT / ".venvs" / "svc"
     ready_timeout: float = 180.0
     # handoff engine: where Rasa's callback channel POSTs replies (credentials.yml `callback`); empty: off.
     callback_url: str = ""
-    extra_env: dict[str, str] = field(default_factory=dict)
+    # The demo agents' password (handoff/settings.py): handed to the handoff service, shown in the banner.
+    demo_password: str = field(default=defaults.DEMO_PASSWORD, repr=False)
+    # Set in the environment and passed on: the order backend's variables (ORDERS_ENV), and the
+    # messaging apps' credentials, which also decide the channels Rasa starts (stack/channels.py).
+    orders_env: Mapping[str, str] = field(default_factory=dict, repr=False)
+    channel_secrets: Mapping[str, str] = field(default_factory=dict, repr=False)
+    extra_env: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> StackSettings:
         return cls(
-            host=_env("BATON_HOST", "127.0.0.1", env),
-            var_dir=Path(_env("BATON_VAR", str(ROOT / "var"), env)),
-            redis_url=_env("REDIS_URL", "", env),
-            redis_port=int(_env("BATON_REDIS_PORT", "6390", env)),
-            rasa_port=int(_env("RASA_PORT", "5005", env)),
-            actions_port=int(_env("ACTIONS_PORT", "5055", env)),
-            knowledge_port=int(_env("KNOWLEDGE_PORT", "8001", env)),
-            handoff_port=int(_env("HANDOFF_PORT", "8002", env)),
-            rasa_token=_env("RASA_TOKEN", "", env),
-            knowledge_token=_env("KNOWLEDGE_TOKEN", "", env),
-            event_stream=_env("BATON_EVENT_STREAM", "baton:events", env),
-            bot_venv=Path(_env("BATON_BOT_VENV", str(ROOT / ".venvs" / "bot"), env)),
-            svc_venv=Path(_env("BATON_SVC_VENV", str(ROOT / ".venvs" / "svc"), env)),
-            ready_timeout=float(_env("BATON_READY_TIMEOUT", "180", env)),
-            callback_url=_env("BATON_CALLBACK_URL", "", env),
+            host=text(env, "BATON_HOST", defaults.HOST),
+            var_dir=var_dir(env),
+            redis_url=text(env, "REDIS_URL", ""),
+            redis_port=port(env, "BATON_REDIS_PORT", defaults.REDIS_PORT),
+            rasa_port=port(env, "RASA_PORT", defaults.RASA_PORT),
+            actions_port=port(env, "ACTIONS_PORT", defaults.ACTIONS_PORT),
+            knowledge_port=port(env, "KNOWLEDGE_PORT", defaults.KNOWLEDGE_PORT),
+            handoff_port=port(env, "HANDOFF_PORT", defaults.HANDOFF_PORT),
+            rasa_token=text(env, "RASA_TOKEN", ""),
+            knowledge_token=text(env, "KNOWLEDGE_TOKEN", ""),
+            event_stream=text(env, "BATON_EVENT_STREAM", defaults.EVENT_STREAM),
+            bot_venv=path(env, "BATON_BOT_VENV", ROOT / ".venvs" / "bot"),
+            svc_venv=path(env, "BATON_SVC_VENV", ROOT / ".venvs" / "svc"),
+            ready_timeout=number(env, "BATON_READY_TIMEOUT", 180.0, positive=True),
+            callback_url=text(env, "BATON_CALLBACK_URL", ""),
+            demo_password=text(env, "HANDOFF_DEMO_PASSWORD", defaults.DEMO_PASSWORD),
+            orders_env={name: env[name] for name in ORDERS_ENV if env.get(name)},
+            channel_secrets={name: env[name] for name in sorted(channel_variables()) if env.get(name)},
         )
 
     @property
@@ -81,27 +98,28 @@ class StackSettings:
         return self.knowledge_token or self._secret("knowledge_token")
 
     def _secret(self, name: str) -> str:
-        path = self.var_dir / name
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(secrets.token_urlsafe(24))
-            path.chmod(0o600)
-        return path.read_text().strip()
+        stored = self.var_dir / name
+        if not stored.exists():
+            stored.parent.mkdir(parents=True, exist_ok=True)
+            stored.write_text(secrets.token_urlsafe(24))
+            stored.chmod(0o600)
+        return stored.read_text().strip()
 
     def url(self, port: int) -> str:
-        return f"http://{self.host}:{port}"
+        return defaults.url(port, self.host)
 
     def process_env(self, model: Path) -> dict[str, str]:
-        """The environment every process of the stack is started with."""
+        """The environment every process of the stack is started with (on top of the caller's)."""
         redis = urlparse(self.effective_redis_url)
         return {
             "BATON_HOST": self.host,
             "BATON_VAR": str(self.var_dir),
             "BATON_REDIS_URL": self.effective_redis_url,
-            "BATON_REDIS_HOST": redis.hostname or "127.0.0.1",
-            "BATON_REDIS_PORT": str(redis.port or 6379),
+            "BATON_REDIS_HOST": redis.hostname or defaults.HOST,
+            "BATON_REDIS_PORT": str(redis.port or 6379),  # a URL without a port: Redis's own default
             "BATON_REDIS_DB": (redis.path or "/0").lstrip("/") or "0",
             "BATON_REDIS_PASSWORD": redis.password or "",
+            "BATON_RASA_KEY_PREFIX": self.rasa_key_prefix,
             "BATON_EVENT_STREAM": self.event_stream,
             "BATON_ACTIONS_URL": f"{self.url(self.actions_port)}/webhook",
             "BATON_RASA_URL": self.url(self.rasa_port),
@@ -110,27 +128,35 @@ class StackSettings:
             "RASA_PORT": str(self.rasa_port),
             "RASA_TOKEN": self.token(),
             "KNOWLEDGE_TOKEN": self.admin_token(),
-            "KNOWLEDGE_CACHE_DIR": str(self.var_dir / "knowledge"),
             "RASA_MODEL": str(model),
             "ACTIONS_PORT": str(self.actions_port),
             "KNOWLEDGE_PORT": str(self.knowledge_port),
             "HANDOFF_PORT": str(self.handoff_port),
+            "HANDOFF_DEMO_PASSWORD": self.demo_password,
             "BOT_VENV": str(self.bot_venv),
             "SVC_VENV": str(self.svc_venv),
             "PYTHONPATH": str(ROOT),
             "HF_HUB_OFFLINE": "1",
             "TRANSFORMERS_OFFLINE": "1",
-            # Order backend (orders/settings.py): passed through when set; the demo store's
-            # file defaults to this stack's var dir, so test stacks get a fresh one.
-            "ORDERS_DB": os.environ.get("ORDERS_DB") or str(self.var_dir / "orders.db"),
-            **{name: os.environ[name] for name in ORDERS_ENV if os.environ.get(name)},
+            # The knowledge cache, the demo order store and the handoff store follow BATON_VAR,
+            # so a test stack in its own var dir gets fresh ones.
+            **self.orders_env,
             **({"BATON_CALLBACK_URL": self.callback_url} if self.callback_url else {}),  # handoff engine
             **self.channel_env(),
             **self.extra_env,
         }
 
     # --- messaging apps: Rasa starts with var/credentials.yml, only the configured connectors ---
-    def channel_env(self) -> dict[str, str]:
+    def _channel_inputs(self) -> dict[str, str]:
         callback = {"BATON_CALLBACK_URL": self.callback_url} if self.callback_url else {}
-        path, _labels, optional = channels.write(self.var_dir, {**os.environ, **callback, **self.extra_env})
-        return {"BATON_CREDENTIALS": str(path), **optional}
+        return {**self.channel_secrets, **callback, **self.extra_env}
+
+    def channel_env(self) -> dict[str, str]:
+        """The credentials file Rasa starts with, the apps' credentials, and the optional
+        variables those need defined."""
+        credentials, _labels, optional = channels.write(self.var_dir, self._channel_inputs())
+        return {"BATON_CREDENTIALS": str(credentials), **self.channel_secrets, **optional}
+
+    def messaging_apps(self) -> list[str]:
+        """The messaging apps configured, by name."""
+        return channels.effective(self._channel_inputs())[1]

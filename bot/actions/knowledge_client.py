@@ -7,7 +7,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.actions.settings import ActionSettings, load_settings
+from bot.actions.settings import ActionSettings
 
 
 class KnowledgeUnavailable(Exception):
@@ -36,7 +36,7 @@ def _article(row: dict[str, Any]) -> Article:
 
 class KnowledgeClient:
     def __init__(self, settings: ActionSettings | None = None) -> None:
-        self.settings = settings or load_settings()
+        self.settings = settings or ActionSettings.from_env()
 
     async def _get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         timeout = aiohttp.ClientTimeout(total=self.settings.knowledge_timeout)

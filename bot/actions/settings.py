@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
+
+from defaults import KNOWLEDGE_PORT, url
+from defaults.env import number, text
 
 
 @dataclass(frozen=True)
 class ActionSettings:
-    knowledge_url: str
-    knowledge_timeout: float
+    knowledge_url: str = url(KNOWLEDGE_PORT)
+    knowledge_timeout: float = 5.0
 
-
-def load_settings() -> ActionSettings:
-    return ActionSettings(
-        knowledge_url=os.environ.get("BATON_KNOWLEDGE_URL", "http://127.0.0.1:8001").rstrip("/"),
-        knowledge_timeout=float(os.environ.get("BATON_KNOWLEDGE_TIMEOUT", "5")),
-    )
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> ActionSettings:
+        return cls(
+            knowledge_url=text(env, "BATON_KNOWLEDGE_URL", url(KNOWLEDGE_PORT)).rstrip("/"),
+            knowledge_timeout=number(env, "BATON_KNOWLEDGE_TIMEOUT", 5.0, positive=True),
+        )

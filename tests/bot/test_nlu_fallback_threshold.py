@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.nlu_fallback_threshold import bot_examples, choose, configured_thresholds, rates
+import pytest
+import yaml
+
+from bench.nlu_fallback_threshold import (
+    bot_examples,
+    choose,
+    configured_thresholds,
+    rates,
+    with_thresholds,
+    write_thresholds,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -46,3 +56,28 @@ def test_the_bot_examples_and_the_configured_thresholds_are_read() -> None:
     assert all(text.strip() for text, _ in examples)
     threshold, ambiguity = configured_thresholds(ROOT / "config.yml") or (None, None)
     assert threshold is not None and 0 < threshold < 1 and ambiguity is not None
+
+
+def test_writing_the_chosen_pair_changes_only_those_two_values_in_config_yml(tmp_path: Path) -> None:
+    text = (ROOT / "config.yml").read_text()
+    config = tmp_path / "config.yml"
+    config.write_text(text)
+    write_thresholds(config, 0.13, 0.05)
+    assert configured_thresholds(config) == (0.13, 0.05)
+    before, after = text.splitlines(), config.read_text().splitlines()
+    assert len(before) == len(after)
+    changed = [new.strip() for old, new in zip(before, after, strict=True) if old != new]
+    assert changed == ["threshold: 0.13", "ambiguity_threshold: 0.05"]  # every comment kept
+
+
+def test_another_components_threshold_is_left_alone_and_missing_keys_are_added() -> None:
+    text = ("pipeline:\n  - name: DIETClassifier\n    threshold: 0.5  # not the fallback's\n"
+            "  - name: FallbackClassifier  # ours\n    threshold: 0.3  # was\n  - name: ResponseSelector\n"
+            "policies:\n  - name: RulePolicy\n")
+    written = with_thresholds(text, 0.2, 0.0)
+    assert "    threshold: 0.5  # not the fallback's\n" in written and "    threshold: 0.2  # was\n" in written
+    pipeline = yaml.safe_load(written)["pipeline"]
+    assert pipeline[1] == {"name": "FallbackClassifier", "threshold": 0.2, "ambiguity_threshold": 0.0}
+    assert pipeline[0]["threshold"] == 0.5 and "threshold" not in pipeline[2]
+    with pytest.raises(ValueError, match="no FallbackClassifier"):
+        with_thresholds("pipeline:\n  - name: DIETClassifier\n", 0.2, 0.0)

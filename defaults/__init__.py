@@ -1,0 +1,47 @@
+"""The defaults every settings module starts from: where runtime data goes, the ports the
+processes listen on, and the names Baton gives its things in Redis.
+
+Each package's settings module (orders/, stack/, bot/actions/: frozen dataclasses with
+`from_env`; knowledge/, handoff/: pydantic-settings) reads its own environment variables and
+takes its defaults from here, so two processes left unconfigured still find each other.
+Standard library only: imported from both environments (3.10 beside Rasa, 3.11 for the services).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# --- runtime data: Redis's files, models, caches, tokens, the demo stores ---
+VAR_ENV = "BATON_VAR"
+VAR_DIR = ROOT / "var"
+
+# --- where the processes listen (./baton run; every URL default points here) ---
+HOST = "127.0.0.1"
+RASA_PORT = 5005
+ACTIONS_PORT = 5055
+KNOWLEDGE_PORT = 8001
+HANDOFF_PORT = 8002
+# The private redis-server ./baton run starts; not 6379, so it never meets a system Redis.
+REDIS_PORT = 6390
+REDIS_URL = f"redis://{HOST}:{REDIS_PORT}/0"
+
+# --- names in Redis ---
+RASA_KEY_PREFIX = "baton"  # Rasa's tracker and lock stores (endpoints.yml)
+HANDOFF_KEY_PREFIX = "baton:handoff"  # the handoff service's own keys
+# The stream Rasa's event broker (bot/broker.py) appends to and the handoff service follows.
+EVENT_STREAM = "baton:events"
+
+# The password of the demo agents the handoff store seeds when it is empty (shown by ./baton run).
+DEMO_PASSWORD = "larkspur-demo"
+
+
+def url(port: int, host: str = HOST) -> str:
+    return f"http://{host}:{port}"
+
+
+def under_root(path: Path) -> Path:
+    """A path from the environment: relative ones are taken from the repository, as ./baton
+    runs every process there, so a setting means the same file whatever the working directory."""
+    return path if path.is_absolute() else ROOT / path
