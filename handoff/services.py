@@ -18,12 +18,12 @@ from redis.asyncio import Redis
 from handoff.auth.accounts import Accounts
 from handoff.auth.tokens import TokenIssuer
 from handoff.conversations import ConversationStore
-from handoff.escalations import EscalationService
+from handoff.escalations.queue import EscalationQueue
+from handoff.escalations.reannounce import Reannouncer
+from handoff.escalations.service import EscalationService
 from handoff.live import LiveHub
 from handoff.presence import Presence
-from handoff.queue import EscalationQueue
 from handoff.rasa_client import RasaClient
-from handoff.reannounce import Reannouncer
 from handoff.settings import HandoffSettings
 from handoff.store import Database
 from handoff.store import escalations as escalation_rows

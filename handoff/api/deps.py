@@ -11,7 +11,7 @@ from redis.asyncio import Redis
 from handoff.auth.accounts import Accounts
 from handoff.auth.tokens import TokenError
 from handoff.conversations import ConversationStore
-from handoff.escalations import EscalationService
+from handoff.escalations.service import EscalationService
 from handoff.presence import Presence
 from handoff.services import Services
 from handoff.settings import HandoffSettings, get_settings

@@ -20,7 +20,7 @@ from handoff.engine.context import (
 )
 from handoff.engine.hook import HandoffEngine
 from handoff.engine.hours import BusinessHours
-from handoff.escalations import EscalationService
+from handoff.escalations.service import EscalationService
 from handoff.presence import Presence
 from handoff.rasa_client import RasaClient
 from handoff.services import Services

@@ -18,9 +18,9 @@ from sqlalchemy.exc import IntegrityError
 
 from handoff.auth.access import ensure_can_claim, ensure_holder, ensure_visible
 from handoff.errors import Conflict, Invalid
-from handoff.escalation_cards import card, detail
+from handoff.escalations.cards import card, detail
+from handoff.escalations.queue import EscalationQueue
 from handoff.live import LiveHub
-from handoff.queue import EscalationQueue
 from handoff.rasa_client import RasaClient
 from handoff.store import Agent, Database, Escalation, Note
 from handoff.store import escalations as rows
