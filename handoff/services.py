@@ -21,9 +21,9 @@ from handoff.conversations import ConversationStore
 from handoff.escalations.queue import EscalationQueue
 from handoff.escalations.reannounce import Reannouncer
 from handoff.escalations.service import EscalationService
-from handoff.live import LiveHub
-from handoff.presence import Presence
 from handoff.rasa_client import RasaClient
+from handoff.realtime.live import LiveHub
+from handoff.realtime.presence import Presence
 from handoff.settings import HandoffSettings
 from handoff.store import Database
 from handoff.store import escalations as escalation_rows

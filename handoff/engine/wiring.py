@@ -21,8 +21,8 @@ from handoff.engine.context import (
 from handoff.engine.hook import HandoffEngine
 from handoff.engine.hours import BusinessHours
 from handoff.escalations.service import EscalationService
-from handoff.presence import Presence
 from handoff.rasa_client import RasaClient
+from handoff.realtime.presence import Presence
 from handoff.services import Services
 from handoff.settings import HandoffSettings
 from handoff.store import escalations as rows

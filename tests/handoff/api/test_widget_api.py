@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 
-from handoff.live import TYPING_REMEMBERED_SECONDS
+from handoff.realtime.live import TYPING_REMEMBERED_SECONDS
 from tests.handoff.api.harness import Server
 from tests.handoff.api.test_escalations_api import open_escalation
 

@@ -13,9 +13,9 @@ from redis.asyncio import Redis
 
 from handoff.escalations.queue import EscalationQueue
 from handoff.escalations.service import EscalationService
-from handoff.live import LiveHub
-from handoff.presence import Presence
 from handoff.rasa_client import RasaClient
+from handoff.realtime.live import LiveHub
+from handoff.realtime.presence import Presence
 from handoff.store import Agent, Database
 
 PREFIX = "test:handoff"
