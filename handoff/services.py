@@ -17,7 +17,7 @@ from redis.asyncio import Redis
 
 from handoff.auth.accounts import Accounts
 from handoff.auth.tokens import TokenIssuer
-from handoff.conversations import ConversationStore
+from handoff.conversations.store import ConversationStore
 from handoff.escalations.queue import EscalationQueue
 from handoff.escalations.reannounce import Reannouncer
 from handoff.escalations.service import EscalationService

@@ -10,7 +10,7 @@ from redis.asyncio import Redis
 
 from handoff.auth.accounts import Accounts
 from handoff.auth.tokens import TokenError
-from handoff.conversations import ConversationStore
+from handoff.conversations.store import ConversationStore
 from handoff.escalations.service import EscalationService
 from handoff.realtime.presence import Presence
 from handoff.services import Services

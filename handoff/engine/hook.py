@@ -28,7 +28,7 @@ from typing import Any, Protocol
 
 from redis.asyncio import Redis
 
-from handoff.conversations import ConversationStore
+from handoff.conversations.store import ConversationStore
 from handoff.engine import messages
 from handoff.engine.availability import AvailabilityCheck
 from handoff.engine.context import ContextBuilder, Decision

@@ -9,7 +9,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
-from handoff.conversations import ConversationStore
+from handoff.conversations.store import ConversationStore
 from handoff.engine.availability import AvailabilityCheck, QueueLength
 from handoff.engine.context import (
     ContextBuilder,

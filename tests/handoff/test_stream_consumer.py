@@ -8,7 +8,7 @@ import json
 import pytest
 from redis.asyncio import Redis
 
-from handoff.conversations import ConversationStore
+from handoff.conversations.store import ConversationStore
 from handoff.settings import HandoffSettings
 from handoff.stream.consumer import StreamConsumer
 from handoff.stream.events import StreamEvent

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from handoff.conversations import ConversationStore
+from handoff.conversations.store import ConversationStore
 from handoff.detection import Detector
 from handoff.engine.availability import AvailabilityCheck
 from handoff.engine.context import ContextBuilder, KnowledgeSuggestions
