@@ -104,17 +104,13 @@ class HandoffEngine:
         self.waiting = WaitingReminders(redis, prefix, waiting_reminder_seconds)
         self.opened = 0
 
-    def _state_key(self, sender_id: str) -> str:
-        return self.conversations._state_key(sender_id)
-
     async def on_applied(self, event: StreamEvent, applied: bool = True) -> None:
         """The consumer's hook. `applied` is ignored on purpose: an entry the store had applied
         before a crash may still be unfinished here, and the engine keeps its own mark."""
         if not event.sender_id or not event.event:
             return
-        key = self._state_key(event.sender_id)
-        done = await self.redis.hget(key, "engine_last_id")
-        if not stream_id_newer(event.entry_id, done.decode() if done else None):
+        done = await self.conversations.field(event.sender_id, "engine_last_id")
+        if not stream_id_newer(event.entry_id, done):
             return
         try:
             await self._handle(event)
@@ -122,7 +118,7 @@ class HandoffEngine:
             raise
         except Exception:  # one bad conversation must not stop the stream for all
             logger.exception("Handoff engine failed on %s event %s of %s", event.type, event.entry_id, event.sender_id)
-        await self.redis.hset(key, "engine_last_id", event.entry_id)
+        await self.conversations.set_field(event.sender_id, "engine_last_id", event.entry_id)
 
     async def _handle(self, event: StreamEvent) -> None:
         if event.type == "user":
@@ -131,7 +127,7 @@ class HandoffEngine:
             await self._slot(event)
         elif event.type == "resume":
             # The detector starts afresh after a hand-back: the old trouble was dealt with.
-            await self.redis.hset(self._state_key(event.sender_id), "engine_history_from", event.entry_id)
+            await self.conversations.set_field(event.sender_id, "engine_history_from", event.entry_id)
         elif event.type in ("restart", "session_started"):
             await self._keep_paused(event.sender_id)
 
