@@ -17,11 +17,11 @@ from redis.asyncio import Redis
 
 from handoff.auth.accounts import Accounts
 from handoff.auth.tokens import TokenIssuer
+from handoff.clients.rasa import RasaClient
 from handoff.conversations.store import ConversationStore
 from handoff.escalations.queue import EscalationQueue
 from handoff.escalations.reannounce import Reannouncer
 from handoff.escalations.service import EscalationService
-from handoff.rasa_client import RasaClient
 from handoff.realtime.live import LiveHub
 from handoff.realtime.presence import Presence
 from handoff.settings import HandoffSettings

@@ -9,19 +9,15 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from handoff.clients.knowledge import KnowledgeSuggestions
+from handoff.clients.orders import configured_order_lookup
+from handoff.clients.rasa import RasaClient
 from handoff.conversations.store import ConversationStore
 from handoff.engine.availability import AvailabilityCheck, QueueLength
-from handoff.engine.context import (
-    ContextBuilder,
-    HistoryLookup,
-    KnowledgeSuggestions,
-    OrderLookup,
-    order_lookup_from_backend,
-)
+from handoff.engine.context import ContextBuilder, HistoryLookup
 from handoff.engine.hook import HandoffEngine
 from handoff.engine.hours import BusinessHours
 from handoff.escalations.service import EscalationService
-from handoff.rasa_client import RasaClient
 from handoff.realtime.presence import Presence
 from handoff.services import Services
 from handoff.settings import HandoffSettings
@@ -33,15 +29,6 @@ logger = logging.getLogger(__name__)
 
 def now_utc() -> datetime:
     return datetime.now(UTC)
-
-
-def _orders() -> OrderLookup | None:
-    try:
-        from orders.backend import open_backend
-    except ImportError as error:  # the order backend is optional for the service to run
-        logger.warning("No order backend (%s): packets will carry no order snapshot", error)
-        return None
-    return order_lookup_from_backend(open_backend)
 
 
 def queue_length_of(escalations: EscalationService) -> QueueLength:
@@ -71,7 +58,7 @@ def build_engine(settings: HandoffSettings, *, redis: Redis, conversations: Conv
     hours = BusinessHours.parse(settings.support_hours, settings.support_timezone)
     availability = AvailabilityCheck(presence, hours, queue_length_of(escalations),
                                      settings.average_handling_minutes * 60, now_utc)
-    context = ContextBuilder(orders=_orders(), knowledge=KnowledgeSuggestions(settings.knowledge_url),
+    context = ContextBuilder(orders=configured_order_lookup(), knowledge=KnowledgeSuggestions(settings.knowledge_url),
                              history=history_of(escalations))
     return HandoffEngine(
         redis=redis, prefix=settings.key_prefix, conversations=conversations, escalations=escalations, rasa=rasa,

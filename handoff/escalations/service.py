@@ -17,10 +17,10 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from handoff.auth.access import ensure_can_claim, ensure_holder, ensure_visible
+from handoff.clients.rasa import RasaClient
 from handoff.errors import Conflict, Invalid
 from handoff.escalations.cards import card, detail
 from handoff.escalations.queue import EscalationQueue
-from handoff.rasa_client import RasaClient
 from handoff.realtime.live import LiveHub
 from handoff.store import Agent, Database, Escalation, Note
 from handoff.store import escalations as rows

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 
+from handoff.clients.rasa import RasaClient
 from handoff.escalations.queue import EscalationQueue
 from handoff.escalations.service import EscalationService
-from handoff.rasa_client import RasaClient
 from handoff.realtime.live import LiveHub
 from handoff.realtime.presence import Presence
 from handoff.store import Agent, Database
