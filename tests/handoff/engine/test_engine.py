@@ -21,9 +21,9 @@ from handoff.conversations.store import ConversationStore
 from handoff.detection import Detector
 from handoff.engine.availability import AvailabilityCheck
 from handoff.engine.context import ContextBuilder
-from handoff.engine.hook import HandoffEngine
+from handoff.engine.engine import HandoffEngine
 from handoff.engine.hours import BusinessHours
-from handoff.engine.wiring import history_of, queue_length_of
+from handoff.services import history_of, queue_length_of
 from handoff.store import escalations as rows
 from handoff.stream.events import StreamEvent
 from tests.conftest import free_port
