@@ -57,7 +57,7 @@ class EscalationService:
     # ---- the engine's side -------------------------------------------------------------------
 
     async def open(self, *, sender_id: str, channel: str | None, reason: str, team: str,
-                   frustration: float, packet: dict) -> Escalation:
+                   frustration: float, packet: dict[str, Any]) -> Escalation:
         """Open an escalation (initiated -> queued), queue it and tell the team's consoles.
         A conversation has at most one open escalation: opening again returns that one."""
         if team not in TEAMS:
