@@ -18,7 +18,7 @@ from redis.asyncio import Redis
 
 from handoff.clients.rasa import RasaClient
 from tests.conftest import Stack
-from tests.handoff.api.harness import Server, handoff_settings, next_push
+from tests.handoff.harness import Server, handoff_settings, next_push
 
 
 @pytest.fixture
