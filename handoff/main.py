@@ -10,17 +10,16 @@ from fastapi import FastAPI
 
 from handoff.api import error_handlers
 from handoff.api.routes import agents, auth, escalations, health, knowledge, pages, widget, ws
-from handoff.engine.wiring import engine_hook
-from handoff.services import EngineFactory, Services
+from handoff.services import Services
 from handoff.settings import HandoffSettings, get_settings
 
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 
 
-def create_app(settings: HandoffSettings | None = None, engine_factory: EngineFactory | None = None) -> FastAPI:
+def create_app(settings: HandoffSettings | None = None, *, engine: bool = False) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.services = await Services.start(settings or get_settings(), engine_factory)
+        app.state.services = await Services.start(settings or get_settings(), engine=engine)
         try:
             yield
         finally:
@@ -34,4 +33,4 @@ def create_app(settings: HandoffSettings | None = None, engine_factory: EngineFa
 
 
 # The engine (handoff/engine/) follows every conversation and opens the escalations.
-app = create_app(engine_factory=engine_hook)
+app = create_app(engine=True)

@@ -1,7 +1,8 @@
-"""Everything the handoff service runs, built and started in order and stopped in reverse:
-Redis, the database (tables created, demo accounts seeded), the queue, presence, the live
-channel, the Rasa client, the escalation service, and the background tasks (stream consumer,
-live subscriber, re-announcer). main.py's lifespan is a call to start() and stop()."""
+"""Everything the handoff service runs, built in this one place, started in order and stopped in
+reverse: Redis, the database (tables created, demo accounts seeded), the queue, presence, the
+live channel, the Rasa client, the escalation service, the engine, and the background tasks
+(stream consumer, live subscriber, re-announcer). main.py's lifespan is a call to start() and
+stop()."""
 
 from __future__ import annotations
 
@@ -9,29 +10,34 @@ import asyncio
 import contextlib
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Coroutine
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 from redis.asyncio import Redis
 
 from handoff.auth.accounts import Accounts
 from handoff.auth.tokens import TokenIssuer
-from handoff.conversations import ConversationStore
-from handoff.escalations import EscalationService
-from handoff.live import LiveHub
-from handoff.presence import Presence
-from handoff.queue import EscalationQueue
-from handoff.rasa_client import RasaClient
-from handoff.reannounce import Reannouncer
+from handoff.clients.knowledge import KnowledgeSuggestions
+from handoff.clients.orders import configured_order_lookup
+from handoff.clients.rasa import RasaClient
+from handoff.conversations.store import ConversationStore
+from handoff.engine.availability import AvailabilityCheck, QueueLength
+from handoff.engine.context import ContextBuilder, HistoryLookup
+from handoff.engine.engine import HandoffEngine
+from handoff.engine.hours import BusinessHours
+from handoff.escalations.queue import EscalationQueue
+from handoff.escalations.reannounce import Reannouncer
+from handoff.escalations.service import EscalationService
+from handoff.realtime.live import LiveHub
+from handoff.realtime.presence import Presence
 from handoff.settings import HandoffSettings
 from handoff.store import Database
 from handoff.store import escalations as escalation_rows
-from handoff.stream.consumer import Handler, StreamConsumer
+from handoff.stream.consumer import StreamConsumer
 
 logger = logging.getLogger(__name__)
-# Builds the engine's per-event hook from the running services (the ENGINE plugs in here).
-EngineFactory = Callable[["Services"], Handler]
 
 
 @dataclass
@@ -49,13 +55,13 @@ class Services:
     escalations: EscalationService
     reannouncer: Reannouncer
     consumer: StreamConsumer | None = None
-    engine: Any = None
+    # None when started without it (the agents' API tests): nothing then opens escalations.
+    engine: HandoffEngine | None = None
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
-    _tasks: list[asyncio.Task] = field(default_factory=list)
+    _tasks: list[asyncio.Task[None]] = field(default_factory=list)
 
     @classmethod
-    async def start(cls, settings: HandoffSettings, engine_factory: EngineFactory | None = None,
-                    *, consume: bool = True) -> Services:
+    async def start(cls, settings: HandoffSettings, *, engine: bool = False) -> Services:
         redis = Redis.from_url(settings.redis_url)
         db = Database(settings.effective_database_url)
         await db.start()
@@ -75,15 +81,17 @@ class Services:
         await queue.sync(await db.run(escalation_rows.queued), time.time())
         services._spawn(live.run(services._stop), "live-channel")
         services._spawn(services.reannouncer.run(services._stop), "reannounce")
-        if consume:
-            on_applied = engine_factory(services) if engine_factory else None
-            services.consumer = StreamConsumer(redis, settings, services.conversations.apply, on_applied)
-            services._spawn(services.consumer.run(services._stop), "stream-consumer")
+        if engine:
+            services.engine = build_engine(settings, redis=redis, conversations=services.conversations,
+                                           escalations=escalations, rasa=rasa, presence=services.presence)
+        on_applied = services.engine.on_applied if services.engine else None
+        services.consumer = StreamConsumer(redis, settings, services.conversations.apply, on_applied)
+        services._spawn(services.consumer.run(services._stop), "stream-consumer")
         with contextlib.suppress(TimeoutError):  # pushes published before this would be lost
             await asyncio.wait_for(live.subscribed.wait(), timeout=5)
         return services
 
-    def _spawn(self, work: Any, name: str) -> None:
+    def _spawn(self, work: Coroutine[Any, Any, None], name: str) -> None:
         self._tasks.append(asyncio.create_task(work, name=name))
 
     async def stop(self) -> None:
@@ -98,3 +106,47 @@ class Services:
         await self.rasa.aclose()
         await self.db.close()
         await self.redis.aclose()
+
+
+# --- the engine: its parts, from the settings and the services above -----------------------
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)
+
+
+def queue_length_of(escalations: EscalationService) -> QueueLength:
+    """How many escalations of a team wait in the queue (the database is the record of it)."""
+    async def queue_length(team: str) -> int:
+        queued = await escalations.db.run(escalation_rows.queued)
+        return sum(1 for escalation in queued if escalation.team == team)
+
+    return queue_length
+
+
+def history_of(escalations: EscalationService) -> HistoryLookup:
+    """Earlier escalations of a customer (by conversation or email), as the packet shows them."""
+    async def history(sender_id: str, email: str | None) -> list[dict[str, Any]]:
+        return [{"id": e.id, "reason": e.reason, "team": e.team, "state": e.state, "outcome": e.outcome,
+                 "created_at": e.created_at, "closed_at": e.closed_at, "agent": e.agent_name,
+                 "summary_line": e.summary_line, "csat_rating": e.csat_rating, "csat_comment": e.csat_comment}
+                for e in await escalations.history_for(sender_id, email)]
+
+    return history
+
+
+def build_engine(settings: HandoffSettings, *, redis: Redis, conversations: ConversationStore,
+                 escalations: EscalationService, rasa: RasaClient, presence: Presence) -> HandoffEngine:
+    from handoff.detection import Detector  # loads its models: only when the service starts
+
+    hours = BusinessHours.parse(settings.support_hours, settings.support_timezone)
+    availability = AvailabilityCheck(presence, hours, queue_length_of(escalations),
+                                     settings.average_handling_minutes * 60, now_utc)
+    context = ContextBuilder(orders=configured_order_lookup(), knowledge=KnowledgeSuggestions(settings.knowledge_url),
+                             history=history_of(escalations))
+    return HandoffEngine(
+        redis=redis, prefix=settings.key_prefix, conversations=conversations, escalations=escalations, rasa=rasa,
+        detector=Detector.from_config(settings.detection_config), availability=availability, context=context,
+        hours=hours, timezone_label=settings.support_timezone_label, clock=now_utc,
+        waiting_reminder_seconds=settings.waiting_reminder_seconds,
+    )

@@ -44,7 +44,7 @@ class HandoffSettings(BaseSettings):
     rasa_timeout_seconds: float = Field(15.0, alias="HANDOFF_RASA_TIMEOUT_SECONDS")
     knowledge_url: str = Field(url(KNOWLEDGE_PORT), alias="BATON_KNOWLEDGE_URL")
 
-    # --- chat widget (handoff/widget_sessions.py, handoff/api/routes/widget.py) ---
+    # --- chat widget (handoff/auth/widget_sessions.py, handoff/api/routes/widget.py) ---
     # Signs the per-session secret a widget needs to read its history; empty: one kept in Redis.
     widget_key: str = Field("", alias="HANDOFF_WIDGET_KEY")
     # Rasa's socket.io URL as browsers reach it (behind a proxy it differs); empty: BATON_RASA_URL.

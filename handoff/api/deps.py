@@ -10,9 +10,9 @@ from redis.asyncio import Redis
 
 from handoff.auth.accounts import Accounts
 from handoff.auth.tokens import TokenError
-from handoff.conversations import ConversationStore
-from handoff.escalations import EscalationService
-from handoff.presence import Presence
+from handoff.conversations.store import ConversationStore
+from handoff.escalations.service import EscalationService
+from handoff.realtime.presence import Presence
 from handoff.services import Services
 from handoff.settings import HandoffSettings, get_settings
 from handoff.store import Agent

@@ -1,1 +1,2 @@
-"""Agents' authentication: bcrypt-hashed passwords, expiring JWT tokens, roles agent and admin."""
+"""Who may do what: agents' accounts, bcrypt-hashed passwords, expiring JWT tokens and roles
+(agent, admin); and the chat widget's per-conversation secrets (widget_sessions.py)."""

@@ -5,7 +5,7 @@ answers whether to hand over and why: the customer asked for a person (`explicit
 NLU fell back twice in a row (`nlu_fallback_repeated`), or the frustration score crossed the
 threshold (`frustration`). How each frustration signal is computed is documented in
 `handoff/detection/signals.py` and `handoff/detection/conversation_signals.py`; the weights and
-threshold live in `handoff/detection.json`, fitted by `python -m handoff.detection.fit`.
+threshold live in `handoff/detection.json`, fitted by `python -m bench.handoff_detector_fit`.
 """
 
 from handoff.detection.config import DetectionConfig, DetectionConfigError

@@ -1,6 +1,6 @@
 """The detector's configuration file (`handoff/detection.json`): weights, threshold, signal shapes.
 
-The weights and thresholds are not hand-set: `python -m handoff.detection.fit` chooses them on the
+The weights and thresholds are not hand-set: `python -m bench.handoff_detector_fit` chooses them on the
 dev split of `handoff/eval/` and rewrites the file, keeping a record of how in `fitted`.
 """
 

@@ -15,8 +15,6 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
-
 from handoff.engine.availability import Availability
 from handoff.engine.summary import build_summary
 from handoff.engine.timeline import Timeline
@@ -38,46 +36,6 @@ class Decision:
 def _is_verified(slots: Mapping[str, Any]) -> bool:
     value = slots.get("order_verified")
     return value is True or (isinstance(value, str) and value.lower() == "true")
-
-
-class KnowledgeSuggestions:
-    """Articles the knowledge service finds for the customer's goal (GET /search)."""
-
-    def __init__(self, base_url: str, timeout: float = 5.0, transport: httpx.AsyncBaseTransport | None = None) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.timeout = timeout
-        self.transport = transport
-
-    async def __call__(self, query: str, k: int = 3) -> list[dict[str, Any]]:
-        async with httpx.AsyncClient(timeout=self.timeout, transport=self.transport) as client:
-            response = await client.get(f"{self.base_url}/search", params={"q": query[:500], "k": k})
-            response.raise_for_status()
-            body = response.json()
-        seen, articles = set(), []
-        for hit in body.get("results") or []:
-            if hit.get("article_id") in seen:
-                continue
-            seen.add(hit.get("article_id"))
-            articles.append({key: hit.get(key) for key in ("article_id", "title", "url", "heading", "score")})
-        return articles
-
-
-def order_lookup_from_backend(open_backend: Callable[[], Any]) -> OrderLookup:
-    """An async lookup over the synchronous `orders` backend, canonicalising what was typed."""
-    from orders.identity import normalize_order_number
-
-    async def lookup(order_number: str) -> dict[str, Any] | None:
-        canonical = normalize_order_number(order_number)
-        if canonical is None:
-            raise ValueError(f"{order_number!r} is not an order number (LK-123456)")
-
-        def fetch() -> dict[str, Any] | None:
-            order = open_backend().get_order(canonical)
-            return None if order is None else order.to_dict()
-
-        return await asyncio.to_thread(fetch)
-
-    return lookup
 
 
 class ContextBuilder:

@@ -51,7 +51,7 @@ class FollowUpOffers:
     def _key(self, sender_id: str) -> str:
         return f"{self.prefix}:engine:followup:{sender_id}"
 
-    async def open(self, sender_id: str, escalation_id: Any, known_email: str | None) -> None:
+    async def open(self, sender_id: str, escalation_id: int, known_email: str | None) -> None:
         offer = {"escalation_id": escalation_id, "known_email": known_email, "messages": 0}
         await self.redis.set(self._key(sender_id), json.dumps(offer), ex=self.ttl)
 

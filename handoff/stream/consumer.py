@@ -20,7 +20,7 @@ from handoff.stream.events import StreamEvent
 
 logger = logging.getLogger(__name__)
 
-Handler = Callable[[StreamEvent], Awaitable[Any]]
+Handler = Callable[[StreamEvent], Awaitable[object]]
 
 
 class StreamConsumer:

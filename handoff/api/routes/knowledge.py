@@ -8,11 +8,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any
 
-import httpx
 from fastapi import APIRouter, Query
 
 from handoff.api.deps import AgentDep, SettingsDep
-from handoff.errors import HandoffError, Invalid, Upstream
+from handoff.clients.knowledge import search_articles
+from handoff.errors import Invalid
 
 router = APIRouter(tags=["knowledge"])
 CANNED = Path(__file__).resolve().parents[2] / "canned_responses.json"
@@ -36,22 +36,4 @@ async def search(
 ) -> dict[str, Any]:
     if not q.strip():
         raise Invalid("the query is empty: pass what to look for as ?q=")
-    try:
-        async with httpx.AsyncClient(timeout=10) as client:
-            response = await client.get(f"{settings.knowledge_url.rstrip('/')}/search", params={"q": q, "k": k})
-    except httpx.HTTPError as error:
-        raise Upstream(f"the knowledge service could not be reached ({type(error).__name__}); try again") from error
-    if 400 <= response.status_code < 500:
-        error = HandoffError(_detail(response))
-        error.status_code = response.status_code
-        raise error
-    if response.status_code >= 500:
-        raise Upstream(f"the knowledge service failed ({response.status_code})")
-    return response.json()
-
-
-def _detail(response: httpx.Response) -> str:
-    try:
-        return str(response.json().get("detail"))
-    except (ValueError, AttributeError):
-        return response.text[:300]
+    return await search_articles(settings.knowledge_url, q, k)

@@ -4,7 +4,7 @@ bot messages only, so typing goes through the handoff service).
 
 The widget is embedded in pages of any origin, so these answer cross-origin requests (CORS `*`,
 including on errors). That is safe because nothing here relies on cookies: a session's history
-is unlocked only by the secret issued with it (handoff/widget_sessions.py).
+is unlocked only by the secret issued with it (handoff/auth/widget_sessions.py).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.routing import APIRoute
 
 from handoff.api.deps import ConversationsDep, RedisDep, ServicesDep, SettingsDep
-from handoff.widget_sessions import WidgetSessions
+from handoff.auth.widget_sessions import WidgetSessions
 
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",

@@ -20,7 +20,7 @@ from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect
 
 from handoff.api.deps import agent_for_token
 from handoff.errors import HandoffError
-from handoff.live import Connection
+from handoff.realtime.live import Connection
 from handoff.services import Services
 from handoff.store import Agent
 

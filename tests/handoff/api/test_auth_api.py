@@ -7,7 +7,7 @@ import time
 import httpx
 
 from handoff.auth.tokens import TokenIssuer
-from tests.handoff.api.harness import Server
+from tests.handoff.harness import Server
 
 
 async def test_login_returns_an_expiring_token_and_the_agent(server: Server) -> None:

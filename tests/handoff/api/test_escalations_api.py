@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from handoff.errors import Invalid
 from handoff.store import Escalation
-from tests.handoff.api.harness import Server
+from tests.handoff.harness import Server
 
 PACKET = {"summary_line": "Wants to return the wool sweater from LK-100232 (frustration)",
           "identity": {"order_number": "LK-100232", "email": "omar.h@example.com", "verified": True},

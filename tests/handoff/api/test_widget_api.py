@@ -8,9 +8,9 @@ from collections.abc import AsyncIterator
 
 import httpx
 
-from handoff.live import TYPING_REMEMBERED_SECONDS
-from tests.handoff.api.harness import Server
+from handoff.realtime.live import TYPING_REMEMBERED_SECONDS
 from tests.handoff.api.test_escalations_api import open_escalation
+from tests.handoff.harness import Server
 
 
 async def start_session(client: httpx.AsyncClient) -> dict[str, str]:

@@ -16,9 +16,9 @@ import httpx
 import pytest
 from redis.asyncio import Redis
 
-from handoff.rasa_client import RasaClient
+from handoff.clients.rasa import RasaClient
 from tests.conftest import Stack
-from tests.handoff.api.harness import Server, handoff_settings, next_push
+from tests.handoff.harness import Server, handoff_settings, next_push
 
 
 @pytest.fixture

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from redis.asyncio import Redis
 
-from handoff.escalations import EscalationService
-from handoff.live import LiveHub
-from handoff.presence import Presence
-from handoff.queue import EscalationQueue
-from handoff.rasa_client import RasaClient
+from handoff.clients.rasa import RasaClient
+from handoff.escalations.queue import EscalationQueue
+from handoff.escalations.service import EscalationService
+from handoff.realtime.live import LiveHub
+from handoff.realtime.presence import Presence
 from handoff.store import Agent, Database
 
 PREFIX = "test:handoff"

@@ -11,7 +11,7 @@ import pytest
 from handoff.engine import messages
 from handoff.engine.availability import AvailabilityCheck, expected_wait
 from handoff.engine.hours import BusinessHours
-from handoff.engine.wiring import queue_length_of
+from handoff.services import queue_length_of
 from tests.handoff.engine.conftest import Services, agent
 
 EASTERN = ZoneInfo("America/New_York")

@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from handoff.engine.context import ContextBuilder, Decision, KnowledgeSuggestions, order_lookup_from_backend
+from handoff.clients.knowledge import KnowledgeSuggestions
+from handoff.clients.orders import order_lookup_from_backend
+from handoff.engine.context import ContextBuilder, Decision
 from handoff.engine.timeline import from_tracker
-from handoff.engine.wiring import history_of
+from handoff.services import history_of
 from orders.demo_store import DemoStore
 from orders.http_adapter import HttpOrderBackend
 from tests.conftest import Stack, free_port

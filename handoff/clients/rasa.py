@@ -33,7 +33,7 @@ class RasaClient:
         return f"{self.base_url}/conversations/{quote(sender_id, safe=':+@')}/{path}"
 
     async def _request(self, method: str, url: str, *, params: dict[str, str] | None = None,
-                       json: Any = None) -> httpx.Response:
+                       json: dict[str, Any] | None = None) -> httpx.Response:
         query = {**(params or {}), "token": self.token}
         try:
             response = await self._client.request(method, url, params=query, json=json)
@@ -56,7 +56,7 @@ class RasaClient:
         await self.append(sender_id, {"event": "resume"})
 
     async def say(self, sender_id: str, text: str, *, agent: str | None = None,
-                  buttons: list[dict] | None = None, kind: str = "agent_message") -> None:
+                  buttons: list[dict[str, str]] | None = None, kind: str = "agent_message") -> None:
         """Speak into the conversation as `agent` (a person) or as the bot when agent is None."""
         data: dict[str, Any] = {}
         metadata: dict[str, Any] = {}
@@ -73,11 +73,11 @@ class RasaClient:
         """A notice for the customer: kind "agent_joined" or "agent_left"."""
         await self.say(sender_id, text, agent=agent, kind=kind)
 
-    async def trigger_intent(self, sender_id: str, intent: str, entities: dict | None = None) -> None:
+    async def trigger_intent(self, sender_id: str, intent: str, entities: dict[str, Any] | None = None) -> None:
         """Run the bot as if the customer had said `intent`; its answer goes to their latest channel."""
         await self._request("POST", self._url(sender_id, "trigger_intent"), params={"output_channel": "latest"},
                             json={"name": intent, "entities": entities or {}})
 
-    async def tracker(self, sender_id: str) -> dict:
+    async def tracker(self, sender_id: str) -> dict[str, Any]:
         response = await self._request("GET", self._url(sender_id, "tracker"))
         return response.json()

@@ -15,14 +15,15 @@ from typing import Any
 
 import pytest
 
-from handoff.conversations import ConversationStore
+from handoff.clients.knowledge import KnowledgeSuggestions
+from handoff.clients.rasa import RasaClient
+from handoff.conversations.store import ConversationStore
 from handoff.detection import Detector
 from handoff.engine.availability import AvailabilityCheck
-from handoff.engine.context import ContextBuilder, KnowledgeSuggestions
-from handoff.engine.hook import HandoffEngine
+from handoff.engine.context import ContextBuilder
+from handoff.engine.engine import HandoffEngine
 from handoff.engine.hours import BusinessHours
-from handoff.engine.wiring import history_of, queue_length_of
-from handoff.rasa_client import RasaClient
+from handoff.services import history_of, queue_length_of
 from handoff.store import escalations as rows
 from handoff.stream.events import StreamEvent
 from tests.conftest import free_port

@@ -24,20 +24,24 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from redis.asyncio import Redis
 
-from handoff.conversations import ConversationStore
+from handoff.conversations.store import ConversationStore
 from handoff.engine import messages
-from handoff.engine.availability import AvailabilityCheck
+from handoff.engine.availability import Availability, AvailabilityCheck
 from handoff.engine.context import ContextBuilder, Decision
 from handoff.engine.followup import FollowUpOffers, read_answer
 from handoff.engine.hours import BusinessHours
 from handoff.engine.teams import team_for
 from handoff.engine.timeline import Timeline, from_store, from_tracker
 from handoff.engine.waiting import WaitingReminders
+from handoff.store.records import Escalation
 from handoff.stream.events import StreamEvent
+
+if TYPE_CHECKING:  # the detector loads its models on import: only when the service builds it
+    from handoff.detection import Assessment, Turn
 
 logger = logging.getLogger(__name__)
 
@@ -47,17 +51,17 @@ CSAT_SLOTS = ("csat_rating", "csat_comment")
 
 
 class Assessor(Protocol):
-    def assess(self, history: Sequence[Any]) -> Any: ...
+    def assess(self, history: Sequence[Turn]) -> Assessment: ...
 
 
 class Escalations(Protocol):
     async def open(self, *, sender_id: str, channel: str | None, reason: str, team: str,
-                   frustration: float, packet: dict) -> Any: ...
-    async def active_for(self, sender_id: str) -> Any: ...
-    async def ahead_of(self, escalation: Any) -> int: ...
+                   frustration: float, packet: dict[str, Any]) -> Escalation: ...
+    async def active_for(self, sender_id: str) -> Escalation | None: ...
+    async def ahead_of(self, escalation: Escalation) -> int: ...
     async def record_customer_message(self, sender_id: str, text: str, at: float) -> None: ...
     async def record_csat(self, sender_id: str, rating: int, comment: str | None) -> None: ...
-    async def record_follow_up(self, sender_id: str, email: str | None) -> Any: ...
+    async def record_follow_up(self, sender_id: str, email: str | None) -> Escalation | None: ...
 
 
 class Rasa(Protocol):
@@ -65,8 +69,8 @@ class Rasa(Protocol):
     async def pause(self, sender_id: str) -> None: ...
     async def resume(self, sender_id: str) -> None: ...
     async def say(self, sender_id: str, text: str, *, agent: str | None = None,
-                  buttons: list[dict] | None = None) -> None: ...
-    async def tracker(self, sender_id: str) -> dict: ...
+                  buttons: list[dict[str, str]] | None = None) -> None: ...
+    async def tracker(self, sender_id: str) -> dict[str, Any]: ...
 
 
 def stream_id_newer(a: str, b: str | None) -> bool:
@@ -104,17 +108,13 @@ class HandoffEngine:
         self.waiting = WaitingReminders(redis, prefix, waiting_reminder_seconds)
         self.opened = 0
 
-    def _state_key(self, sender_id: str) -> str:
-        return self.conversations._state_key(sender_id)
-
     async def on_applied(self, event: StreamEvent, applied: bool = True) -> None:
         """The consumer's hook. `applied` is ignored on purpose: an entry the store had applied
         before a crash may still be unfinished here, and the engine keeps its own mark."""
         if not event.sender_id or not event.event:
             return
-        key = self._state_key(event.sender_id)
-        done = await self.redis.hget(key, "engine_last_id")
-        if not stream_id_newer(event.entry_id, done.decode() if done else None):
+        done = await self.conversations.field(event.sender_id, "engine_last_id")
+        if not stream_id_newer(event.entry_id, done):
             return
         try:
             await self._handle(event)
@@ -122,7 +122,7 @@ class HandoffEngine:
             raise
         except Exception:  # one bad conversation must not stop the stream for all
             logger.exception("Handoff engine failed on %s event %s of %s", event.type, event.entry_id, event.sender_id)
-        await self.redis.hset(key, "engine_last_id", event.entry_id)
+        await self.conversations.set_field(event.sender_id, "engine_last_id", event.entry_id)
 
     async def _handle(self, event: StreamEvent) -> None:
         if event.type == "user":
@@ -131,7 +131,7 @@ class HandoffEngine:
             await self._slot(event)
         elif event.type == "resume":
             # The detector starts afresh after a hand-back: the old trouble was dealt with.
-            await self.redis.hset(self._state_key(event.sender_id), "engine_history_from", event.entry_id)
+            await self.conversations.set_field(event.sender_id, "engine_history_from", event.entry_id)
         elif event.type in ("restart", "session_started"):
             await self._keep_paused(event.sender_id)
 
@@ -161,19 +161,19 @@ class HandoffEngine:
             decision = Decision(assessment.reason or "frustration", float(assessment.score), dict(assessment.signals))
             await self.escalate(sender, decision)
 
-    async def _remind_waiting(self, sender: str, escalation: Any) -> None:
+    async def _remind_waiting(self, sender: str, escalation: Escalation) -> None:
         if not await self.waiting.due(sender):
             return
         availability = await self.availability.check(escalation.team, await self.escalations.ahead_of(escalation))
         await self._attempt("remind", sender,
                             self.rasa.say(sender, messages.still_waiting(
-                                availability, self.hours, self.clock(), getattr(escalation, "follow_up_email", None))))
+                                availability, self.hours, self.clock(), escalation.follow_up_email)))
 
     async def _in_survey(self, sender: str) -> bool:
         state = await self.conversations.state(sender)
         return state.get("slot:requested_slot", "").strip('"') in CSAT_SLOTS
 
-    async def _history(self, sender: str) -> list[Any]:
+    async def _history(self, sender: str) -> list[Turn]:
         from handoff.detection import Turn
 
         state = await self.conversations.state(sender)
@@ -218,7 +218,7 @@ class HandoffEngine:
 
     # --- opening an escalation ---------------------------------------------------------------
 
-    async def escalate(self, sender: str, decision: Decision) -> Any:
+    async def escalate(self, sender: str, decision: Decision) -> Escalation | None:
         """Open an escalation for `sender` unless one is open; returns it, or None if one was open."""
         lock = f"{self.prefix}:engine:opening:{sender}"
         if not await self.redis.set(lock, "1", nx=True, ex=60):
@@ -245,7 +245,7 @@ class HandoffEngine:
         finally:
             await self.redis.delete(lock)
 
-    async def _open(self, sender: str, decision: Decision) -> tuple[Any, Any, Timeline]:
+    async def _open(self, sender: str, decision: Decision) -> tuple[Escalation, Availability, Timeline]:
         timeline, source = await self._timeline(sender)
         intents = [line.intent for line in timeline.customer_lines if line.intent]
         team = team_for(decision.reason, timeline.slots, intents, [e["entity"] for e in timeline.entities])
@@ -259,7 +259,7 @@ class HandoffEngine:
         return escalation, availability, timeline
 
     @staticmethod
-    async def _attempt(what: str, sender: str, call: Awaitable[Any]) -> bool:
+    async def _attempt(what: str, sender: str, call: Awaitable[object]) -> bool:
         """Run one call to Rasa; a failure is logged, never raised: the escalation stands, and the
         agent's first message or the hand-back goes through Rasa again."""
         try:
@@ -277,7 +277,8 @@ class HandoffEngine:
             state = await self.conversations.state(sender)
             return from_store(await self.conversations.transcript(sender), state), "stream"
 
-    async def _tell_customer(self, sender: str, escalation: Any, availability: Any, timeline: Timeline) -> None:
+    async def _tell_customer(self, sender: str, escalation: Escalation, availability: Availability,
+                             timeline: Timeline) -> None:
         await self.waiting.told(sender)
         if availability.available:
             await self.rasa.say(sender, messages.joining(availability))
@@ -285,10 +286,11 @@ class HandoffEngine:
         email = timeline.slots.get("email")
         known = str(email) if email else None
         text = messages.unavailable(availability, self.hours, self.timezone_label, self.clock(), known)
-        await self.offers.open(sender, getattr(escalation, "id", None), known)
+        await self.offers.open(sender, escalation.id, known)
         await self.rasa.say(sender, text, buttons=messages.email_buttons(known))
 
-    async def _answer_offer(self, sender: str, text: str, intent: str | None, entities: list[dict]) -> bool:
+    async def _answer_offer(self, sender: str, text: str, intent: str | None,
+                            entities: list[dict[str, Any]]) -> bool:
         """Read the message as an answer to a pending email offer; False when none is pending."""
         offer = await self.offers.get(sender)
         if offer is None:

@@ -13,7 +13,7 @@ import time
 from redis.exceptions import RedisError
 
 from handoff.errors import NotFound
-from handoff.escalations import EscalationService
+from handoff.escalations.service import EscalationService
 
 logger = logging.getLogger(__name__)
 

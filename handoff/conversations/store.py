@@ -82,6 +82,15 @@ class ConversationStore:
         raw = await self.redis.hgetall(self._state_key(sender_id))
         return {k.decode(): v.decode() for k, v in raw.items()}
 
+    async def field(self, sender_id: str, name: str) -> str | None:
+        """One field of the conversation's state; the engine keeps its own marks there, beside
+        what the stream applied, so they live and go with the conversation."""
+        value = await self.redis.hget(self._state_key(sender_id), name)
+        return value.decode() if value else None
+
+    async def set_field(self, sender_id: str, name: str, value: str) -> None:
+        await self.redis.hset(self._state_key(sender_id), name, value)
+
     async def transcript(self, sender_id: str) -> list[dict[str, Any]]:
         lines = await self.redis.lrange(self._transcript_key(sender_id), 0, -1)
         return [json.loads(line) for line in lines]

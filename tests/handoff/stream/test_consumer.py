@@ -1,4 +1,4 @@
-"""The handoff service's stream consumer and live conversation state, on a real Redis."""
+"""The handoff service's stream consumer, applying entries to the live conversation state, on a real Redis."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 import pytest
 from redis.asyncio import Redis
 
-from handoff.conversations import ConversationStore
+from handoff.conversations.store import ConversationStore
 from handoff.settings import HandoffSettings
 from handoff.stream.consumer import StreamConsumer
 from handoff.stream.events import StreamEvent
@@ -66,16 +66,6 @@ async def test_transcript_built_and_everything_acknowledged(redis: Redis, redis_
     assert state["owner"] == "agent" and state["channel"] == "rest"
     assert json.loads(state["slot:order_number"]) == "LK-100231"
     assert (await consumer.lag())["pending"] == 0
-
-
-async def test_applying_an_event_twice_changes_nothing(redis: Redis) -> None:
-    store = ConversationStore(redis, "test")
-    entry_id = await publish(redis, "c2", {"event": "user", "text": "hello", "timestamp": 1.0})
-    event = StreamEvent.from_entry(entry_id, {"sender_id": "c2", "type": "user",
-                                              "event": json.dumps({"event": "user", "text": "hello"})})
-    assert await store.apply(event) is True
-    assert await store.apply(event) is False
-    assert len(await store.transcript("c2")) == 1
 
 
 async def test_unacknowledged_entries_of_a_dead_replica_are_taken_over(redis: Redis, redis_url: str) -> None:

@@ -1,6 +1,6 @@
 """Choose the detector's weights and thresholds on the dev split and write them to `handoff/detection.json`.
 
-    python -m handoff.detection.fit [--config handoff/detection.json]
+    .venvs/svc/bin/python -m bench.handoff_detector_fit [--config handoff/detection.json]
 
 Method (recorded in the config's `fitted`):
 1. Examples, dev split only: every labelled message (frustrated or not), and every customer turn of
@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> None:
             "fitted": {
                 "method": "logistic regression, non-negative weights, log loss balanced by source and class + L2 "
                 f"{L2}, projected gradient descent ({STEPS} steps); request similarity threshold/margin and "
-                "frustration threshold by grid search for best dev F1 (see handoff/detection/fit.py)",
+                "frustration threshold by grid search for best dev F1 (see bench/handoff_detector_fit.py)",
                 "date": dt.date.today().isoformat(),
                 "dev_examples": {"turns": len(labels), "positive": int(labels.sum())},
                 "dev_messages": len(messages),

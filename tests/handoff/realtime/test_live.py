@@ -9,8 +9,8 @@ from pathlib import Path
 
 from websockets.exceptions import ConnectionClosed
 
-from tests.handoff.api.harness import Server, handoff_settings, next_push, no_push
 from tests.handoff.api.test_escalations_api import open_escalation
+from tests.handoff.harness import Server, handoff_settings, next_push, no_push
 
 
 async def test_a_bad_token_closes_the_socket_with_4401(server: Server) -> None:

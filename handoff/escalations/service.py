@@ -17,11 +17,11 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from handoff.auth.access import ensure_can_claim, ensure_holder, ensure_visible
+from handoff.clients.rasa import RasaClient
 from handoff.errors import Conflict, Invalid
-from handoff.escalation_cards import card, detail
-from handoff.live import LiveHub
-from handoff.queue import EscalationQueue
-from handoff.rasa_client import RasaClient
+from handoff.escalations.cards import card, detail
+from handoff.escalations.queue import EscalationQueue
+from handoff.realtime.live import LiveHub
 from handoff.store import Agent, Database, Escalation, Note
 from handoff.store import escalations as rows
 from handoff.store.records import OPEN_STATES, OUTCOMES, STATES, TEAMS
@@ -57,7 +57,7 @@ class EscalationService:
     # ---- the engine's side -------------------------------------------------------------------
 
     async def open(self, *, sender_id: str, channel: str | None, reason: str, team: str,
-                   frustration: float, packet: dict) -> Escalation:
+                   frustration: float, packet: dict[str, Any]) -> Escalation:
         """Open an escalation (initiated -> queued), queue it and tell the team's consoles.
         A conversation has at most one open escalation: opening again returns that one."""
         if team not in TEAMS:

@@ -1,10 +1,13 @@
+"""Fixtures of the handoff tests: a running replica of the service (`server`), and the
+databases every store test runs on (tests/handoff/databases.py)."""
+
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from tests.handoff.api.harness import Server, handoff_settings
 from tests.handoff.databases import database, database_url, postgres_url
+from tests.handoff.harness import Server, handoff_settings
 
 __all__ = ["database", "database_url", "postgres_url"]
 

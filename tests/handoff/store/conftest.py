@@ -1,3 +1,0 @@
-from tests.handoff.databases import database, database_url, postgres_url
-
-__all__ = ["database", "database_url", "postgres_url"]
