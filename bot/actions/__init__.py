@@ -1,17 +1,17 @@
 """Custom actions, one module per concern; the action server loads this package."""
 
-from bot.actions.delivery import ActionOrderStatus, ActionRefundShipping, ValidateOrderStatusForm
 from bot.actions.knowledge import ActionAnswerQuestion, ActionKnowledgeFeedback
-from bot.actions.order_changes import ActionAskCancelConfirmed, ActionSubmitOrderChange, ValidateOrderChangeForm
-from bot.actions.order_handover import ActionLeaveOrderForm, ActionReportDamaged, ActionRequestPolicyException
-from bot.actions.returns import (
+from bot.actions.order_flows.changes import ActionAskCancelConfirmed, ActionSubmitOrderChange, ValidateOrderChangeForm
+from bot.actions.order_flows.delivery import ActionOrderStatus, ActionRefundShipping, ValidateOrderStatusForm
+from bot.actions.order_flows.form_exits import ActionLeaveOrderForm, ActionReportDamaged, ActionRequestPolicyException
+from bot.actions.order_flows.returns import (
     ActionAskExchangeVariant,
     ActionAskReturnConfirmed,
     ActionAskReturnItems,
     ActionSubmitReturn,
     ValidateReturnForm,
 )
-from bot.actions.verification import ActionAskOrderContact, ActionAskOrderNumber
+from bot.actions.order_flows.verification import ActionAskOrderContact, ActionAskOrderNumber
 
 __all__ = [
     "ActionAnswerQuestion",

@@ -1,6 +1,7 @@
-"""Handing an order conversation to a person: the action promises one with
+"""Leaving an order form before its end: the customer says stop, or the request needs a person
+(an exception to the return policy, a damaged item), promised with
 `bot.actions.handover.promise_person`, which also sets `unresolved_reason`; the handoff service
-does the rest. Also leaving an order form when the customer says stop."""
+does the rest."""
 
 from __future__ import annotations
 

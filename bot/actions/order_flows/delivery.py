@@ -4,22 +4,19 @@ parcels get an apology, what happens next and the shipping refund the handbook a
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, FollowupAction
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions import order_text
 from bot.actions.handover import promise_person
-from bot.actions.order_access import call, default_backend
-from bot.actions.order_handover import LOST_PARCEL
-from bot.actions.verification import VerifiedOrderFormValidator, guard, is_verified
+from bot.actions.order_flows import wording
+from bot.actions.order_flows.base import OrderAction, call
+from bot.actions.order_flows.form_exits import LOST_PARCEL
+from bot.actions.order_flows.verification import VerifiedOrderFormValidator, guard, is_verified
 from orders import policy
-from orders.backend import OrderBackend
 from orders.errors import BackendUnavailable, RuleViolation
 from orders.models import Order
 
@@ -34,14 +31,14 @@ def describe(order: Order, now: datetime, dispatcher: CollectingDispatcher) -> l
         dispatcher.utter_message(text=f"Order {order.number} was cancelled, so nothing will be shipped.")
         return []
     if not order.shipments:
-        text = f"Order {order.number} was placed {order_text.moment(order.placed_at, now)} and hasn't shipped yet."
+        text = f"Order {order.number} was placed {wording.moment(order.placed_at, now)} and hasn't shipped yet."
         if order.can_change(now):
             until = order.placed_at + policy.CHANGE_WINDOW
             text += f" It can still be changed or cancelled until {until:%H:%M} UTC; after that it is packed."
         dispatcher.utter_message(text=text)
         return []
 
-    lines = [order_text.parcel_line(order, shipment, now) for shipment in order.shipments]
+    lines = [wording.parcel_line(order, shipment, now) for shipment in order.shipments]
     if len(lines) == 1:
         dispatcher.utter_message(text=f"Order {order.number}: {lines[0]}.")
     else:
@@ -55,19 +52,15 @@ def describe(order: Order, now: datetime, dispatcher: CollectingDispatcher) -> l
         return promise_person(dispatcher, LOST_PARCEL, response="utter_parcel_lost", days=days, carrier=lost.carrier)
     if "late" in states:
         if order.shipping_cost > 0:
-            shipping = order_text.money(order.shipping_cost)
+            shipping = wording.money(order.shipping_cost)
             dispatcher.utter_message(response="utter_parcel_late_refund", shipping=shipping)
         else:
             dispatcher.utter_message(response="utter_parcel_late_free_shipping")
     return []
 
 
-class ActionOrderStatus(Action):
+class ActionOrderStatus(OrderAction):
     """Submit of order_status_form."""
-
-    def __init__(self, backend: OrderBackend | None = None, clock: Callable[[], float] = time.time) -> None:
-        self._backend = backend
-        self.clock = clock
 
     def name(self) -> str:
         return "action_order_status"
@@ -77,22 +70,18 @@ class ActionOrderStatus(Action):
         if stopped is not None:
             return stopped
         try:
-            order = await call((self._backend or default_backend()).get_order, tracker.get_slot("order_number"))
+            order = await self.order(tracker)
         except BackendUnavailable:
             dispatcher.utter_message(response="utter_order_system_down")
             return []
         if order is None:
             dispatcher.utter_message(response="utter_order_system_down")
             return []
-        return describe(order, datetime.fromtimestamp(self.clock(), timezone.utc), dispatcher)
+        return describe(order, self.now(), dispatcher)
 
 
-class ActionRefundShipping(Action):
+class ActionRefundShipping(OrderAction):
     """The customer takes the shipping refund offered for a late order."""
-
-    def __init__(self, backend: OrderBackend | None = None, clock: Callable[[], float] = time.time) -> None:
-        self._backend = backend
-        self.clock = clock
 
     def name(self) -> str:
         return "action_refund_shipping"
@@ -101,8 +90,7 @@ class ActionRefundShipping(Action):
         if not is_verified(tracker):
             # Nothing is refunded (or said) before the order is verified: check it first.
             return [FollowupAction("order_status_form")]
-        backend = self._backend or default_backend()
-        now = datetime.fromtimestamp(self.clock(), timezone.utc)
+        backend, now = self.backend, self.now()
         try:
             refund = await call(backend.refund_shipping, tracker.get_slot("order_number"), now)
         except RuleViolation as refused:
@@ -112,7 +100,7 @@ class ActionRefundShipping(Action):
             dispatcher.utter_message(response="utter_order_system_down")
             return []
         dispatcher.utter_message(
-            response="utter_shipping_refunded", amount=order_text.money(refund.amount), refund_to=refund.refund_to,
+            response="utter_shipping_refunded", amount=wording.money(refund.amount), refund_to=refund.refund_to,
             timeline="within 5 to 7 business days",
         )
         return []

@@ -4,29 +4,32 @@ colour in stock), confirm, then create the return in the order backend.
 
 Slots can come in any order and in the customer's words: "return the boots from LK-100233, they
 hurt" fills the order number, names the item (slot product_type) and gives the reason at once.
-Damaged or wrong items, and exceptions to the policy, go to a person (order_handover.py).
+Damaged or wrong items, and exceptions to the policy, go to a person (form_exits.py).
 """
 
 from __future__ import annotations
 
-import time
-from abc import ABC, abstractmethod
-from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions import order_text
 from bot.actions.handover import promise_person
-from bot.actions.order_access import call, default_backend
-from bot.actions.order_handover import DAMAGED_ITEM, RETURN_SLOTS
-from bot.actions.return_matching import HANDOVER_REASONS, REASON_TITLES, items_named, reason_category, variant_named
-from bot.actions.verification import VerifiedOrderFormValidator, guard
+from bot.actions.order_flows import wording
+from bot.actions.order_flows.base import OrderAction, call
+from bot.actions.order_flows.form_exits import DAMAGED_ITEM, RETURN_SLOTS
+from bot.actions.order_flows.return_matching import (
+    HANDOVER_REASONS,
+    REASON_TITLES,
+    items_named,
+    reason_category,
+    variant_named,
+)
+from bot.actions.order_flows.verification import VerifiedOrderFormValidator, guard
 from orders import policy
 from orders.backend import OrderBackend
 from orders.errors import BackendUnavailable, RuleViolation
@@ -40,10 +43,6 @@ INTERRUPTIONS = frozenset({
     "choose_article",
 })
 RESET = [SlotSet(slot, None) for slot in [*RETURN_SLOTS, "product_type"]]
-
-
-def _now(clock: Callable[[], float]) -> datetime:
-    return datetime.fromtimestamp(clock(), timezone.utc)
 
 
 async def return_statuses(backend: OrderBackend, order: Order, now: datetime) -> dict[str, Returnability]:
@@ -73,7 +72,7 @@ class ValidateReturnForm(VerifiedOrderFormValidator):
     async def task_slots(self, order: Order, tracker: Tracker) -> list[str]:
         if reason_category(tracker.get_slot("return_reason") or "") in HANDOVER_REASONS:
             return []  # a person handles damaged and wrong items: the submit action hands over
-        statuses = await return_statuses(self.backend, order, _now(self.clock))
+        statuses = await return_statuses(self.backend, order, self.now())
         if not any(status.returnable for status in statuses.values()):
             return []  # the submit action explains the rule and offers a person
         slots = ["return_items", "return_reason", "return_resolution"]
@@ -88,7 +87,7 @@ class ValidateReturnForm(VerifiedOrderFormValidator):
             return {}
         if reason_category(tracker.get_slot("return_reason") or "") in HANDOVER_REASONS:
             return {}
-        statuses = await return_statuses(self.backend, order, _now(self.clock))
+        statuses = await return_statuses(self.backend, order, self.now())
         if not any(status.returnable for status in statuses.values()):
             return {}  # the submit action explains every item's rule at once
         chosen = items_named("", [named], order.items)
@@ -104,8 +103,8 @@ class ValidateReturnForm(VerifiedOrderFormValidator):
         refused = [statuses[sku] for sku in wanted if not statuses[sku].returnable]
         accepted = [sku for sku in wanted if statuses[sku].returnable]
         for status in refused:
-            label = order_text.item_label(order.item(status.sku))
-            dispatcher.utter_message(text=f"The {label} can't be returned: {order_text.why_not(status)}.")
+            label = wording.item_label(order.item(status.sku))
+            dispatcher.utter_message(text=f"The {label} can't be returned: {wording.why_not(status)}.")
         if refused:
             dispatcher.utter_message(response="utter_exception_offer")
         return {"return_items": accepted or None}
@@ -139,7 +138,7 @@ class ValidateReturnForm(VerifiedOrderFormValidator):
         order = await self.verified_order(tracker)
         if order is None or not value:
             return {"return_items": None}
-        statuses = await return_statuses(self.backend, order, _now(self.clock))
+        statuses = await return_statuses(self.backend, order, self.now())
         return self._check_items(order, list(value), statuses, dispatcher)
 
     # --- reason --------------------------------------------------------------------------------
@@ -226,24 +225,7 @@ class ValidateReturnForm(VerifiedOrderFormValidator):
         return {"exchange_variant": value, "return_confirmed": None}
 
 
-class _OrderAction(Action, ABC):
-    @abstractmethod
-    def name(self) -> str:
-        """Abstract, so the action server does not register the base class itself."""
-
-    def __init__(self, backend: OrderBackend | None = None, clock: Callable[[], float] = time.time) -> None:
-        self._backend = backend
-        self.clock = clock
-
-    @property
-    def backend(self) -> OrderBackend:
-        return self._backend or default_backend()
-
-    async def order(self, tracker: Tracker) -> Order | None:
-        return await call(self.backend.get_order, tracker.get_slot("order_number"))
-
-
-class ActionAskReturnItems(_OrderAction):
+class ActionAskReturnItems(OrderAction):
     def name(self) -> str:
         return "action_ask_return_items"
 
@@ -251,17 +233,17 @@ class ActionAskReturnItems(_OrderAction):
         order = await self.order(tracker)
         if order is None:
             return []
-        statuses = await return_statuses(self.backend, order, _now(self.clock))
+        statuses = await return_statuses(self.backend, order, self.now())
         lines, buttons = [], []
         for item in order.items:
             status = statuses[item.sku]
-            label = order_text.item_label(item)
+            label = wording.item_label(item)
             if status.returnable:
                 until = f" (until {status.deadline:%d %B})" if status.deadline else ""
                 lines.append(f"• {label}: can be returned{until}")
                 buttons.append({"title": label, "payload": f'/inform{{"product_type": "{item.name}"}}'})
             else:
-                lines.append(f"• {label}: can't be returned, {order_text.why_not(status)}")
+                lines.append(f"• {label}: can't be returned, {wording.why_not(status)}")
         if len(buttons) > 1:
             buttons.append({"title": "All of these", "payload": '/inform{"product_type": "all"}'})
         listing = f"Here's what's in {order.number}:"
@@ -274,7 +256,7 @@ class ActionAskReturnItems(_OrderAction):
         return []
 
 
-class ActionAskExchangeVariant(_OrderAction):
+class ActionAskExchangeVariant(OrderAction):
     def name(self) -> str:
         return "action_ask_exchange_variant"
 
@@ -289,7 +271,7 @@ class ActionAskExchangeVariant(_OrderAction):
             {"title": f"{v.size}, {v.colour}", "payload": f'/inform{{"exchange_sku": "{v.sku}"}}'} for v in options
         ]
         dispatcher.utter_message(
-            text=f"Which size or colour would you like instead of your {order_text.item_label(item)}? In stock:",
+            text=f"Which size or colour would you like instead of your {wording.item_label(item)}? In stock:",
             buttons=buttons,
         )
         return []
@@ -297,20 +279,20 @@ class ActionAskExchangeVariant(_OrderAction):
 
 def summary(order: Order, tracker: Tracker, variant: Variant | None) -> str:
     items = [order.item(sku) for sku in tracker.get_slot("return_items") or []]
-    names = " and ".join(order_text.item_label(item) for item in items)
+    names = " and ".join(wording.item_label(item) for item in items)
     reason = tracker.get_slot("return_reason")
     if tracker.get_slot("return_resolution") == "exchange" and variant is not None:
         outcome = f"for an exchange to size {variant.size}, {variant.colour}"
     else:
         total = sum((item.price * item.quantity for item in items), Decimal("0")) - order.return_label_cost
-        outcome = f"for a refund of {order_text.money(max(total, Decimal('0')))} to your " + (
+        outcome = f"for a refund of {wording.money(max(total, Decimal('0')))} to your " + (
             policy.refund_destination(order.payment_method))
     label = (" The return label is free." if order.return_label_cost == 0 else
-             f" The return label costs {order_text.money(order.return_label_cost)}, taken from the refund.")
+             f" The return label costs {wording.money(order.return_label_cost)}, taken from the refund.")
     return f"Return the {names} from {order.number} (reason: “{reason}”) {outcome}.{label}"
 
 
-class ActionAskReturnConfirmed(_OrderAction):
+class ActionAskReturnConfirmed(OrderAction):
     def name(self) -> str:
         return "action_ask_return_confirmed"
 
@@ -331,7 +313,7 @@ class ActionAskReturnConfirmed(_OrderAction):
         return []
 
 
-class ActionSubmitReturn(_OrderAction):
+class ActionSubmitReturn(OrderAction):
     """Submit of return_form: hand over, explain why not, or create the return."""
 
     def name(self) -> str:
@@ -348,10 +330,10 @@ class ActionSubmitReturn(_OrderAction):
             order = await self.order(tracker)
             if order is None:
                 raise BackendUnavailable("verified order vanished")
-            statuses = await return_statuses(self.backend, order, _now(self.clock))
+            statuses = await return_statuses(self.backend, order, self.now())
             if not any(status.returnable for status in statuses.values()):
                 reasons = "; ".join(
-                    f"the {order_text.item_label(order.item(sku))}: {order_text.why_not(status)}"
+                    f"the {wording.item_label(order.item(sku))}: {wording.why_not(status)}"
                     for sku, status in statuses.items()
                 )
                 dispatcher.utter_message(text=f"I'm sorry, nothing in {order.number} can be returned: {reasons}.")
@@ -363,7 +345,7 @@ class ActionSubmitReturn(_OrderAction):
             request = await call(
                 self.backend.create_return, order.number, tracker.get_slot("return_items") or [], reason,
                 tracker.get_slot("return_resolution") or "refund", tracker.get_slot("exchange_variant"),
-                _now(self.clock),
+                self.now(),
             )
         except RuleViolation as refused:
             dispatcher.utter_message(text=f"I couldn't start that return: {refused}")
@@ -375,13 +357,13 @@ class ActionSubmitReturn(_OrderAction):
         if request.label_url:
             parts.append(f"Print your free return label here: {request.label_url}")
         else:
-            parts.append(f"We'll email you the return label; its {order_text.money(request.label_cost)} "
+            parts.append(f"We'll email you the return label; its {wording.money(request.label_cost)} "
                          "comes off your refund.")
         parts.append(policy.DROP_OFF[order.region])
         if request.resolution == "exchange":
             parts.append(f"Your new one ships {policy.EXCHANGE_TIMELINE}.")
         else:
-            parts.append(f"Your refund of {order_text.money(request.refund_amount or Decimal('0'))} goes to your "
+            parts.append(f"Your refund of {wording.money(request.refund_amount or Decimal('0'))} goes to your "
                          f"{request.refund_to} {policy.REFUND_TIMELINE}.")
         dispatcher.utter_message(text="\n".join(parts))
         return [SlotSet("return_id", request.id), *RESET]

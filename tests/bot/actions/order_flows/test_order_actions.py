@@ -13,9 +13,9 @@ import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.delivery import ActionOrderStatus, ActionRefundShipping, ValidateOrderStatusForm
-from bot.actions.returns import ValidateReturnForm
-from bot.actions.verification import LOCK_SECONDS
+from bot.actions.order_flows.delivery import ActionOrderStatus, ActionRefundShipping, ValidateOrderStatusForm
+from bot.actions.order_flows.returns import ValidateReturnForm
+from bot.actions.order_flows.verification import LOCK_SECONDS
 from orders.demo_store import DemoStore
 from stack.settings import ROOT
 

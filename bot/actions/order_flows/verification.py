@@ -12,9 +12,7 @@ their validation lives here, shared by the forms' validators.
 
 from __future__ import annotations
 
-import time
 from abc import abstractmethod
-from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -23,8 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions.handover import promise_person
-from bot.actions.order_access import call, default_backend
-from orders.backend import OrderBackend
+from bot.actions.order_flows.base import OrderAction, call
 from orders.errors import BackendUnavailable
 from orders.identity import matches, normalize_email, normalize_order_number, normalize_postcode
 from orders.models import Order
@@ -68,20 +65,12 @@ def _contact_slots(contact: str) -> dict[str, Any] | None:
     return {"postcode": postcode} if postcode else None
 
 
-class VerifiedOrderFormValidator(FormValidationAction):
+class VerifiedOrderFormValidator(OrderAction, FormValidationAction):
     """Base of every order form's validator: the verification slots first, then `task_slots`."""
 
     @abstractmethod
     def name(self) -> str:
         """Abstract, so the action server does not register the base class itself."""
-
-    def __init__(self, backend: OrderBackend | None = None, clock: Callable[[], float] = time.time) -> None:
-        self._backend = backend
-        self.clock = clock
-
-    @property
-    def backend(self) -> OrderBackend:
-        return self._backend or default_backend()
 
     async def task_slots(self, order: Order, tracker: Tracker) -> list[str]:
         """The slots this form asks once the order is verified (in order)."""
@@ -94,7 +83,7 @@ class VerifiedOrderFormValidator(FormValidationAction):
     async def verified_order(self, tracker: Tracker) -> Order | None:
         if not is_verified(tracker):
             return None
-        return await call(self.backend.get_order, tracker.get_slot("order_number"))
+        return await self.order(tracker)
 
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict

@@ -7,29 +7,19 @@ customer can order again as they want it, which is what a person would do in the
 
 from __future__ import annotations
 
-import time
-from abc import ABC, abstractmethod
-from collections.abc import Callable
-from datetime import datetime, timezone
-
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.actions import order_text
-from bot.actions.order_access import call, default_backend
-from bot.actions.verification import VerifiedOrderFormValidator, guard
+from bot.actions.order_flows import wording
+from bot.actions.order_flows.base import OrderAction, call
+from bot.actions.order_flows.verification import VerifiedOrderFormValidator, guard
 from orders import policy
-from orders.backend import OrderBackend
 from orders.errors import BackendUnavailable, RuleViolation
 from orders.models import Order
 
 RESET = [SlotSet("cancel_confirmed", None), SlotSet("order_request", None)]
-
-
-def _now(clock: Callable[[], float]) -> datetime:
-    return datetime.fromtimestamp(clock(), timezone.utc)
 
 
 class ValidateOrderChangeForm(VerifiedOrderFormValidator):
@@ -37,35 +27,21 @@ class ValidateOrderChangeForm(VerifiedOrderFormValidator):
         return "validate_order_change_form"
 
     async def task_slots(self, order: Order, tracker: Tracker) -> list[str]:
-        return ["cancel_confirmed"] if order.can_change(_now(self.clock)) else []
+        return ["cancel_confirmed"] if order.can_change(self.now()) else []
 
 
-class _OrderChangeAction(Action, ABC):
-    @abstractmethod
-    def name(self) -> str:
-        """Abstract, so the action server does not register the base class itself."""
-
-    def __init__(self, backend: OrderBackend | None = None, clock: Callable[[], float] = time.time) -> None:
-        self._backend = backend
-        self.clock = clock
-
-    @property
-    def backend(self) -> OrderBackend:
-        return self._backend or default_backend()
-
-
-class ActionAskCancelConfirmed(_OrderChangeAction):
+class ActionAskCancelConfirmed(OrderAction):
     def name(self) -> str:
         return "action_ask_cancel_confirmed"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        order = await call(self.backend.get_order, tracker.get_slot("order_number"))
+        order = await self.order(tracker)
         if order is None:
             return []
-        now = _now(self.clock)
+        now = self.now()
         until = order.placed_at + policy.CHANGE_WINDOW
-        items = ", ".join(order_text.item_label(item) for item in order.items)
-        text = (f"{order.number} ({items}) was placed {order_text.moment(order.placed_at, now)} and isn't packed "
+        items = ", ".join(wording.item_label(item) for item in order.items)
+        text = (f"{order.number} ({items}) was placed {wording.moment(order.placed_at, now)} and isn't packed "
                 f"yet, so it can still be cancelled until {until:%H:%M} UTC.")
         if tracker.get_slot("order_request") == "change":
             text += (" I can't edit an order's items or address here, but I can cancel it now so you can place it "
@@ -77,7 +53,7 @@ class ActionAskCancelConfirmed(_OrderChangeAction):
         return []
 
 
-class ActionSubmitOrderChange(_OrderChangeAction):
+class ActionSubmitOrderChange(OrderAction):
     """Submit of order_change_form."""
 
     def name(self) -> str:
@@ -87,9 +63,9 @@ class ActionSubmitOrderChange(_OrderChangeAction):
         stopped = guard(tracker, dispatcher, self.clock())
         if stopped is not None:
             return [*stopped, *RESET]
-        now = _now(self.clock)
+        now = self.now()
         try:
-            order = await call(self.backend.get_order, tracker.get_slot("order_number"))
+            order = await self.order(tracker)
             if order is None:
                 raise BackendUnavailable("verified order vanished")
             if order.status == "cancelled":
@@ -98,7 +74,7 @@ class ActionSubmitOrderChange(_OrderChangeAction):
             if not order.can_change(now):
                 dispatcher.utter_message(
                     response="utter_order_change_too_late", order_number=order.number,
-                    placed=order_text.moment(order.placed_at, now),
+                    placed=wording.moment(order.placed_at, now),
                 )
                 return RESET
             if tracker.get_slot("cancel_confirmed") is not True:

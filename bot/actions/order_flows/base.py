@@ -1,0 +1,56 @@
+"""How the order actions reach the order backend and the time: one backend per action server,
+opened on first use from the ORDERS_* environment (orders/settings.py), called off the event
+loop; `OrderAction` is the base of every order action and form validator."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any, TypeVar
+
+from rasa_sdk import Action, Tracker
+
+from orders.backend import OrderBackend, open_backend
+from orders.models import Order
+
+T = TypeVar("T")
+_backend: OrderBackend | None = None
+
+
+def default_backend() -> OrderBackend:
+    global _backend
+    if _backend is None:
+        _backend = open_backend()
+    return _backend
+
+
+async def call(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """SQLite and urllib block; a slow shop API must not stall every other conversation."""
+    return await asyncio.to_thread(function, *args, **kwargs)
+
+
+class OrderAction(Action, ABC):
+    """An action that reads orders: the backend and the clock are given in tests, the action
+    server builds it with neither (the shared backend, the real time)."""
+
+    @abstractmethod
+    def name(self) -> str:
+        """Abstract, so the action server does not register the base class itself."""
+
+    def __init__(self, backend: OrderBackend | None = None, clock: Callable[[], float] = time.time) -> None:
+        self._backend = backend
+        self.clock = clock
+
+    @property
+    def backend(self) -> OrderBackend:
+        return self._backend or default_backend()
+
+    def now(self) -> datetime:
+        return datetime.fromtimestamp(self.clock(), timezone.utc)
+
+    async def order(self, tracker: Tracker) -> Order | None:
+        """The order the slot `order_number` names (None if there is none)."""
+        return await call(self.backend.get_order, tracker.get_slot("order_number"))
