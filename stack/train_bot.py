@@ -19,8 +19,9 @@ SPACY_DIR = ROOT / "var" / "spacy" / "en_baton"
 MODELS_DIR = ROOT / "var" / "models"
 CURRENT_MODEL = MODELS_DIR / "current"
 
+DOMAIN = "bot/domain"  # a folder: Rasa merges every file in it
 SPACY_INPUTS = ["bot/nlp"]
-MODEL_INPUTS = ["config.yml", "domain.yml", "bot/data", "bot/nlp", "bot/components", "requirements/bot.lock"]
+MODEL_INPUTS = ["config.yml", DOMAIN, "bot/data", "bot/nlp", "bot/components", "requirements/bot.lock"]
 
 
 def digest(paths: list[str]) -> str:
@@ -74,7 +75,7 @@ def train_rasa(force: bool) -> Path:
         rasa = Path(sys.executable).with_name("rasa")
         subprocess.run(
             [str(rasa), "train", "--data", "bot/data", "--config", "config.yml",
-             "--domain", "domain.yml", "--out", str(MODELS_DIR),
+             "--domain", DOMAIN, "--out", str(MODELS_DIR),
              "--fixed-model-name", name, "--num-threads", "2"],
             cwd=ROOT,
             check=True,

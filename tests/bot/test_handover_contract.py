@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from bot.actions.handover import promise_person
+from tests.bot.domain import domain
 
 ROOT = Path(__file__).resolve().parents[2]
 # What tells a customer a person is coming (not an offer such as "I can bring in someone").
@@ -25,8 +26,7 @@ PROMISE = re.compile(
 
 
 def responses() -> dict[str, list[str]]:
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text())
-    return {name: [v.get("text", "") for v in variants] for name, variants in domain["responses"].items()}
+    return {name: [v.get("text", "") for v in variants] for name, variants in domain().responses.items()}
 
 
 def promising_responses() -> set[str]:

@@ -3,15 +3,13 @@ action the domain names is registered from it, subpackages included, and no base
 
 from __future__ import annotations
 
-import yaml
 from rasa_sdk.executor import ActionExecutor
 
-from stack.settings import ROOT
+from tests.bot.domain import domain
 
 
 def domain_custom_actions() -> set[str]:
-    domain = yaml.safe_load((ROOT / "domain.yml").read_text())
-    return {name for name in domain["actions"] if not name.startswith("utter_")}
+    return {name for name in domain().user_actions if not name.startswith("utter_")}
 
 
 def test_the_action_server_registers_exactly_the_domains_custom_actions() -> None:

@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -17,10 +16,10 @@ from bot.actions.order_flows.delivery import ActionOrderStatus, ActionRefundShip
 from bot.actions.order_flows.returns import ValidateReturnForm
 from bot.actions.order_flows.verification import LOCK_SECONDS
 from orders.demo_store import DemoStore
-from stack.settings import ROOT
+from tests.bot.domain import domain_dict
 
 SEEDED = datetime(2026, 3, 10, 15, 0, tzinfo=timezone.utc)
-DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text())
+DOMAIN = domain_dict()
 
 
 class Clock:
