@@ -17,18 +17,20 @@ from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
 
 from bot import rasa_speedups
+from contract.bot_handoff import ENTRY_EVENT, ENTRY_SENDER_ID, ENTRY_TYPE, EVENT_STREAM
 
 logger = logging.getLogger(__name__)
 # Rasa imports this module at start (endpoints.yml), so the Rasa process gets the speed-up too.
 rasa_speedups.install()
 
-DEFAULT_STREAM = "baton:events"
+DEFAULT_STREAM = EVENT_STREAM
 # Approximate cap so a demo that runs for weeks does not grow Redis without bound.
 DEFAULT_MAXLEN = 1_000_000
 
 
 class RedisStreamEventBroker(EventBroker):
-    """Writes each event as one stream entry: `sender_id`, `type` and the JSON `event`."""
+    """Writes each event as one stream entry: `sender_id`, `type` and the JSON `event`
+    (contract.bot_handoff)."""
 
     def __init__(
         self,
@@ -58,9 +60,9 @@ class RedisStreamEventBroker(EventBroker):
         # Synchronous on purpose: Rasa calls publish() without awaiting it, and a
         # blocking XADD on loopback keeps the events of a conversation in order.
         fields = {
-            "sender_id": str(event.get("sender_id", "")),
-            "type": str(event.get("event", "")),
-            "event": json.dumps(event, ensure_ascii=False),
+            ENTRY_SENDER_ID: str(event.get("sender_id", "")),
+            ENTRY_TYPE: str(event.get("event", "")),
+            ENTRY_EVENT: json.dumps(event, ensure_ascii=False),
         }
         try:
             self.client.xadd(self.stream, fields, maxlen=self.maxlen, approximate=True)

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from contract import bot_handoff
+
 ROOT = Path(__file__).resolve().parent.parent
 
 # --- runtime data: Redis's files, models, caches, tokens, the demo stores ---
@@ -30,8 +32,9 @@ REDIS_URL = f"redis://{HOST}:{REDIS_PORT}/0"
 # --- names in Redis ---
 RASA_KEY_PREFIX = "baton"  # Rasa's tracker and lock stores (endpoints.yml)
 HANDOFF_KEY_PREFIX = "baton:handoff"  # the handoff service's own keys
-# The stream Rasa's event broker (bot/broker.py) appends to and the handoff service follows.
-EVENT_STREAM = "baton:events"
+# The stream Rasa's event broker (bot/broker.py) appends to and the handoff service follows: a
+# value of the bot-handoff contract, which owns it.
+EVENT_STREAM = bot_handoff.EVENT_STREAM
 
 # The password of the demo agents the handoff store seeds when it is empty (shown by ./baton run).
 DEMO_PASSWORD = "larkspur-demo"

@@ -18,6 +18,8 @@ from rasa_sdk.events import ActionExecuted, ConversationPaused, EventType, Resta
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from contract.bot_handoff import CSAT_COMMENT_SLOT, CSAT_RATING_SLOT
+
 WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
 _DIGIT = re.compile(r"(?<![\d.])([1-5])(?:\s*(?:/|out of)\s*5)?(?![\d.])")
 SKIP_WORDS = frozenset({"skip", "no", "nope", "no thanks", "no thank you", "nothing", "none", "n/a", "-"})
@@ -74,7 +76,7 @@ class ActionHandback(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
         dispatcher.utter_message(response="utter_handback")
-        return [SlotSet("csat_rating", None), SlotSet("csat_comment", None)]
+        return [SlotSet(CSAT_RATING_SLOT, None), SlotSet(CSAT_COMMENT_SLOT, None)]
 
 
 class ValidateCsatForm(FormValidationAction):
@@ -85,22 +87,22 @@ class ValidateCsatForm(FormValidationAction):
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if value is None:  # the hand-back clearing the last survey's answer: nothing to check yet
-            return {"csat_rating": None}
+            return {CSAT_RATING_SLOT: None}
         rating = parse_rating(value)
         if rating is not None:
-            return {"csat_rating": rating}
+            return {CSAT_RATING_SLOT: rating}
         # Not a rating: the customer has moved on. End the survey rather than insist
         # (action_csat_done then says so).
-        return {"csat_rating": None, "requested_slot": None}
+        return {CSAT_RATING_SLOT: None, "requested_slot": None}
 
     async def validate_csat_comment(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
         if value is None:
-            return {"csat_comment": None}
+            return {CSAT_COMMENT_SLOT: None}
         text = str(value).strip()
         # Empty, not None: the form counts the question as answered, the service stores no comment.
-        return {"csat_comment": "" if is_skip(text) else text[:MAX_COMMENT_CHARS]}
+        return {CSAT_COMMENT_SLOT: "" if is_skip(text) else text[:MAX_COMMENT_CHARS]}
 
 
 class ActionCsatDone(Action):
@@ -110,6 +112,6 @@ class ActionCsatDone(Action):
         return "action_csat_done"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        rated = parse_rating(tracker.get_slot("csat_rating")) is not None
+        rated = parse_rating(tracker.get_slot(CSAT_RATING_SLOT)) is not None
         dispatcher.utter_message(response="utter_csat_thanks" if rated else "utter_csat_skipped")
         return []

@@ -18,15 +18,14 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-HANDOVER_SLOT = "unresolved_reason"
-EXPLICIT_REQUEST = "explicit_request"
+from contract.bot_handoff import EXPLICIT_REQUEST, UNRESOLVED_REASON_SLOT
 
 
 def promise_person(dispatcher: CollectingDispatcher, reason: str, *, response: str | None = None,
                    text: str | None = None, **kwargs: Any) -> list[EventType]:
     """Tell the customer a person is coming and call one: the events to return from the action."""
     dispatcher.utter_message(response=response, text=text, **kwargs)
-    return [SlotSet(HANDOVER_SLOT, reason)]
+    return [SlotSet(UNRESOLVED_REASON_SLOT, reason)]
 
 
 class ActionRequestHuman(Action):

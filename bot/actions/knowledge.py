@@ -15,9 +15,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.handover import promise_person
 from bot.actions.knowledge_client import Article, KnowledgeClient, KnowledgeUnavailable
+from contract.bot_handoff import KNOWLEDGE_NO_MATCH, KNOWLEDGE_REJECTED
 
-UNRESOLVED_NO_MATCH = "knowledge_no_match"
-UNRESOLVED_REJECTED = "knowledge_rejected"
 FEEDBACK_BUTTONS = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
 
 
@@ -91,7 +90,7 @@ class ActionAnswerQuestion(Action):
         events: list[EventType] = [SlotSet("kb_no_match", misses), SlotSet("kb_awaiting_feedback", False)]
         if misses >= 2:
             events += promise_person(
-                dispatcher, UNRESOLVED_NO_MATCH,
+                dispatcher, KNOWLEDGE_NO_MATCH,
                 text="I'm sorry, I still don't have an answer for that. This needs a person from our team.",
             )
         else:
@@ -123,7 +122,7 @@ class ActionKnowledgeFeedback(Action):
         events: list[EventType] = [SlotSet("kb_rejections", rejections), SlotSet("kb_awaiting_feedback", False)]
         if rejections >= 2:
             return [*events, *promise_person(
-                dispatcher, UNRESOLVED_REJECTED,
+                dispatcher, KNOWLEDGE_REJECTED,
                 text="I'm sorry I couldn't find the right answer. This needs a person from our team.",
             )]
 

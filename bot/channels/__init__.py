@@ -13,9 +13,10 @@ from typing import Any
 
 def widget_only(json_message: Any) -> bool:
     """Baton's custom payload for the chat widget ({"data": {"kind": "agent_message", ...}}: the
-    agent's name, join/leave notices). Its text is also in the bot event itself, which every
-    channel sends; the payload would reach Twilio as a bad API argument (HTTP 500 from Rasa) and
-    Slack or Messenger as an empty message, so the messaging connectors skip it."""
+    agent's name, join/leave notices; the kinds are in contract.bot_handoff). Its text is also in
+    the bot event itself, which every channel sends; the payload would reach Twilio as a bad API
+    argument (HTTP 500 from Rasa) and Slack or Messenger as an empty message, so the messaging
+    connectors skip it."""
     if not isinstance(json_message, dict) or set(json_message) - {"data", "room"}:
         return False
     data = json_message.get("data")

@@ -14,8 +14,8 @@ from rasa_sdk.types import DomainDict
 from bot.actions.handover import promise_person
 from bot.actions.order_flows import wording
 from bot.actions.order_flows.base import OrderAction, call
-from bot.actions.order_flows.form_exits import LOST_PARCEL
 from bot.actions.order_flows.verification import VerifiedOrderFormValidator, guard, is_verified
+from contract.bot_handoff import LOST_PARCEL
 from orders import policy
 from orders.errors import BackendUnavailable, RuleViolation
 from orders.models import Order

@@ -13,10 +13,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions.handover import promise_person
-
-LOST_PARCEL = "lost_parcel"
-POLICY_EXCEPTION = "policy_exception"
-DAMAGED_ITEM = "damaged_item"
+from contract.bot_handoff import DAMAGED_ITEM, POLICY_EXCEPTION
 
 # What a return in progress leaves behind; verification is kept (never asked twice).
 RETURN_SLOTS = ["return_items", "return_reason", "return_resolution", "exchange_variant", "return_confirmed"]

@@ -21,7 +21,7 @@ from rasa_sdk.types import DomainDict
 from bot.actions.handover import promise_person
 from bot.actions.order_flows import wording
 from bot.actions.order_flows.base import OrderAction, call
-from bot.actions.order_flows.form_exits import DAMAGED_ITEM, RETURN_SLOTS
+from bot.actions.order_flows.form_exits import RETURN_SLOTS
 from bot.actions.order_flows.return_matching import (
     HANDOVER_REASONS,
     REASON_TITLES,
@@ -30,6 +30,7 @@ from bot.actions.order_flows.return_matching import (
     variant_named,
 )
 from bot.actions.order_flows.verification import VerifiedOrderFormValidator, guard
+from contract.bot_handoff import DAMAGED_ITEM
 from orders import policy
 from orders.backend import OrderBackend
 from orders.errors import BackendUnavailable, RuleViolation

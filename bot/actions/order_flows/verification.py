@@ -22,14 +22,13 @@ from rasa_sdk.types import DomainDict
 
 from bot.actions.handover import promise_person
 from bot.actions.order_flows.base import OrderAction, call
+from contract.bot_handoff import FLOW_FAILED, VERIFICATION_FAILED
 from orders.errors import BackendUnavailable
 from orders.identity import matches, normalize_email, normalize_order_number, normalize_postcode
 from orders.models import Order
 
 MAX_ATTEMPTS = 3
 LOCK_SECONDS = 15 * 60
-VERIFICATION_FAILED = "verification_failed"
-FLOW_FAILED = "flow_failed"
 VERIFY_SLOTS = ["order_number", "order_contact"]
 
 WRONG_PAIR = (

@@ -9,14 +9,10 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.knowledge import (
-    UNRESOLVED_NO_MATCH,
-    UNRESOLVED_REJECTED,
-    ActionAnswerQuestion,
-    ActionKnowledgeFeedback,
-)
+from bot.actions.knowledge import ActionAnswerQuestion, ActionKnowledgeFeedback
 from bot.actions.knowledge_client import KnowledgeClient
 from bot.actions.settings import ActionSettings
+from contract.bot_handoff import KNOWLEDGE_NO_MATCH, KNOWLEDGE_REJECTED
 from tests.conftest import Stack
 
 
@@ -59,7 +55,7 @@ async def test_two_no_matches_in_a_row_mark_the_conversation_unresolved(client: 
 
     second = CollectingDispatcher()
     events = await action.run(second, tracker("who won the football last night", slots={"kb_no_match": 1}), {})
-    assert slots_of(events)["unresolved_reason"] == UNRESOLVED_NO_MATCH
+    assert slots_of(events)["unresolved_reason"] == KNOWLEDGE_NO_MATCH
     assert "person" in second.messages[0]["text"]
 
 
@@ -86,7 +82,7 @@ async def test_no_then_no_again_is_unresolved(client: KnowledgeClient) -> None:
 
     second = CollectingDispatcher()
     events = await feedback.run(second, tracker("no", "deny", {"kb_rejections": 1, "kb_awaiting_feedback": True}), {})
-    assert slots_of(events)["unresolved_reason"] == UNRESOLVED_REJECTED
+    assert slots_of(events)["unresolved_reason"] == KNOWLEDGE_REJECTED
 
 
 async def test_yes_resets_the_count(client: KnowledgeClient) -> None:
