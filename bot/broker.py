@@ -16,12 +16,9 @@ import redis
 from rasa.core.brokers.broker import EventBroker
 from rasa.utils.endpoints import EndpointConfig
 
-from bot import rasa_speedups
 from contract.bot_handoff import ENTRY_EVENT, ENTRY_SENDER_ID, ENTRY_TYPE, EVENT_STREAM
 
 logger = logging.getLogger(__name__)
-# Rasa imports this module at start (endpoints.yml), so the Rasa process gets the speed-up too.
-rasa_speedups.install()
 
 DEFAULT_STREAM = EVENT_STREAM
 # Approximate cap so a demo that runs for weeks does not grow Redis without bound.

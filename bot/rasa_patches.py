@@ -1,11 +1,15 @@
-"""Rasa 3.6 checks the action server's answer to every custom action with `jsonschema.validate`,
+"""Patches of Rasa's internals, for Rasa 3.6.21 only: two make the same checks faster, one changes
+behaviour (the lock poll). `install()` refuses any other Rasa version, because each patch replaces
+a private function or a default whose shape may differ there. bot/serve.py installs them before it
+starts Rasa's command line (stack/Procfile's `rasa` line).
+
+Rasa 3.6 checks the action server's answer to every custom action with `jsonschema.validate`,
 which first validates the (constant) response schema against the JSON Schema meta-schema. With
 jsonschema 4.17 that meta-check costs far more than checking the answer itself: under load it was
 about 40 % of the Rasa process's CPU (py-spy, bench/load, docs/benchmarks.md "Load").
 
 `install()` replaces RemoteAction._validate_action_result with the same check against a validator
-built once: the same answers pass, the same errors are raised with the same message. It runs in the
-Rasa process because the event broker (bot/broker.py, named in endpoints.yml) imports this module.
+built once: the same answers pass, the same errors are raised with the same message.
 
 The HTTP API's `POST /conversations/{id}/tracker/events`, which the handoff service calls for
 every hand-over and every agent's message, validates its body the same way
@@ -17,7 +21,8 @@ by whoever waits for it (`LockStore.lock(wait_time_in_seconds=1)`). The handoff 
 a conversation (the pause of a hand-over, an agent's message) while Rasa may still be answering
 the customer, and the customer's next message may arrive while the handoff service writes: each
 such collision cost a whole second (hand-overs of 1.1 s where 0.13 s was usual, bench/load).
-`install()` makes the default poll 20 ms; a poll is one Redis GET.
+`install()` makes the default poll 20 ms; a poll is one Redis GET. This one changes what Rasa
+does: a waiting message takes the lock within 20 ms of its release instead of within a second.
 """
 
 from __future__ import annotations
@@ -31,8 +36,14 @@ from jsonschema import exceptions, validators
 from rasa.core.actions.action import RemoteAction
 from rasa.core.lock_store import LOCK_LIFETIME, LockStore
 from rasa.shared.constants import DOCS_BASE_URL
+from rasa.version import __version__ as RASA_FOUND
 
+RASA_VERSION = "3.6.21"  # the version whose source these patches were written against
 _INSTALLED = "_baton_cached_validator"
+
+
+class UnsupportedRasaVersion(RuntimeError):
+    pass
 
 
 @lru_cache(maxsize=1)
@@ -85,8 +96,14 @@ def _lock(self: LockStore, conversation_id: str, lock_lifetime: float = LOCK_LIF
     return _original_lock(self, conversation_id, lock_lifetime, wait_time_in_seconds)
 
 
-def install() -> None:
-    """Idempotent."""
+def install(found: str = RASA_FOUND) -> None:
+    """Idempotent. Raises UnsupportedRasaVersion, patching nothing, unless `found` (the installed
+    Rasa's version) is the one the patches were written for."""
+    if found != RASA_VERSION:
+        raise UnsupportedRasaVersion(
+            f"bot/rasa_patches.py patches Rasa {RASA_VERSION}'s internals and found Rasa {found}: "
+            f"check each patch against Rasa {found}'s source, then update RASA_VERSION"
+        )
     if not getattr(RemoteAction, _INSTALLED, False):
         RemoteAction._validate_action_result = _validate_action_result  # type: ignore[method-assign]
         setattr(RemoteAction, _INSTALLED, True)
@@ -94,3 +111,8 @@ def install() -> None:
     rasa.server.validate_events_in_request_body = validate_events_in_request_body
     LockStore.lock = _lock  # type: ignore[method-assign]
 
+
+def installed() -> bool:
+    return (RemoteAction._validate_action_result is _validate_action_result
+            and rasa.server.validate_events_in_request_body is validate_events_in_request_body
+            and LockStore.lock is _lock)

@@ -1,29 +1,45 @@
-"""bot/rasa_speedups.py: the action server's answers are checked as Rasa checks them, without
-re-validating the schema on every call."""
+"""bot/rasa_patches.py: the action server's answers and the HTTP API's events are checked as Rasa
+checks them, without re-validating the schema on every call; a waiting message gets the lock
+soon; any Rasa but 3.6.21 is refused. bot/serve.py installs the patches in the Rasa process
+(tests/e2e/test_rasa_process.py checks that the stack's Rasa runs with them)."""
 
 from __future__ import annotations
 
 import jsonschema
 import pytest
+import rasa.server
 from rasa.core.actions.action import RemoteAction
+from rasa.core.lock_store import LockStore
 
-import bot.broker  # noqa: F401 - importing the broker installs the speed-up, as in the Rasa process
-from bot import rasa_speedups
+from bot import rasa_patches
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _installed() -> None:
+    rasa_patches.install()
 
 GOOD = {"events": [{"event": "slot", "name": "order_number", "value": "LK-100231"}],
         "responses": [{"text": "hi", "buttons": [{"title": "Yes", "payload": "/affirm"}]}]}
 BAD = [{"events": "not a list"}, {"events": [{"no_event_key": 1}]}, {"responses": "not a list"}]
 
 
-def test_installed_by_the_broker_and_idempotent() -> None:
-    assert RemoteAction._validate_action_result is rasa_speedups._validate_action_result
-    rasa_speedups.install()
-    assert RemoteAction._validate_action_result is rasa_speedups._validate_action_result
+def test_installed_and_idempotent() -> None:
+    assert rasa_patches.installed()
+    assert RemoteAction._validate_action_result is rasa_patches._validate_action_result
+    rasa_patches.install()
+    assert rasa_patches.installed()
+
+
+def test_another_rasa_version_is_refused_before_anything_is_patched(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(LockStore, "lock", rasa_patches._original_lock)  # Rasa's own, for this test
+    with pytest.raises(rasa_patches.UnsupportedRasaVersion, match=r"Rasa 3\.6\.21.*found Rasa 3\.7\.0"):
+        rasa_patches.install(found="3.7.0")
+    assert LockStore.lock is rasa_patches._original_lock
 
 
 @pytest.mark.parametrize("result", [GOOD, {}, {"events": [], "responses": []}])
 def test_valid_answers_pass(result: dict) -> None:
-    assert rasa_speedups._validate_action_result(None, result) is True  # type: ignore[arg-type]
+    assert rasa_patches._validate_action_result(None, result) is True  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("result", BAD)
@@ -32,7 +48,7 @@ def test_invalid_answers_fail_with_rasas_error(result: dict) -> None:
     with pytest.raises(jsonschema.ValidationError) as original:
         jsonschema.validate(result, schema)
     with pytest.raises(jsonschema.ValidationError) as ours:
-        rasa_speedups._validate_action_result(None, result)  # type: ignore[arg-type]
+        rasa_patches._validate_action_result(None, result)  # type: ignore[arg-type]
     assert ours.value.message.startswith(original.value.message)
     assert "Failed to validate Action server response" in ours.value.message
 
@@ -43,9 +59,7 @@ class _Request:
 
 
 def test_the_http_apis_event_check_is_replaced() -> None:
-    import rasa.server
-
-    assert rasa.server.validate_events_in_request_body is rasa_speedups.validate_events_in_request_body
+    assert rasa.server.validate_events_in_request_body is rasa_patches.validate_events_in_request_body
 
 
 @pytest.mark.parametrize("body", [
@@ -54,18 +68,16 @@ def test_the_http_apis_event_check_is_replaced() -> None:
     [],
 ])
 def test_valid_events_pass(body: object) -> None:
-    assert rasa_speedups.validate_events_in_request_body(_Request(body)) is None
+    assert rasa_patches.validate_events_in_request_body(_Request(body)) is None
 
 
 @pytest.mark.parametrize("body", [{"no_event_key": 1}, [{"event": "bot"}, "not an event"], [{"event": 3}]])
 def test_invalid_events_fail_with_rasas_error(body: object) -> None:
-    import rasa.server
-
     events = body if isinstance(body, list) else [body]
     with pytest.raises(jsonschema.ValidationError) as original:
         jsonschema.validate(events, rasa.server.EVENTS_SCHEMA)
     with pytest.raises(rasa.server.ErrorResponse) as ours:
-        rasa_speedups.validate_events_in_request_body(_Request(body))
+        rasa_patches.validate_events_in_request_body(_Request(body))
     assert ours.value.status == 400
     assert ours.value.error_info["message"].endswith(f"Error: {original.value}")
 
