@@ -37,7 +37,7 @@ from orders.errors import BackendUnavailable, RuleViolation
 from orders.models import Item, Order, Returnability, Variant
 
 # Intents that are not an answer to the question asked: the form steps aside (rules in
-# bot/data/orders_forms.yml answer them, then the form resumes or ends).
+# bot/data/orders_rules.yml answer them, then the form resumes or ends).
 INTERRUPTIONS = frozenset({
     "ask_question", "stop", "request_human", "greet", "goodbye", "bot_challenge", "thank",
     "request_policy_exception", "check_order_status", "cancel_order", "change_order", "report_damaged",
