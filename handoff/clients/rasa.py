@@ -15,6 +15,7 @@ from urllib.parse import quote
 
 import httpx
 
+from contract import bot_handoff as contract
 from handoff.errors import Upstream
 
 
@@ -56,7 +57,7 @@ class RasaClient:
         await self.append(sender_id, {"event": "resume"})
 
     async def say(self, sender_id: str, text: str, *, agent: str | None = None,
-                  buttons: list[dict[str, str]] | None = None, kind: str = "agent_message") -> None:
+                  buttons: list[dict[str, str]] | None = None, kind: str = contract.AGENT_MESSAGE) -> None:
         """Speak into the conversation as `agent` (a person) or as the bot when agent is None."""
         data: dict[str, Any] = {}
         metadata: dict[str, Any] = {}

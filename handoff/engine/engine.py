@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from redis.asyncio import Redis
 
+from contract import bot_handoff as contract
 from handoff.conversations.store import ConversationStore
 from handoff.engine import messages
 from handoff.engine.availability import Availability, AvailabilityCheck
@@ -46,8 +47,8 @@ if TYPE_CHECKING:  # the detector loads its models on import: only when the serv
 logger = logging.getLogger(__name__)
 
 # Customer turns that are the bot's own machinery, never a sign of trouble.
-QUIET_INTENTS = frozenset({"handback", "rate_service", "session_start", "restart"})
-CSAT_SLOTS = ("csat_rating", "csat_comment")
+QUIET_INTENTS = frozenset({contract.HANDBACK_INTENT, "rate_service", "session_start", "restart"})
+CSAT_SLOTS = (contract.CSAT_RATING_SLOT, contract.CSAT_COMMENT_SLOT)
 
 
 class Assessor(Protocol):
@@ -196,15 +197,15 @@ class HandoffEngine:
 
     async def _slot(self, event: StreamEvent) -> None:
         name, value = event.event.get("name"), event.event.get("value")
-        if name == "unresolved_reason" and isinstance(value, str) and value.strip():
+        if name == contract.UNRESOLVED_REASON_SLOT and isinstance(value, str) and value.strip():
             await self.escalate(event.sender_id, Decision(value.strip(), await self._score(event.sender_id), {}))
-        elif name == "csat_rating":
+        elif name == contract.CSAT_RATING_SLOT:
             rating = parse_rating(value)
             if rating is not None:
                 await self.escalations.record_csat(event.sender_id, rating, None)
-        elif name == "csat_comment" and value is not None:
+        elif name == contract.CSAT_COMMENT_SLOT and value is not None:
             state = await self.conversations.state(event.sender_id)
-            rating = parse_rating(state.get("slot:csat_rating", "null").strip('"'))
+            rating = parse_rating(state.get(f"slot:{contract.CSAT_RATING_SLOT}", "null").strip('"'))
             comment = str(value).strip()
             if rating is not None:
                 await self.escalations.record_csat(event.sender_id, rating, comment or None)

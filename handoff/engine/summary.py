@@ -12,27 +12,28 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from contract import bot_handoff as contract
 from handoff.engine.timeline import Line, Timeline
 
 # Intents that carry no request of their own. A message the NLU did not understand may well be
 # the request, so it can be the goal, but it is never the main intent.
 SMALL_TALK = frozenset({
     "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "request_human",
-    "handback", "rate_service", "choose_article", "out_of_scope", "chitchat",
+    contract.HANDBACK_INTENT, "rate_service", "choose_article", "out_of_scope", "chitchat",
 })
 NOT_A_TOPIC = SMALL_TALK | {"nlu_fallback"}
 
 REASON_TEXT = {
-    "explicit_request": "the customer asked for a person",
+    contract.EXPLICIT_REQUEST: "the customer asked for a person",
     "frustration": "the customer is frustrated",
     "nlu_fallback_repeated": "the bot did not understand the customer twice in a row",
-    "knowledge_no_match": "the help centre had no answer, twice",
-    "knowledge_rejected": "the customer said the help centre's answers did not help, twice",
-    "verification_failed": "the customer's identity could not be verified",
-    "lost_parcel": "the parcel looks lost (a person opens a carrier investigation)",
-    "policy_exception": "the customer asks for an exception to the policy",
-    "damaged_item": "the customer reports a damaged or wrong item",
-    "flow_failed": "the bot's flow failed twice",
+    contract.KNOWLEDGE_NO_MATCH: "the help centre had no answer, twice",
+    contract.KNOWLEDGE_REJECTED: "the customer said the help centre's answers did not help, twice",
+    contract.VERIFICATION_FAILED: "the customer's identity could not be verified",
+    contract.LOST_PARCEL: "the parcel looks lost (a person opens a carrier investigation)",
+    contract.POLICY_EXCEPTION: "the customer asks for an exception to the policy",
+    contract.DAMAGED_ITEM: "the customer reports a damaged or wrong item",
+    contract.FLOW_FAILED: "the bot's flow failed twice",
 }
 
 # What a bot action means, for "what the bot tried"; unknown actions are shown by name.
@@ -124,8 +125,8 @@ def _failed(timeline: Timeline, reason: str) -> str:
         count = int(float(timeline.slots.get(slot) or 0))
         if count:
             notes.append(f"{count} {label}")
-    if timeline.slots.get("unresolved_reason"):
-        notes.append(f"the flow gave up ({timeline.slots['unresolved_reason']})")
+    if timeline.slots.get(contract.UNRESOLVED_REASON_SLOT):
+        notes.append(f"the flow gave up ({timeline.slots[contract.UNRESOLVED_REASON_SLOT]})")
     customer = timeline.customer_lines
     last_bot = next((line for line in reversed(timeline.lines) if line.role == "bot"
                      and (not customer or line.time <= customer[-1].time)), None)

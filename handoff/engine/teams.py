@@ -11,19 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from contract import bot_handoff as contract
+
 TEAMS = ("returns", "delivery", "general")
 
-# Reasons the bot's flows send in the slot `unresolved_reason` (see the handoff contract).
-UNRESOLVED_REASONS = frozenset({
-    "knowledge_no_match", "knowledge_rejected", "verification_failed", "lost_parcel",
-    "policy_exception", "damaged_item", "flow_failed",
-})
-
+# The bot's reasons that name their team (contract/bot_handoff.py); the rest go by topic.
 REASON_TEAMS: dict[str, str] = {
-    "policy_exception": "returns",
-    "damaged_item": "returns",
-    "lost_parcel": "delivery",
-    "verification_failed": "delivery",
+    contract.POLICY_EXCEPTION: "returns",
+    contract.DAMAGED_ITEM: "returns",
+    contract.LOST_PARCEL: "delivery",
+    contract.VERIFICATION_FAILED: "delivery",
 }
 
 # Words in intent names that tell the topic; intents are named by the bot's authors, so the

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from contract import bot_handoff as contract
 from handoff.auth.access import ensure_can_claim, ensure_holder, ensure_visible
 from handoff.clients.rasa import RasaClient
 from handoff.errors import Conflict, Invalid
@@ -181,7 +182,7 @@ class EscalationService:
         escalation = await self.db.run(lambda s: rows.claim(s, escalation_id, agent, time.time()))
         await self.queue.remove(escalation_id)
         await self.live.publish_for(escalation, "escalation.updated", await self.card(escalation))
-        await self._courtesy(escalation, "agent_joined", agent.display_name,
+        await self._courtesy(escalation, contract.AGENT_JOINED, agent.display_name,
                              f"{agent.display_name} from Larkspur & Co. has joined the chat.")
         return escalation
 
@@ -231,7 +232,7 @@ class EscalationService:
             await self.live.publish_for(escalation, "escalation.updated", await self.card(moved, now))
             await self.announce(moved, now)
             if escalation.agent_name:
-                await self._courtesy(escalation, "agent_left", escalation.agent_name,
+                await self._courtesy(escalation, contract.AGENT_LEFT, escalation.agent_name,
                                      f"{escalation.agent_name} has passed your conversation to our {to_team} team; "
                                      "someone will be with you shortly.")
             return moved
@@ -242,7 +243,7 @@ class EscalationService:
         await self.queue.remove(escalation_id)
         await self.live.publish_for(moved, "escalation.updated", await self.card(moved, now),
                                     also_agents=[escalation.agent], also_teams=[escalation.team])
-        await self._courtesy(moved, "agent_joined", to_agent.display_name,
+        await self._courtesy(moved, contract.AGENT_JOINED, to_agent.display_name,
                              f"{to_agent.display_name} from Larkspur & Co. has joined the chat.")
         return moved
 
@@ -256,10 +257,10 @@ class EscalationService:
         if not escalation.is_open:
             raise Conflict(f"escalation {escalation_id} is already {escalation.state}")
         name = escalation.agent_name or agent.display_name
-        await self.rasa.notice(escalation.sender_id, "agent_left", name, f"{name} has left the chat.")
+        await self.rasa.notice(escalation.sender_id, contract.AGENT_LEFT, name, f"{name} has left the chat.")
         await self.rasa.resume(escalation.sender_id)
         if handback:
-            await self.rasa.trigger_intent(escalation.sender_id, "handback")
+            await self.rasa.trigger_intent(escalation.sender_id, contract.HANDBACK_INTENT)
         detail_text = f"outcome {outcome}" + ("; handed back to the bot" if handback else "")
         closed = await self.db.run(lambda s: rows.close(
             s, escalation_id, state="completed", outcome=outcome, by=agent.username, detail=detail_text,

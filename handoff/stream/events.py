@@ -6,6 +6,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+from contract import bot_handoff as contract
+
 
 @dataclass(frozen=True)
 class StreamEvent:
@@ -19,15 +21,15 @@ class StreamEvent:
     @classmethod
     def from_entry(cls, entry_id: str, fields: dict[str, str]) -> StreamEvent:
         try:
-            event = json.loads(fields.get("event", "{}"))
+            event = json.loads(fields.get(contract.ENTRY_EVENT, "{}"))
         except json.JSONDecodeError:
             event = {}
         if not isinstance(event, dict):
             event = {}
         return cls(
             entry_id=entry_id,
-            sender_id=fields.get("sender_id") or str(event.get("sender_id", "")),
-            type=fields.get("type") or str(event.get("event", "")),
+            sender_id=fields.get(contract.ENTRY_SENDER_ID) or str(event.get("sender_id", "")),
+            type=fields.get(contract.ENTRY_TYPE) or str(event.get("event", "")),
             event=event,
         )
 

@@ -76,3 +76,10 @@ def test_a_conversation_with_only_small_talk() -> None:
     summary = build_summary(timeline, "explicit_request", 0.1, {})
     assert summary.goal == "I want to speak to a human please" and summary.main_intent is None
     assert summary.tried == []
+
+
+def test_every_reason_the_bot_can_send_reads_as_words() -> None:
+    from contract import bot_handoff
+    from handoff.engine.summary import REASON_TEXT
+
+    assert bot_handoff.UNRESOLVED_REASONS <= set(REASON_TEXT)
