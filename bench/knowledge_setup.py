@@ -26,7 +26,7 @@ def encoder() -> Encoder:
         settings = get_settings()
         models_dir = SentenceModelSettings.from_env().models_dir
         model = settings.model_path or ensure_adapted(models_dir, settings.articles_dir)
-        _ENCODER = Encoder(model, settings.torch_threads, settings.encoder_backend, settings.cache_dir)
+        _ENCODER = Encoder(model, settings.torch_threads, settings.encoder_backend)
     return _ENCODER
 
 

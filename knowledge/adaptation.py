@@ -17,7 +17,7 @@ base model, the pairs and the recipe, so `./baton` trains it once per help-centr
 service loads it like any other model (KNOWLEDGE_MODEL). A reindex keeps the model the service
 started with: new articles are searchable at once, and adapted at the next start.
 
-    python -m knowledge.adaptation   # builds it into var/models if missing; prints its directory
+    python -m knowledge.adaptation   # builds it into $BATON_CACHE/models if missing; prints its directory
 """
 
 from __future__ import annotations
@@ -61,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     from knowledge.settings import get_settings
 
     parser = argparse.ArgumentParser(description="Adapt the sentence model to the help centre; prints its directory.")
-    parser.add_argument("--out", type=Path, default=None, help="directory of the adapted models (var/models)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="directory of the adapted models (default: $BATON_CACHE/models)")
     parser.add_argument("--base", type=Path, default=None, help="model to adapt (default: all-MiniLM-L6-v2)")
     parser.add_argument("--articles", type=Path, default=None, help="articles directory (default: the service's)")
     args = parser.parse_args(argv)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import random
 import shutil
 import time
@@ -119,7 +120,8 @@ def train(base: Path, pairs: list[Pair], target: Path, recipe: Recipe = Recipe()
             loss.backward()
             optimizer.step()
         logger.info("adaptation epoch %d: loss %.3f, %.0f s", epoch + 1, loss.item(), time.monotonic() - started)
-    building = target.with_name(target.name + ".building")
+    # Per process: two clones sharing the cache may adapt the same model at once.
+    building = target.with_name(f"{target.name}.building-{os.getpid()}")
     shutil.rmtree(building, ignore_errors=True)
     # The base's layout (tokenizer, pooling, sentence-transformers config) with new weights, so
     # the ONNX export and both encoders read it exactly as they read the base.
@@ -127,7 +129,13 @@ def train(base: Path, pairs: list[Pair], target: Path, recipe: Recipe = Recipe()
     model[0].auto_model.save_pretrained(str(building), safe_serialization=True)
     if (building / "pytorch_model.bin").exists() and (building / "model.safetensors").exists():
         (building / "pytorch_model.bin").unlink()
-    building.replace(target)
+    try:
+        building.rename(target)
+    except OSError:
+        # Another process finished the same model first: the same inputs, so the same model.
+        if not (target / "config.json").exists():
+            raise
+        shutil.rmtree(building, ignore_errors=True)
 
 
 def trained_once(base: Path, pairs: list[Pair], out_dir: Path, recipe: Recipe, purpose: str) -> Path:

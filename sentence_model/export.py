@@ -6,11 +6,15 @@ is named by the model's fingerprint, so a later start only loads it and a change
 exported again. Only mean-pooled sentence-transformers models (all-MiniLM-L6-v2 and its family).
 
     python -m sentence_model.export [MODEL_DIR] [--out DIR]   # prints the graph's path
+
+The exports are kept in the user-level cache (sentence_model/settings.py, BATON_CACHE), where
+every clone finds them.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import warnings
 from pathlib import Path
 
@@ -53,7 +57,8 @@ def export(model_dir: Path, target: Path) -> None:
     example["token_type_ids"] = torch.zeros((2, 8), dtype=torch.long)
     dynamic = {0: "batch", 1: "length"}
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp")
+    # Per process: two clones sharing the cache may export the same model at once.
+    tmp = target.with_name(f"{target.name}.{os.getpid()}.tmp")
     # The tracer warns about shape checks it turns into constants; they hold for any batch and
     # length (tests/sentence_model/test_encoder.py compares padded batches with sentence-transformers).
     with torch.no_grad(), warnings.catch_warnings():
@@ -75,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     """Export a model for a process without torch (the bot's NLU): prints the graph's path."""
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("model", nargs="?", default="", help="model directory (default: all-MiniLM-L6-v2)")
-    parser.add_argument("--out", type=Path, default=None, help="directory of the exports (default: var/onnx)")
+    parser.add_argument("--out", type=Path, default=None, help="directory of the exports (default: $BATON_CACHE/onnx)")
     args = parser.parse_args(argv)
     out = args.out or SentenceModelSettings.from_env().exports_dir
     try:

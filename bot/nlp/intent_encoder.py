@@ -19,7 +19,7 @@ Runs in the services' environment (torch is there, not beside Rasa). The model d
 by a hash of the base model, the pairs and the recipe, so an unchanged set of intents is adapted
 once; the bot's featurizer loads it when BATON_SENTENCE_MODEL names it.
 
-    python -m bot.nlp.intent_encoder --nlu bot/data [--out var/models]   # prints its directory
+    python -m bot.nlp.intent_encoder --nlu bot/data [--out DIR]   # prints its directory
 """
 
 from __future__ import annotations
@@ -109,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Adapt the sentence model to the bot's intents; prints its directory.")
     parser.add_argument("--nlu", type=Path, nargs="+", default=[ROOT / "bot" / "data"],
                         help="Rasa NLU files or folders of them (default: bot/data)")
-    parser.add_argument("--out", type=Path, default=None, help="where the models are kept (default: var/models)")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="where the models are kept (default: $BATON_CACHE/models)")
     parser.add_argument("--base", type=Path, default=None, help="model to adapt (default: all-MiniLM-L6-v2)")
     parser.add_argument("--epochs", type=int, default=None, help="override the recipe's passes (smoke runs)")
     args = parser.parse_args(argv)

@@ -27,8 +27,10 @@ class Encoder:
 
     def __init__(
         self, model_path: Path | None = None, threads: int = 0, backend: Backend = "onnx",
-        cache_dir: Path | None = None, memo_size: int = 4096,
+        exports_dir: Path | None = None, memo_size: int = 4096,
     ) -> None:
+        """`exports_dir`: where the onnx backend finds or makes the model's export (default: the
+        user-level cache every clone shares, sentence_model/settings.py)."""
         # 0: one thread for ONNX Runtime (a second one gains nothing on a query's few dozen
         # tokens), up to two for torch; with Rasa and the other services keeping the cores busy,
         # torch's two threads wait on each other (docs/benchmarks.md).
@@ -45,10 +47,10 @@ class Encoder:
         if backend == "onnx":
             from sentence_model.encoder import OnnxEncoder
             from sentence_model.export import exported
+            from sentence_model.settings import SentenceModelSettings
 
-            if cache_dir is None:
-                raise ValueError("the onnx backend keeps its exported model in a cache directory")
-            self.model = OnnxEncoder(self.path, exported(self.path, cache_dir / "onnx"), threads)
+            exports = exports_dir or SentenceModelSettings.from_env().exports_dir
+            self.model = OnnxEncoder(self.path, exported(self.path, exports), threads)
         elif backend == "torch":
             from sentence_model.torch_encoder import TorchEncoder
 

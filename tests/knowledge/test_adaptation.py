@@ -75,8 +75,8 @@ def test_a_trained_model_is_read_by_both_encoders_and_has_learnt_its_pairs(
     def agreement(encoder: Encoder) -> float:
         return float(np.mean(np.sum(encoder.encode(anchors) * encoder.encode(positives), axis=1)))
 
-    adapted = Encoder(target, threads=1, backend="onnx", cache_dir=tmp_path / "cache")
-    base = Encoder(threads=1, backend="onnx", cache_dir=tmp_path / "cache")
+    adapted = Encoder(target, threads=1, backend="onnx", exports_dir=tmp_path / "onnx")
+    base = Encoder(threads=1, backend="onnx", exports_dir=tmp_path / "onnx")
     assert adapted.name == target.name != base.name  # the embedding cache keeps them apart
     assert agreement(adapted) > agreement(base) + 0.02
     torch_vectors = Encoder(target, threads=1, backend="torch").encode(anchors[:5])

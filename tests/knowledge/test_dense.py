@@ -64,10 +64,18 @@ def test_query_memo_is_bounded_and_keeps_the_recent(tmp_path: Path, onnx_encoder
         onnx_encoder.clear_query_cache()
 
 
-def test_the_export_lies_in_the_cache_directory_named_by_the_model(onnx_encoder: Encoder) -> None:
+def test_the_export_is_named_by_the_model_in_the_exports_directory(
+    onnx_encoder: Encoder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     assert isinstance(onnx_encoder.model, OnnxEncoder)
     graph = onnx_encoder.model.path
-    assert graph.parent.name == "onnx" and is_export_of(graph, onnx_encoder.path)
+    assert is_export_of(graph, onnx_encoder.path)
+    # Without a directory, the user-level cache every clone shares (found there, not made again).
+    monkeypatch.setenv("BATON_CACHE", str(tmp_path))
+    (tmp_path / "onnx").mkdir()
+    (tmp_path / "onnx" / graph.name).symlink_to(graph)
+    found = Encoder(threads=1).model
+    assert isinstance(found, OnnxEncoder) and found.path == tmp_path / "onnx" / graph.name
 
 
 def test_a_model_that_is_not_mean_pooled_is_refused_clearly(tmp_path: Path) -> None:
@@ -76,9 +84,4 @@ def test_a_model_that_is_not_mean_pooled_is_refused_clearly(tmp_path: Path) -> N
     pooling = copy / "1_Pooling" / "config.json"
     pooling.write_text('{"word_embedding_dimension": 384, "pooling_mode_cls_token": true}')
     with pytest.raises(ValueError, match="mean-pooled"):
-        Encoder(copy, backend="onnx", cache_dir=tmp_path)
-
-
-def test_the_onnx_backend_needs_a_cache_directory() -> None:
-    with pytest.raises(ValueError, match="cache directory"):
-        Encoder(backend="onnx")
+        Encoder(copy, backend="onnx", exports_dir=tmp_path)

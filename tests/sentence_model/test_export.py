@@ -23,7 +23,7 @@ def test_the_export_is_reused_and_redone_for_another_model(base_model: Path, tmp
     (copy / "vocab.txt").write_text((copy / "vocab.txt").read_text() + "\n")
     other = exported(copy, tmp_path)
     assert other != first and other.exists()
-    assert sorted(p.name for p in tmp_path.glob("*.onnx")) == sorted([first.name, other.name])  # no .tmp left
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file()) == sorted([first.name, other.name])  # no .tmp
 
 
 def test_a_model_that_is_not_mean_pooled_is_not_exported(base_model: Path, tmp_path: Path) -> None:
@@ -39,10 +39,10 @@ def test_the_command_prints_the_graph_and_refuses_clearly(
     base_model: Path, base_graph: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv("BATON_VAR", str(tmp_path))
+    monkeypatch.setenv("BATON_CACHE", str(tmp_path))
     kept = export_path(base_model, tmp_path / "onnx")
     kept.parent.mkdir()
-    shutil.copy(base_graph, kept)  # exported before: found under BATON_VAR, not exported again
+    shutil.copy(base_graph, kept)  # exported before: found in BATON_CACHE, not exported again
     assert main([]) == 0
     assert capsys.readouterr().out.strip() == str(kept)
     assert main([str(base_model), "--out", str(base_graph.parent)]) == 0

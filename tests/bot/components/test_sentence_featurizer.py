@@ -126,7 +126,7 @@ def test_the_export_is_found_by_the_models_fingerprint(
     sentence_export: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     model = resolve_model_dir(None)
-    monkeypatch.setenv("BATON_VAR", str(tmp_path))
+    monkeypatch.setenv("BATON_CACHE", str(tmp_path))
     monkeypatch.delenv("BATON_SENTENCE_ONNX")
     with pytest.raises(InvalidConfigException, match=r"no ONNX export of .* python -m sentence_model\.export"):
         load_model(model)
