@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from knowledge.adaptation import MODELS_DIR, ensure_adapted
+from knowledge.adaptation import ensure_adapted
 from knowledge.articles import Article, Passage, load_articles
 from knowledge.index.cache import cached_embeddings, cached_text_embeddings
 from knowledge.index.decision import RetrievalConfig
@@ -13,6 +13,7 @@ from knowledge.index.dense import Encoder
 from knowledge.index.hybrid import HybridIndex
 from knowledge.negatives import load_negatives
 from knowledge.settings import get_settings
+from sentence_model.settings import SentenceModelSettings
 
 _ENCODER: Encoder | None = None
 
@@ -23,8 +24,9 @@ def encoder() -> Encoder:
     global _ENCODER
     if _ENCODER is None:
         settings = get_settings()
-        model = settings.model_path or ensure_adapted(MODELS_DIR, settings.articles_dir)
-        _ENCODER = Encoder(model, settings.torch_threads, settings.encoder_backend, settings.cache_dir)
+        models_dir = SentenceModelSettings.from_env().models_dir
+        model = settings.model_path or ensure_adapted(models_dir, settings.articles_dir)
+        _ENCODER = Encoder(model, settings.torch_threads, settings.encoder_backend)
     return _ENCODER
 
 

@@ -103,6 +103,27 @@ def fallback_thresholds(config: dict[str, Any]) -> tuple[float, float] | None:
     return None
 
 
+def svc_last_line(*command: str) -> str:
+    """The last line `python -m COMMAND` prints in the services' environment (where torch is)."""
+    import os
+
+    done = subprocess.run([str(SVC_PYTHON), "-m", *command], cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)})
+    if done.returncode != 0:
+        raise SystemExit(f"{command[0]} failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
+    return done.stdout.strip().splitlines()[-1]
+
+
+def sentence_export() -> None:
+    """Point this job's featurizer at the ONNX export of its sentence model (BATON_SENTENCE_MODEL or
+    the packaged one), made first if missing, as ./baton does: the bot runs it on ONNX Runtime only."""
+    import os
+
+    if not os.environ.get("BATON_SENTENCE_ONNX"):
+        model = os.environ.get("BATON_SENTENCE_MODEL")
+        os.environ["BATON_SENTENCE_ONNX"] = svc_last_line("sentence_model.export", *([model] if model else []))
+
+
 def adapt_encoder(nlu: Path, epochs: int | None) -> dict[str, Any]:
     """Adapt the sentence model to the intents in `nlu` and export it to ONNX, both in the
     services' environment, and point this process's featurizer at them (the job is a process of
@@ -110,18 +131,10 @@ def adapt_encoder(nlu: Path, epochs: int | None) -> dict[str, Any]:
     import os
     import resource
 
-    def last_line(*command: str) -> str:
-        done = subprocess.run([str(SVC_PYTHON), "-m", *command], cwd=ROOT, capture_output=True, text=True,
-                              env={**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)})
-        if done.returncode != 0:
-            raise SystemExit(f"{command[0]} failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
-        return done.stdout.strip().splitlines()[-1]
-
     started = time.perf_counter()
-    model = last_line("bot.nlp.intent_encoder", "--nlu", str(nlu), "--out", str(ROOT / "var" / "models"),
-                      *(["--epochs", str(epochs)] if epochs else []))
+    model = svc_last_line("bot.nlp.intent_encoder", "--nlu", str(nlu), *(["--epochs", str(epochs)] if epochs else []))
     seconds = time.perf_counter() - started
-    graph = last_line("knowledge.index.onnx_model", model, "--out", str(ROOT / "var" / "onnx"))
+    graph = svc_last_line("sentence_model.export", model)
     os.environ["BATON_SENTENCE_MODEL"], os.environ["BATON_SENTENCE_ONNX"] = model, graph
     return {"adapted_model": model, "adaptation_seconds": round(seconds, 1),
             "adaptation_peak_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)}
@@ -191,6 +204,8 @@ def run_job(task: str, pipeline: str, args: argparse.Namespace) -> dict[str, Any
                   for name, split in evaluation.items()}
     write_rasa_nlu(train, work / "nlu.yml")
     adaptation = adapt_encoder(work / "nlu.yml", args.epochs) if pipeline == ADAPTED else {}
+    if pipeline != "default":  # every other pipeline is config.yml's, with the MiniLM featurizer
+        sentence_export()
 
     from rasa.model_training import train_nlu
 

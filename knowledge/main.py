@@ -25,7 +25,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
             "KNOWLEDGE_MODEL is not set: searching with the base model, not the one adapted to the help centre "
             "that retrieval.json was chosen for (./baton sets it; `python -m knowledge.adaptation` builds it)")
     encoder = await run_in_threadpool(
-        Encoder, settings.model_path, settings.torch_threads, settings.encoder_backend, settings.cache_dir
+        Encoder, settings.model_path, settings.torch_threads, settings.encoder_backend
     )
     app.state.knowledge_base = await run_in_threadpool(
         KnowledgeBase, settings.articles_dir, settings.cache_dir, encoder,

@@ -27,7 +27,7 @@ class KnowledgeSettings(BaseSettings):
     # Requests no article answers (one per line in *.txt), the classifier's "none of ours" class.
     negatives_dir: Path = Field(PACKAGE_DIR / "negatives", alias="KNOWLEDGE_NEGATIVES_DIR")
     # What runs the model: "onnx" (ONNX Runtime, a graph exported at the first start and kept
-    # in the cache directory; about twice as fast) or "torch" (sentence-transformers).
+    # in the user-level cache, BATON_CACHE; about twice as fast) or "torch" (sentence-transformers).
     encoder_backend: Literal["onnx", "torch"] = Field("onnx", alias="KNOWLEDGE_ENCODER")
     # Threads of the embedding model's forward pass; 0: one for onnx, up to two for torch.
     torch_threads: int = Field(0, ge=0, alias="KNOWLEDGE_TORCH_THREADS")

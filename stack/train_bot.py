@@ -21,7 +21,8 @@ CURRENT_MODEL = MODELS_DIR / "current"
 
 DOMAIN = "bot/domain"  # a folder: Rasa merges every file in it
 SPACY_INPUTS = ["bot/nlp"]
-MODEL_INPUTS = ["config.yml", DOMAIN, "bot/data", "bot/nlp", "bot/components", "requirements/bot.lock"]
+MODEL_INPUTS = ["config.yml", DOMAIN, "bot/data", "bot/nlp", "bot/components", "sentence_model",
+                "requirements/bot.lock"]
 
 
 def digest(paths: list[str]) -> str:
@@ -53,7 +54,7 @@ def sentence_model_digest() -> str:
     import yaml
 
     from bot.components.sentence_featurizer import MiniLMSentenceFeaturizer, resolve_model_dir
-    from knowledge.index.onnx_model import model_fingerprint
+    from sentence_model.model_dir import model_fingerprint
 
     pipeline = yaml.safe_load((ROOT / "config.yml").read_text()).get("pipeline") or []
     featurizer = MiniLMSentenceFeaturizer.__name__

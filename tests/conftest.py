@@ -4,6 +4,7 @@ Python 3.10 beside Rasa, everything else on 3.11): a private redis-server, and t
 
 from __future__ import annotations
 
+import functools
 import os
 import signal
 import socket
@@ -26,7 +27,24 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@functools.cache
+def sentence_onnx() -> str:
+    """The ONNX export of the sentence model the bot runs: BATON_SENTENCE_ONNX as ./baton passes
+    it, else made (or found) as ./baton makes it, in the services' environment (the bot's has no torch)."""
+    if os.environ.get("BATON_SENTENCE_ONNX"):
+        return os.environ["BATON_SENTENCE_ONNX"]
+    model = os.environ.get("BATON_SENTENCE_MODEL")
+    out = subprocess.run(
+        [str(ROOT / ".venvs/svc/bin/python"), "-m", "sentence_model.export", *([model] if model else [])],
+        cwd=ROOT, check=True, capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    return out.stdout.strip().splitlines()[-1]
+
+
 def trained_model() -> Path:
+    """The bot's trained model; after it, this process's environment names the sentence model's
+    export too, so the Rasa every stack starts finds it, as under ./baton."""
+    os.environ.setdefault("BATON_SENTENCE_ONNX", sentence_onnx())
     if os.environ.get("BATON_TEST_MODEL"):
         return Path(os.environ["BATON_TEST_MODEL"])
     out = subprocess.run(
@@ -196,4 +214,4 @@ def knowledge_encoder(tmp_path_factory: pytest.TempPathFactory) -> object:
     """The knowledge service's encoder as it runs (ONNX Runtime), exported once per session."""
     from knowledge.index.dense import Encoder  # the 3.11 environment only
 
-    return Encoder(threads=1, cache_dir=tmp_path_factory.mktemp("knowledge-encoder"))
+    return Encoder(threads=1, exports_dir=tmp_path_factory.mktemp("knowledge-encoder"))

@@ -4,7 +4,6 @@ running (`./baton run`), found by the ports its settings name."""
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -17,16 +16,6 @@ from bench.load.runner import Target
 from stack.settings import StackSettings
 
 PROCESSES = ("redis", "actions", "knowledge", "handoff", "rasa")
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def sentence_onnx() -> Path:
-    """The bot's ONNX export of the sentence model, made as ./baton makes it (once per model)."""
-    from knowledge.index.dense import default_model_path
-    from knowledge.index.onnx_model import exported
-
-    named = os.environ.get("BATON_SENTENCE_MODEL")
-    return exported(Path(named) if named else default_model_path(), ROOT / "var" / "onnx")
 
 
 @contextmanager
@@ -36,11 +25,9 @@ def own_stack(*, agent_capacity: int = 10, keep: bool = False, timeout: float = 
 
     var_dir = Path(tempfile.mkdtemp(prefix="baton-load-"))
     settings = make_settings(var_dir)
-    # Rasa runs the sentence model as `./baton run` does: on ONNX Runtime, from the same export.
-    if "BATON_SENTENCE_ONNX" not in os.environ:
-        settings.extra_env["BATON_SENTENCE_ONNX"] = str(sentence_onnx())
     # The demo agents are created at the store's first start with this many conversations each.
     settings.extra_env["HANDOFF_AGENT_CAPACITY"] = str(agent_capacity)
+    # trained_model() also names the sentence model's ONNX export for Rasa, as ./baton run does.
     stack = Stack(settings, trained_model())
     try:
         for name in PROCESSES:

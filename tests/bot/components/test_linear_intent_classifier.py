@@ -22,6 +22,9 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.components.linear_intent_classifier import LinearIntentClassifier
 from bot.components.sentence_featurizer import MiniLMSentenceFeaturizer
 
+# The MiniLM featurizer runs from the sentence model's ONNX export (tests/bot/conftest.py).
+pytestmark = pytest.mark.usefixtures("sentence_export")
+
 EXAMPLES = {
     "check_order_status": ["where is my order", "has my package shipped yet", "track my parcel",
                            "when will my delivery arrive", "what is the status of my order",

