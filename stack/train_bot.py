@@ -14,11 +14,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from defaults import ROOT, VAR_DIR
+
+# config.yml names the spaCy pipeline by this path, relative to the repository, so it stays
+# under the repository's var/ whatever BATON_VAR says; the models follow BATON_VAR.
 SPACY_DIR = ROOT / "var" / "spacy" / "en_baton"
-MODELS_DIR = ROOT / "var" / "models"
+MODELS_DIR = VAR_DIR / "models"
 CURRENT_MODEL = MODELS_DIR / "current"
 
+FEATURIZER = "MiniLMSentenceFeaturizer"  # the component config.yml names with the sentence model
 DOMAIN = "bot/domain"  # a folder: Rasa merges every file in it
 SPACY_INPUTS = ["bot/nlp"]
 MODEL_INPUTS = ["config.yml", DOMAIN, "bot/data", "bot/nlp", "bot/components", "sentence_model",
@@ -53,13 +57,14 @@ def sentence_model_digest() -> str:
     of the model like the files above, but it lies outside the repository."""
     import yaml
 
-    from bot.components.sentence_featurizer import MiniLMSentenceFeaturizer, resolve_model_dir
-    from sentence_model.model_dir import model_fingerprint
+    from sentence_model.model_dir import locate, model_fingerprint
+    from sentence_model.settings import SentenceModelSettings
 
     pipeline = yaml.safe_load((ROOT / "config.yml").read_text()).get("pipeline") or []
-    featurizer = MiniLMSentenceFeaturizer.__name__
-    named = next((c.get("model_path") for c in pipeline if str(c.get("name", "")).endswith(featurizer)), None)
-    return model_fingerprint(resolve_model_dir(named))
+    # The featurizer's own rule (bot/components/sentence_featurizer.py resolve_model_dir), without
+    # importing Rasa: this runs in both environments.
+    named = next((c.get("model_path") for c in pipeline if str(c.get("name", "")).endswith(FEATURIZER)), None)
+    return model_fingerprint(locate(named or SentenceModelSettings.from_env().bot_model))
 
 
 def model_name() -> str:

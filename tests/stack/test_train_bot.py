@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.components.sentence_featurizer import resolve_model_dir
+from sentence_model.model_dir import default_model_path
 from stack.train_bot import model_name
 
 
@@ -17,7 +17,7 @@ def test_another_sentence_model_gives_another_model_name(tmp_path: Path, monkeyp
     packaged = model_name()
     assert packaged.startswith("baton-") and model_name() == packaged
     copy = tmp_path / "copy"
-    shutil.copytree(resolve_model_dir(None), copy)
+    shutil.copytree(default_model_path(), copy)
     monkeypatch.setenv("BATON_SENTENCE_MODEL", str(copy))
     assert model_name() == packaged  # the same files: the trained model still fits
     (copy / "config.json").write_text((copy / "config.json").read_text().replace("}", ', "note": "tuned"}', 1))
