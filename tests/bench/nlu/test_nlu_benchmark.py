@@ -22,7 +22,7 @@ from bench.nlu_scoring import (
     threshold_for_recall,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 DATASETS = ROOT.parent / "shared" / "datasets"
 
 

@@ -17,7 +17,7 @@ from bench.nlu_fallback_threshold import (
     write_thresholds,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 def r(kind: str, label: str | None, intent: str, confidence: float, second: float) -> dict:

@@ -7,10 +7,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bench.handoff_detector import run
+from handoff.detection import Detector
 from handoff.detection.evaluation import load_conversations, load_messages, split_of
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def detector() -> Detector:
+    return Detector.from_config()
 
 
 def test_eval_data_is_large_enough_and_split_by_id():
