@@ -24,6 +24,7 @@ from pathlib import Path
 from bench.customer_bench import items
 from bench.customer_bench.figures import all_figures, report
 from bench.customer_bench.play import Plan, play
+from defaults import DEMO_PASSWORD
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -34,7 +35,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, default=None, help="write figures and per-item results as JSON")
     parser.add_argument("--url", default="", help="Rasa of a running stack; without it the stack is started here")
     parser.add_argument("--handoff-url", default="", help="with --url: the handoff service (default from settings)")
-    parser.add_argument("--password", default="larkspur-demo", help="the demo admin's password")
+    parser.add_argument("--password", default=DEMO_PASSWORD, help="the demo admin's password")
     parser.add_argument("--concurrency", type=int, default=3)
     parser.add_argument("--settle", type=float, default=2.0, help="seconds to wait for an escalation per item")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds per request")

@@ -119,9 +119,13 @@ def sentence_export() -> None:
     the packaged one), made first if missing, as ./baton does: the bot runs it on ONNX Runtime only."""
     import os
 
-    if not os.environ.get("BATON_SENTENCE_ONNX"):
-        model = os.environ.get("BATON_SENTENCE_MODEL")
-        os.environ["BATON_SENTENCE_ONNX"] = svc_last_line("sentence_model.export", *([model] if model else []))
+    from sentence_model.settings import SentenceModelSettings
+
+    settings = SentenceModelSettings.from_env()
+    if not settings.bot_graph:
+        model = [str(settings.bot_model)] if settings.bot_model else []
+        # The featurizer of this process and of the jobs it starts reads the variable.
+        os.environ["BATON_SENTENCE_ONNX"] = svc_last_line("sentence_model.export", *model)
 
 
 def adapt_encoder(nlu: Path, epochs: int | None) -> dict[str, Any]:

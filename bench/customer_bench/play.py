@@ -16,6 +16,7 @@ import httpx
 from bench.customer_bench import judge
 from bench.customer_bench.chat import Customer, EscalationWatch
 from bench.customer_bench.items import Conversation, Question, play_order
+from defaults import DEMO_PASSWORD
 
 Result = dict[str, Any]
 Item = TypeVar("Item", Conversation, Question)
@@ -26,7 +27,7 @@ class Plan:
     rasa_url: str
     handoff_url: str
     username: str = "admin"
-    password: str = "larkspur-demo"
+    password: str = DEMO_PASSWORD
     concurrency: int = 3
     settle: float = 2.0  # seconds to wait for an escalation after the last turn
     turn_pause: float = 0.3  # between a reply and the customer's next message

@@ -31,6 +31,7 @@ from bench.load.runner import Plan, Target, run_levels
 from bench.load.scenarios import DEFAULT_MIX, Scenarios, deck, parse_mix
 from bench.load.stats import LevelResult, report
 from bench.load.system import own_stack, running_stack
+from stack.settings import StackSettings
 
 
 def measure(target: Target, args: argparse.Namespace) -> list[LevelResult]:
@@ -59,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--running", action="store_true", help="load a running ./baton run instead of starting one")
     parser.add_argument("--rasa-url", default="", help="with --running: Rasa's URL (default from the settings)")
     parser.add_argument("--handoff-url", default="", help="with --running: the handoff service's URL")
-    parser.add_argument("--password", default=os.environ.get("HANDOFF_DEMO_PASSWORD") or "larkspur-demo",
+    parser.add_argument("--password", default=StackSettings.from_env().demo_password,
                         help="the demo agents' password")
     parser.add_argument("--keep", action="store_true", help="keep the started stack's logs and data")
     parser.add_argument("--json", type=Path, help="also write the figures here as JSON")

@@ -26,6 +26,7 @@ from bench.load.memory import PeakMemory
 from bench.load.pacing import Pacing, pause_seconds
 from bench.load.scenarios import Scenario, Scenarios
 from bench.load.stats import LevelResult
+from defaults import DEMO_PASSWORD
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +38,7 @@ class Target:
     rasa_url: str
     handoff_url: str
     pids: dict[str, int]
-    password: str = "larkspur-demo"
+    password: str = DEMO_PASSWORD
 
 
 @dataclass

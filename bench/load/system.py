@@ -13,6 +13,7 @@ from urllib.parse import urlparse
 
 from bench.load.memory import pid_listening_on
 from bench.load.runner import Target
+from defaults import DEMO_PASSWORD
 from stack.settings import StackSettings
 
 PROCESSES = ("redis", "actions", "knowledge", "handoff", "rasa")
@@ -42,7 +43,7 @@ def own_stack(*, agent_capacity: int = 10, keep: bool = False, timeout: float = 
             shutil.rmtree(var_dir, ignore_errors=True)
 
 
-def running_stack(rasa_url: str = "", handoff_url: str = "", password: str = "larkspur-demo") -> Target:
+def running_stack(rasa_url: str = "", handoff_url: str = "", password: str = DEMO_PASSWORD) -> Target:
     """A stack started elsewhere; its processes' pids (for memory) are found by their ports."""
     settings = StackSettings.from_env()
     rasa_url = (rasa_url or settings.url(settings.rasa_port)).rstrip("/")
