@@ -43,6 +43,7 @@ class StackSettings:
     # Secrets are left out of the repr, so printing the settings shows none.
     rasa_token: str = field(default="", repr=False)  # empty: generated on first run, kept in var/rasa_token
     knowledge_token: str = field(default="", repr=False)  # empty: likewise, in var/knowledge_token
+    actions_token: str = field(default="", repr=False)  # Rasa -> action server; empty: in var/actions_token
     event_stream: str = defaults.EVENT_STREAM
     rasa_key_prefix: str = defaults.RASA_KEY_PREFIX  # endpoints.yml: Rasa's tracker and lock stores
     bot_venv: Path = ROOT / ".venvs" / "bot"
@@ -71,6 +72,7 @@ class StackSettings:
             handoff_port=port(env, "HANDOFF_PORT", defaults.HANDOFF_PORT),
             rasa_token=text(env, "RASA_TOKEN", ""),
             knowledge_token=text(env, "KNOWLEDGE_TOKEN", ""),
+            actions_token=text(env, "ACTIONS_TOKEN", ""),
             event_stream=text(env, "BATON_EVENT_STREAM", defaults.EVENT_STREAM),
             bot_venv=path(env, "BATON_BOT_VENV", ROOT / ".venvs" / "bot"),
             svc_venv=path(env, "BATON_SVC_VENV", ROOT / ".venvs" / "svc"),
@@ -97,12 +99,23 @@ class StackSettings:
         """The knowledge service's token for POST /reindex."""
         return self.knowledge_token or self._secret("knowledge_token")
 
+    def actions_secret(self) -> str:
+        """The secret Rasa sends the action server (endpoints.yml), which refuses calls without it."""
+        return self.actions_token or self._secret("actions_token")
+
     def _secret(self, name: str) -> str:
         stored = self.var_dir / name
         if not stored.exists():
             stored.parent.mkdir(parents=True, exist_ok=True)
-            stored.write_text(secrets.token_urlsafe(24))
-            stored.chmod(0o600)
+            # Created 600: a file made readable and chmod-ed after could be read in between.
+            # O_EXCL: of two processes starting at once, the second reads the first's secret.
+            try:
+                handle = os.open(stored, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            except FileExistsError:
+                pass
+            else:
+                with os.fdopen(handle, "w") as out:
+                    out.write(secrets.token_urlsafe(24))
         return stored.read_text().strip()
 
     def url(self, port: int) -> str:
@@ -128,6 +141,7 @@ class StackSettings:
             "RASA_PORT": str(self.rasa_port),
             "RASA_TOKEN": self.token(),
             "KNOWLEDGE_TOKEN": self.admin_token(),
+            "ACTIONS_TOKEN": self.actions_secret(),
             "RASA_MODEL": str(model),
             "ACTIONS_PORT": str(self.actions_port),
             "KNOWLEDGE_PORT": str(self.knowledge_port),

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 import aiohttp
 
 from bot.actions.settings import ActionSettings
+
+# An article id as the help centre names them (file-name-like slugs). The id arrives from the
+# customer's side (a `/choose_article{...}` payload, which anyone can type), so anything else,
+# "../health" say, is refused before it could name another path of the knowledge service.
+ARTICLE_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,127}")
+
+
+def valid_article_id(article_id: str) -> bool:
+    return ARTICLE_ID.fullmatch(article_id) is not None
 
 
 class KnowledgeUnavailable(Exception):
@@ -58,7 +69,10 @@ class KnowledgeClient:
         return SearchAnswer(body["outcome"], float(body["confidence"]), [_article(r) for r in body["results"]])
 
     async def article(self, article_id: str) -> Article | None:
-        body = await self._get(f"/articles/{article_id}")
+        """The article, or None if there is none by that id (or the id is not one)."""
+        if not valid_article_id(article_id):
+            return None
+        body = await self._get(f"/articles/{quote(article_id, safe='')}")
         if body is None:
             return None
         section = body["sections"][0] if body.get("sections") else {"heading": body["title"], "text": body["body"]}

@@ -32,6 +32,15 @@ async def call(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     return await asyncio.to_thread(function, *args, **kwargs)
 
 
+def is_verified(tracker: Tracker) -> bool:
+    """Whether `order_number` is an order this conversation verified: `order_verified` alone
+    may be left from another order, so the number itself must be among `verified_orders`."""
+    number = tracker.get_slot("order_number")
+    verified = tracker.get_slot("verified_orders")
+    return (isinstance(number, str) and bool(number) and tracker.get_slot("order_verified") is True
+            and isinstance(verified, list) and number in verified)
+
+
 class OrderAction(Action, ABC):
     """An action that reads orders: the backend and the clock are given in tests, the action
     server builds it with neither (the shared backend, the real time)."""
@@ -51,6 +60,10 @@ class OrderAction(Action, ABC):
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.clock(), timezone.utc)
 
-    async def order(self, tracker: Tracker) -> Order | None:
-        """The order the slot `order_number` names (None if there is none)."""
+    async def verified_order(self, tracker: Tracker) -> Order | None:
+        """The order the slot `order_number` names, only if it was verified in this conversation
+        (None if not, or if there is none): the one way an action reads an order it may disclose
+        or change. A form or a story reaching an action proves nothing; the slots must."""
+        if not is_verified(tracker):
+            return None
         return await call(self.backend.get_order, tracker.get_slot("order_number"))

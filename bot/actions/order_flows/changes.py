@@ -35,7 +35,7 @@ class ActionAskCancelConfirmed(OrderAction):
         return "action_ask_cancel_confirmed"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        order = await self.order(tracker)
+        order = await self.verified_order(tracker)
         if order is None:
             return []
         now = self.now()
@@ -65,7 +65,7 @@ class ActionSubmitOrderChange(OrderAction):
             return [*stopped, *RESET]
         now = self.now()
         try:
-            order = await self.order(tracker)
+            order = await self.verified_order(tracker)
             if order is None:
                 raise BackendUnavailable("verified order vanished")
             if order.status == "cancelled":

@@ -70,7 +70,7 @@ class ActionOrderStatus(OrderAction):
         if stopped is not None:
             return stopped
         try:
-            order = await self.order(tracker)
+            order = await self.verified_order(tracker)
         except BackendUnavailable:
             dispatcher.utter_message(response="utter_order_system_down")
             return []

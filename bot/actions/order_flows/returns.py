@@ -231,7 +231,7 @@ class ActionAskReturnItems(OrderAction):
         return "action_ask_return_items"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        order = await self.order(tracker)
+        order = await self.verified_order(tracker)
         if order is None:
             return []
         statuses = await return_statuses(self.backend, order, self.now())
@@ -262,7 +262,7 @@ class ActionAskExchangeVariant(OrderAction):
         return "action_ask_exchange_variant"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        order = await self.order(tracker)
+        order = await self.verified_order(tracker)
         items = tracker.get_slot("return_items") or []
         if order is None or len(items) != 1:
             return []
@@ -298,7 +298,7 @@ class ActionAskReturnConfirmed(OrderAction):
         return "action_ask_return_confirmed"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
-        order = await self.order(tracker)
+        order = await self.verified_order(tracker)
         if order is None:
             return []
         variant = None
@@ -328,7 +328,7 @@ class ActionSubmitReturn(OrderAction):
         if reason_category(reason) in HANDOVER_REASONS:
             return promise_person(dispatcher, DAMAGED_ITEM, response="utter_damaged_handover")
         try:
-            order = await self.order(tracker)
+            order = await self.verified_order(tracker)
             if order is None:
                 raise BackendUnavailable("verified order vanished")
             statuses = await return_statuses(self.backend, order, self.now())

@@ -21,7 +21,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from bot.actions.handover import promise_person
-from bot.actions.order_flows.base import OrderAction, call
+from bot.actions.order_flows.base import OrderAction, call, is_verified
 from contract.bot_handoff import FLOW_FAILED, VERIFICATION_FAILED
 from orders.errors import BackendUnavailable
 from orders.identity import matches, normalize_email, normalize_order_number, normalize_postcode
@@ -43,12 +43,6 @@ WRONG_PAIR_AGAIN = "Those details still don't match an order I can find."
 def lock_remaining(tracker: Tracker, now: float) -> float:
     until = tracker.get_slot("order_lookup_locked_until")
     return max(0.0, float(until) - now) if until else 0.0
-
-
-def is_verified(tracker: Tracker) -> bool:
-    number = tracker.get_slot("order_number")
-    return bool(number) and bool(tracker.get_slot("order_verified")) and number in (
-        tracker.get_slot("verified_orders") or [])
 
 
 def _said_now(tracker: Tracker, value: str) -> bool:
@@ -78,11 +72,6 @@ class VerifiedOrderFormValidator(OrderAction, FormValidationAction):
     async def on_verified(self, order: Order, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         """Slots to fill from what the customer said before the order was verified."""
         return {}
-
-    async def verified_order(self, tracker: Tracker) -> Order | None:
-        if not is_verified(tracker):
-            return None
-        return await self.order(tracker)
 
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
