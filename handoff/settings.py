@@ -9,7 +9,7 @@ import socket
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from defaults import (
@@ -40,7 +40,10 @@ class HandoffSettings(BaseSettings):
     read_block_ms: int = Field(1_000, alias="HANDOFF_READ_BLOCK_MS")
     key_prefix: str = Field(HANDOFF_KEY_PREFIX, alias="HANDOFF_KEY_PREFIX")
     rasa_url: str = Field(url(RASA_PORT), alias="BATON_RASA_URL")
-    rasa_token: str = Field("", alias="RASA_TOKEN")
+    # Signs the JWT every call to Rasa carries (handoff/clients/rasa.py); the same secret Rasa is
+    # started with (bot/serve.py). RASA_TOKEN_FILE, when set, names a file holding it instead.
+    rasa_token: str = Field("", alias="RASA_TOKEN", repr=False)
+    rasa_token_file: Path | None = Field(None, alias="RASA_TOKEN_FILE")
     rasa_timeout_seconds: float = Field(15.0, alias="HANDOFF_RASA_TIMEOUT_SECONDS")
     knowledge_url: str = Field(url(KNOWLEDGE_PORT), alias="BATON_KNOWLEDGE_URL")
 
@@ -86,6 +89,13 @@ class HandoffSettings(BaseSettings):
     @classmethod
     def _var_from_root(cls, value: Path) -> Path:
         return under_root(value)
+
+    @model_validator(mode="after")
+    def _rasa_token_from_file(self) -> HandoffSettings:
+        # The file wins, as in bot/serve.py, so both sides always sign and check with one secret.
+        if self.rasa_token_file:
+            self.rasa_token = self.rasa_token_file.read_text().strip()
+        return self
 
     @property
     def effective_database_url(self) -> str:

@@ -4,22 +4,27 @@ from __future__ import annotations
 
 import time
 import urllib.error
-import urllib.parse
 import urllib.request
 from collections.abc import Callable
 
+import jwt
 import redis
 
 from stack.settings import StackSettings
 
 
-def _http_ok(url: str, params: dict[str, str] | None = None) -> Callable[[], bool]:
-    if params:
-        url = f"{url}?{urllib.parse.urlencode(params)}"
+def rasa_headers(settings: StackSettings, ttl_seconds: int = 300) -> dict[str, str]:
+    """Authorization for Rasa's HTTP API: a JWT signed with the stack's secret, which Rasa checks
+    with --jwt-secret (bot/serve.py). `role: admin` lets it read any conversation."""
+    issued = int(time.time())
+    claims = {"user": {"username": "baton-stack", "role": "admin"}, "iat": issued, "exp": issued + ttl_seconds}
+    return {"Authorization": f"Bearer {jwt.encode(claims, settings.token(), algorithm='HS256')}"}
 
+
+def _http_ok(url: str, headers: Callable[[], dict[str, str]] = dict) -> Callable[[], bool]:
     def check() -> bool:
         try:
-            with urllib.request.urlopen(url, timeout=2) as response:
+            with urllib.request.urlopen(urllib.request.Request(url, headers=headers()), timeout=2) as response:
                 return response.status == 200
         except (urllib.error.URLError, OSError):
             return False
@@ -49,7 +54,7 @@ def checks(settings: StackSettings) -> dict[str, Callable[[], bool]]:
         "knowledge": _http_ok(f"{settings.url(settings.knowledge_port)}/health"),
         "handoff": _http_ok(f"{settings.url(settings.handoff_port)}/health"),
         # /status answers only once the model is loaded, and only with the token.
-        "rasa": _http_ok(f"{settings.url(settings.rasa_port)}/status", {"token": settings.token()}),
+        "rasa": _http_ok(f"{settings.url(settings.rasa_port)}/status", lambda: rasa_headers(settings)),
     }
 
 

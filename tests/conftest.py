@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -94,6 +95,10 @@ class Stack:
     def url(self, name: str) -> str:
         return self.settings.url(getattr(self.settings, f"{name}_port"))
 
+    def rasa_headers(self) -> dict[str, str]:
+        """Authorization for Rasa's HTTP API (a fresh JWT signed with the stack's secret)."""
+        return health.rasa_headers(self.settings)
+
     @property
     def redis_url(self) -> str:
         return self.settings.effective_redis_url
@@ -108,7 +113,7 @@ CALLBACK_PORT = free_port()
 def make_settings(var_dir: Path) -> StackSettings:
     return StackSettings(
         var_dir=var_dir, redis_port=free_port(), rasa_port=free_port(), actions_port=free_port(),
-        knowledge_port=free_port(), handoff_port=free_port(), rasa_token="test-token",
+        knowledge_port=free_port(), handoff_port=free_port(), rasa_token=secrets.token_urlsafe(32),
         # A restarted handoff replica takes over entries another left pending after 2 s.
         extra_env={"HANDOFF_CLAIM_IDLE_MS": "2000",
                    # handoff engine: people at work whenever the tests run (outside-hours paths are

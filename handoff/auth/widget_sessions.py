@@ -26,6 +26,20 @@ from redis.asyncio import Redis
 SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
+# A shorter stored key was not written by us (ours are 64 hex characters).
+MIN_KEY_BYTES = 32
+
+
+def stored_key(stored: bytes | str | None, key_name: str) -> bytes:
+    """The signing key as read from Redis. Anything missing or short is refused: signing with
+    whatever it turned into (the text "None" once) would let anyone compute every session's secret."""
+    key = stored.encode() if isinstance(stored, str) else stored
+    if not key or len(key) < MIN_KEY_BYTES:
+        raise RuntimeError(f"the widget signing key {key_name} is missing or too short in Redis; "
+                           "set HANDOFF_WIDGET_KEY or let the service generate it again")
+    return key
+
+
 @dataclass(frozen=True)
 class WidgetSession:
     session_id: str
@@ -42,8 +56,7 @@ class WidgetSessions:
         if self._key is None:
             # SET NX: the first replica to start decides the key; the others read it.
             await self.redis.set(self.key_name, secrets.token_hex(32), nx=True)
-            stored = await self.redis.get(self.key_name)
-            self._key = stored if isinstance(stored, bytes) else str(stored).encode()
+            self._key = stored_key(await self.redis.get(self.key_name), self.key_name)
         return self._key
 
     async def _sign(self, session_id: str) -> str:

@@ -1,5 +1,10 @@
 """Rasa's HTTP API, as the handoff service uses it: pause and resume a conversation, speak
-into it as an agent, trigger an intent, read the tracker. Every call carries `?token=`.
+into it as an agent, trigger an intent, read the tracker.
+
+Every call carries `Authorization: Bearer <JWT>` signed with RASA_TOKEN (HS256), which Rasa
+checks with `--jwt-secret` (bot/serve.py). Rasa's `?token=` form is not used: a secret in a URL
+ends up in every log that records URLs (httpx logs each request at INFO). This module also keeps
+such URLs out of httpx's and httpcore's logs should one ever be requested.
 
 An agent's message is a `bot` event appended with execute_side_effects=true&output_channel=latest:
 Rasa sends it on the channel the customer last used and keeps it in the tracker. The agent's
@@ -9,22 +14,76 @@ socket.io channel forwards to the widget; see design.md "Checked on Rasa 3.6.21"
 
 from __future__ import annotations
 
+import logging
+import re
 import time
 from typing import Any
 from urllib.parse import quote
 
 import httpx
+import jwt
 
 from contract import bot_handoff as contract
 from handoff.errors import Upstream
 
+# A JWT lives this long; the client signs a new one halfway through, so none is used near expiry.
+BEARER_TTL_SECONDS = 300
+# Query parameters whose values are secrets wherever they appear in a logged URL.
+SECRET_QUERY = re.compile(r"((?:^|[?&\s\"'])(?:token|auth_token|access_token|secret)=)[^&\s\"']*", re.IGNORECASE)
+
+
+def redact(text: str) -> str:
+    """`text` with the values of secret query parameters replaced by ***."""
+    return SECRET_QUERY.sub(r"\1***", text)
+
+
+class RedactSecrets(logging.Filter):
+    """Rewrites a record's message so no secret query parameter reaches any handler."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = redact(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+def quiet_http_logs() -> None:
+    """httpx logs every request's full URL at INFO, httpcore its traffic at DEBUG: keep both to
+    warnings, and redact whatever they still log."""
+    for name in ("httpx", "httpcore"):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.WARNING)
+        if not any(isinstance(known, RedactSecrets) for known in logger.filters):
+            logger.addFilter(RedactSecrets())
+
+
+def bearer(secret: str, *, ttl_seconds: int = BEARER_TTL_SECONDS, now: float | None = None) -> str:
+    """A JWT Rasa accepts on every endpoint. Rasa reads `user.role`: `admin` may use any
+    conversation, `user` only the one named like `user.username`."""
+    issued = int(time.time() if now is None else now)
+    claims = {"user": {"username": "baton-handoff", "role": "admin"}, "iat": issued, "exp": issued + ttl_seconds}
+    return jwt.encode(claims, secret, algorithm="HS256")
+
 
 class RasaClient:
     def __init__(self, base_url: str, token: str, *, timeout: float = 15.0, client: httpx.AsyncClient | None = None):
+        if not token:
+            raise ValueError("RasaClient needs Rasa's API secret (RASA_TOKEN)")
         self.base_url = base_url.rstrip("/")
-        self.token = token
+        self._secret = token
+        self._bearer = ""
+        self._renew_at = 0.0
         self._client = client or httpx.AsyncClient(timeout=timeout)
         self._owns_client = client is None
+        quiet_http_logs()
+
+    def _authorization(self) -> dict[str, str]:
+        now = time.time()
+        if now >= self._renew_at:
+            self._bearer = bearer(self._secret, now=now)
+            self._renew_at = now + BEARER_TTL_SECONDS / 2
+        return {"Authorization": f"Bearer {self._bearer}"}
 
     async def aclose(self) -> None:
         if self._owns_client:
@@ -35,9 +94,9 @@ class RasaClient:
 
     async def _request(self, method: str, url: str, *, params: dict[str, str] | None = None,
                        json: dict[str, Any] | None = None) -> httpx.Response:
-        query = {**(params or {}), "token": self.token}
         try:
-            response = await self._client.request(method, url, params=query, json=json)
+            response = await self._client.request(method, url, params=params, json=json,
+                                                  headers=self._authorization())
         except httpx.HTTPError as error:
             raise Upstream(f"Rasa could not be reached ({type(error).__name__}: {error}); try again") from error
         if response.status_code >= 400:

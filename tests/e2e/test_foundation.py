@@ -8,6 +8,7 @@ import time
 import uuid
 
 import httpx
+import jwt
 import redis
 
 from tests.conftest import Stack
@@ -58,8 +59,15 @@ def test_rasa_http_api_refuses_requests_without_token(stack: Stack) -> None:
     rasa = stack.url("rasa")
     assert httpx.get(f"{rasa}/conversations/{sender}/tracker").status_code == 401
     assert httpx.get(f"{rasa}/conversations/{sender}/tracker", params={"token": "wrong"}).status_code == 401
+    # The secret itself in the URL is refused too: only a signed JWT in the header is accepted.
+    in_url = httpx.get(f"{rasa}/conversations/{sender}/tracker", params={"token": stack.settings.token()})
+    assert in_url.status_code == 401
+    forged = jwt.encode({"user": {"username": "x", "role": "admin"}, "exp": int(time.time()) + 60},
+                        "not-the-secret-" * 3, algorithm="HS256")
+    assert httpx.get(f"{rasa}/conversations/{sender}/tracker",
+                     headers={"Authorization": f"Bearer {forged}"}).status_code == 401
     assert httpx.post(f"{rasa}/conversations/{sender}/tracker/events", json={"event": "pause"}).status_code == 401
-    ok = httpx.get(f"{rasa}/conversations/{sender}/tracker", params={"token": stack.settings.token()})
+    ok = httpx.get(f"{rasa}/conversations/{sender}/tracker", headers=stack.rasa_headers())
     assert ok.status_code == 200
 
 

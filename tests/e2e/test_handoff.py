@@ -104,7 +104,7 @@ class Customer:
 
     async def tracker(self) -> dict[str, Any]:
         response = await self.http.get(f"{self.stack.url('rasa')}/conversations/{self.sender}/tracker",
-                                       params={"token": self.stack.settings.token()})
+                                       headers=self.stack.rasa_headers())
         return response.json()
 
     async def rest(self, text: str) -> list[dict[str, Any]]:

@@ -41,7 +41,7 @@ class Conversation:
 
 def bot_texts(stack: Stack, sender: str) -> list[str]:
     tracker = httpx.get(f"{stack.url('rasa')}/conversations/{sender}/tracker",
-                        params={"token": stack.settings.token()}, timeout=30).json()
+                        headers=stack.rasa_headers(), timeout=30).json()
     return [event.get("text") or "" for event in tracker["events"] if event["event"] == "bot"]
 
 

@@ -13,7 +13,7 @@ from tests.e2e.test_foundation import send
 
 def slots(stack: Stack, sender: str) -> dict:
     tracker = httpx.get(
-        f"{stack.url('rasa')}/conversations/{sender}/tracker", params={"token": stack.settings.token()}, timeout=30
+        f"{stack.url('rasa')}/conversations/{sender}/tracker", headers=stack.rasa_headers(), timeout=30
     ).json()
     return tracker["slots"]
 

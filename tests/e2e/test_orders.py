@@ -36,7 +36,7 @@ class Chat:
 
     def slots(self) -> dict:
         response = httpx.get(f"{self.stack.url('rasa')}/conversations/{self.sender}/tracker",
-                             params={"token": self.stack.settings.token()}, timeout=30)
+                             headers=self.stack.rasa_headers(), timeout=30)
         response.raise_for_status()
         return response.json()["slots"]
 
