@@ -38,6 +38,7 @@ from handoff.engine.hours import BusinessHours
 from handoff.engine.teams import team_for
 from handoff.engine.timeline import Timeline, from_store, from_tracker
 from handoff.engine.waiting import WaitingReminders
+from handoff.keys import keyed
 from handoff.store.records import Escalation
 from handoff.stream.events import StreamEvent
 
@@ -221,7 +222,7 @@ class HandoffEngine:
 
     async def escalate(self, sender: str, decision: Decision) -> Escalation | None:
         """Open an escalation for `sender` unless one is open; returns it, or None if one was open."""
-        lock = f"{self.prefix}:engine:opening:{sender}"
+        lock = keyed(self.prefix, "engine:opening", sender)
         if not await self.redis.set(lock, "1", nx=True, ex=60):
             return None  # another replica is opening it right now
         try:
