@@ -86,3 +86,5 @@ async def test_engine_marks_of_colliding_ids_stay_apart(redis: Redis) -> None:
     await offers.close("X:transcript")
     assert await offers.get("X:transcript") is None
     assert await offers.get("X") is not None
+    # A 10,000-character id makes no 10 kB key.
+    assert max(len(key) for key in await redis.keys(f"{PREFIX}:*")) < 100
