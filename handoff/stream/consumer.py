@@ -131,7 +131,8 @@ class StreamConsumer:
                 await self.redis.xack(self.stream, self.group, raw_id)
                 await self.dead_letters.forget(raw_id)
                 continue
-            fields = {k.decode(): v.decode() for k, v in raw_fields.items()}
+            # Whoever can write to the stream may write any bytes: not UTF-8 is read, not fatal.
+            fields = {k.decode(errors="replace"): v.decode(errors="replace") for k, v in raw_fields.items()}
             event = StreamEvent.from_entry(raw_id.decode(), fields)
             by_conversation.setdefault(event.sender_id, []).append((raw_id, fields, event))
         outcomes = await asyncio.gather(

@@ -160,3 +160,21 @@ async def test_health_is_degraded_with_the_dead_letter_count_and_error(redis_url
     finally:
         await redis.aclose()
 
+
+
+async def test_an_entry_that_is_not_utf8_does_not_end_the_loop(redis: Redis, redis_url: str) -> None:
+    store = ConversationStore(redis, PREFIX)
+    consumer = StreamConsumer(redis, consumer_settings(redis_url), store.apply)
+    await redis.xadd(STREAM, {b"sender_id": b"\xff\xfe", b"type": b"user", b"event": b"\xc3("})
+    await say(redis, "other", "still here")
+    stop = asyncio.Event()
+    task = asyncio.create_task(consumer.run(stop))
+    try:
+        async def other_done() -> bool:
+            return [t["text"] for t in await store.transcript("other")] == ["still here"]
+        await wait_for(other_done)
+        assert not task.done()
+    finally:
+        stop.set()
+        await task
+    assert (await consumer.lag())["pending"] == 0
