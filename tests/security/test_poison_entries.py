@@ -145,7 +145,8 @@ async def test_health_is_degraded_with_the_dead_letter_count_and_error(redis_url
             await say(redis, "other", "hi")
 
             async def buried() -> bool:
-                return (await client.get("/health")).json()["dead_letters"]["count"] == 1
+                body = (await client.get("/health")).json()
+                return body["dead_letters"]["count"] == 1 and body["stream"]["pending"] == 0
             await wait_for(buried)
             response = await client.get("/health")
             body = response.json()
