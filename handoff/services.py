@@ -32,6 +32,7 @@ from handoff.escalations.reannounce import Reannouncer
 from handoff.escalations.service import EscalationService
 from handoff.realtime.live import LiveHub
 from handoff.realtime.presence import Presence
+from handoff.realtime.widget_streams import WidgetStreams
 from handoff.settings import HandoffSettings
 from handoff.store import Database
 from handoff.store import escalations as escalation_rows
@@ -51,6 +52,7 @@ class Services:
     queue: EscalationQueue
     presence: Presence
     live: LiveHub
+    widget_streams: WidgetStreams
     rasa: RasaClient
     escalations: EscalationService
     reannouncer: Reannouncer
@@ -76,7 +78,10 @@ class Services:
             accounts=accounts, tokens=TokenIssuer(settings.secret_key(), settings.token_ttl_seconds),
             queue=queue, presence=Presence(redis, prefix, settings.presence_ttl_seconds), live=live, rasa=rasa,
             escalations=escalations, reannouncer=Reannouncer(escalations, settings.reannounce_seconds),
+            widget_streams=WidgetStreams(redis, prefix, per_session=settings.widget_streams_per_session,
+                                         per_replica=settings.widget_streams_per_replica),
         )
+        live.listeners.append(services.widget_streams.dispatch)
         # The database says what is queued; Redis may have been flushed or be new.
         await queue.sync(await db.run(escalation_rows.queued), time.time())
         services._spawn(live.run(services._stop), "live-channel")

@@ -52,6 +52,10 @@ class HandoffSettings(BaseSettings):
     widget_key: str = Field("", alias="HANDOFF_WIDGET_KEY")
     # Rasa's socket.io URL as browsers reach it (behind a proxy it differs); empty: BATON_RASA_URL.
     widget_socket_url: str = Field("", alias="HANDOFF_WIDGET_SOCKET_URL")
+    # Event streams (agent typing) one widget session may hold open at once (a page in a few
+    # tabs), and one replica at all: beyond them a stream is refused with 429.
+    widget_streams_per_session: int = Field(3, alias="HANDOFF_WIDGET_STREAMS_PER_SESSION", ge=1)
+    widget_streams_per_replica: int = Field(2000, alias="HANDOFF_WIDGET_STREAMS_PER_REPLICA", ge=1)
 
     # --- agents' side: store, authentication, queue, presence ---
     var_dir: Path = Field(VAR_DIR, alias="BATON_VAR")

@@ -12,7 +12,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -54,6 +54,8 @@ class LiveHub:
         self.channel = f"{prefix}:live"
         self.prefix = prefix
         self.connections: set[Connection] = set()
+        # Other local consumers of every published message (the widgets' event streams).
+        self.listeners: list[Callable[[dict[str, Any]], None]] = []
         self.subscribed = asyncio.Event()
 
     async def publish(self, type_: str, data: dict[str, Any], *, teams: Iterable[str] = (),
@@ -106,6 +108,8 @@ class LiveHub:
 
     def dispatch(self, message: dict[str, Any]) -> int:
         """Hand one published message to the local connections that want it; how many got it."""
+        for listener in self.listeners:
+            listener(message)
         outgoing = {"type": message.get("type"), "data": message.get("data", {})}
         teams, agents = message.get("teams", []), message.get("agents", [])
         delivered = 0

@@ -9,16 +9,18 @@ is unlocked only by the secret issued with it (handoff/auth/widget_sessions.py).
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator, Callable, Coroutine
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from fastapi.routing import APIRoute
 
 from handoff.api.deps import ConversationsDep, RedisDep, ServicesDep, SettingsDep
 from handoff.auth.widget_sessions import WidgetSessions
+from handoff.realtime.widget_streams import TooManyStreams
 
 CORS_HEADERS = {
     "Access-Control-Allow-Origin": "*",
@@ -133,16 +135,20 @@ KEEPALIVE_SECONDS = 15
 
 @router.get("/events/{session_id}")
 async def agent_events(
-    session_id: str, request: Request, sessions: SessionsDep, services: ServicesDep, redis: RedisDep,
-    secret: Annotated[str, Query(description="the session's secret (EventSource cannot send headers)")] = "",
+    session_id: str, request: Request, sessions: SessionsDep, services: ServicesDep,
+    secret: Annotated[str, Header(alias="X-Widget-Secret")] = "",
 ) -> StreamingResponse:
     """Server-sent events for the widget while a person is in the chat: `typing` when the agent
-    types. The widget opens it only between "joined" and "left"."""
+    types. The widget opens it only between "joined" and "left", with fetch rather than
+    EventSource, so the secret travels in a header and never in a URL that proxies log."""
     await _verified(sessions, session_id, secret)
+    streams = services.widget_streams
+    try:
+        opened = await streams.open(session_id)
+    except TooManyStreams as error:
+        raise HTTPException(429, str(error)) from error
 
     async def stream() -> AsyncIterator[str]:
-        pubsub = redis.pubsub(ignore_subscribe_messages=True)
-        await pubsub.subscribe(services.live.channel)
         try:
             yield ": connected\n\n"
             typed_at = await services.live.agent_typing_at(session_id)
@@ -150,21 +156,17 @@ async def agent_events(
                 yield f"event: typing\ndata: {json.dumps({'at': typed_at})}\n\n"
             idle = 0.0
             while not await request.is_disconnected():
-                raw = await pubsub.get_message(timeout=1.0)
-                if raw is None:
+                try:
+                    event = await asyncio.wait_for(opened.outbox.get(), timeout=1.0)
+                except TimeoutError:
                     idle += 1.0
                     if idle >= KEEPALIVE_SECONDS:
                         idle = 0.0
+                        await streams.refresh(opened)
                         yield ": keep-alive\n\n"
                     continue
-                try:
-                    message = json.loads(raw["data"])
-                except (ValueError, TypeError):
-                    continue
-                data = message.get("data") or {}
-                if message.get("type") == "agent.typing" and data.get("sender_id") == session_id:
-                    yield f"event: typing\ndata: {json.dumps({'at': data.get('at')})}\n\n"
+                yield f"event: typing\ndata: {json.dumps({'at': event.get('at')})}\n\n"
         finally:
-            await pubsub.aclose()
+            await streams.close(opened)
 
     return StreamingResponse(stream(), media_type="text/event-stream", headers={"Cache-Control": "no-cache"})

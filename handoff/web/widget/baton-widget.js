@@ -300,31 +300,51 @@
   }
 
   // While a person is in the chat: their typing comes from the handoff service (server-sent
-  // events), and the visitor's typing goes to their console, at most every 3 seconds.
-  var agentEvents = null;
+  // events, read with fetch so the session's secret goes in a header, never in a URL), and the
+  // visitor's typing goes to their console, at most every 3 seconds.
+  var agentEvents = null;  // the AbortController of the open stream
   var eventRetries = 0;
   function listenForAgent(on) {
-    if (!on || !session || typeof EventSource !== "function") {
-      if (agentEvents) agentEvents.close();
+    if (!on || !session || typeof fetch !== "function" || typeof AbortController !== "function") {
+      if (agentEvents) agentEvents.abort();
       agentEvents = null;
       return;
     }
     if (agentEvents) return;
-    agentEvents = new EventSource(config.server + "/widget/events/" + encodeURIComponent(session.session_id) +
-      "?secret=" + encodeURIComponent(session.secret));
-    agentEvents.addEventListener("typing", function () {
-      if (agentName) showTyping(agentName, 5000);
-    });
-    // EventSource retries a dropped connection by itself, but gives up for good on an HTTP
-    // error (a service restarting answers 502/503): try again while the person is still here.
-    var opened = agentEvents;
-    opened.addEventListener("open", function () { eventRetries = 0; });
-    opened.onerror = function () {
-      if (opened.readyState !== 2 || agentEvents !== opened || eventRetries >= 5) return;  // 2: CLOSED
+    var controller = new AbortController();
+    agentEvents = controller;
+    function retry() {
+      // A service restarting answers 502/503 or drops the stream: try again while the person
+      // is still here, a few times, each time waiting longer.
+      if (agentEvents !== controller || eventRetries >= 5) return;
       eventRetries += 1;
       agentEvents = null;
       setTimeout(function () { if (agentName && !agentEvents) listenForAgent(true); }, 2000 * eventRetries);
-    };
+    }
+    fetch(config.server + "/widget/events/" + encodeURIComponent(session.session_id), {
+      headers: { "X-Widget-Secret": session.secret, "Accept": "text/event-stream" },
+      signal: controller.signal,
+    }).then(function (response) {
+      if (!response.ok || !response.body) return retry();
+      eventRetries = 0;
+      var reader = response.body.getReader();
+      var decoder = new TextDecoder();
+      var buffered = "";
+      function pump() {
+        return reader.read().then(function (chunk) {
+          if (chunk.done) return retry();
+          buffered += decoder.decode(chunk.value, { stream: true });
+          var events = buffered.split("\n\n");
+          buffered = events.pop();
+          events.forEach(function (block) {
+            if (/^event: typing$/m.test(block) && agentName) showTyping(agentName, 5000);
+          });
+          if (buffered.length > 65536) buffered = "";  // never grow without end
+          return pump();
+        });
+      }
+      return pump();
+    }).catch(function () { if (!controller.signal.aborted) retry(); });
   }
   var typingSentAt = 0;
   function visitorTyping() {
