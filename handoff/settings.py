@@ -38,6 +38,12 @@ class HandoffSettings(BaseSettings):
     claim_idle_ms: int = Field(30_000, alias="HANDOFF_CLAIM_IDLE_MS")
     read_count: int = Field(100, alias="HANDOFF_READ_COUNT")
     read_block_ms: int = Field(1_000, alias="HANDOFF_READ_BLOCK_MS")
+    # An entry whose handling failed is tried again after this long (its conversation's later
+    # entries wait with it, to keep their order), and after this many failed attempts it is moved
+    # to the dead-letter stream `<stream>:dead` (at most HANDOFF_DEAD_LETTER_MAXLEN entries).
+    retry_seconds: float = Field(5.0, alias="HANDOFF_RETRY_SECONDS", gt=0)
+    max_attempts: int = Field(5, alias="HANDOFF_MAX_ATTEMPTS", ge=1)
+    dead_letter_maxlen: int = Field(10_000, alias="HANDOFF_DEAD_LETTER_MAXLEN", ge=1)
     key_prefix: str = Field(HANDOFF_KEY_PREFIX, alias="HANDOFF_KEY_PREFIX")
     rasa_url: str = Field(url(RASA_PORT), alias="BATON_RASA_URL")
     # Signs the JWT every call to Rasa carries (handoff/clients/rasa.py); the same secret Rasa is

@@ -12,6 +12,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from handoff.keys import keyed
 from handoff.stream.events import StreamEvent
 
 # KEYS: state hash, transcript list, conversation index (zset)
@@ -43,10 +44,10 @@ class ConversationStore:
         self._apply = redis.register_script(_APPLY)
 
     def _state_key(self, sender_id: str) -> str:
-        return f"{self.prefix}:conv:{sender_id}"
+        return keyed(self.prefix, "conv", sender_id)
 
     def _transcript_key(self, sender_id: str) -> str:
-        return f"{self.prefix}:conv:{sender_id}:transcript"
+        return keyed(self.prefix, "conv", sender_id) + ":transcript"
 
     @property
     def _index_key(self) -> str:
