@@ -73,8 +73,9 @@ class Services:
         queue, live = EscalationQueue(redis, prefix), LiveHub(redis, prefix)
         rasa = RasaClient(settings.rasa_url, settings.rasa_token, timeout=settings.rasa_timeout_seconds)
         escalations = EscalationService(db, queue, live, rasa)
+        conversations = ConversationStore(redis, prefix, settings.retention_seconds)
         services = cls(
-            settings=settings, redis=redis, db=db, conversations=ConversationStore(redis, prefix),
+            settings=settings, redis=redis, db=db, conversations=conversations,
             accounts=accounts, tokens=TokenIssuer(settings.secret_key(), settings.token_ttl_seconds),
             queue=queue, presence=Presence(redis, prefix, settings.presence_ttl_seconds), live=live, rasa=rasa,
             escalations=escalations, reannouncer=Reannouncer(escalations, settings.reannounce_seconds),

@@ -24,6 +24,9 @@ from defaults import (
     url,
 )
 
+DEFAULT_RETENTION_DAYS = 90
+DEFAULT_RETENTION_SECONDS = DEFAULT_RETENTION_DAYS * 86_400
+
 
 class HandoffSettings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", extra="ignore", populate_by_name=True)
@@ -44,6 +47,9 @@ class HandoffSettings(BaseSettings):
     retry_seconds: float = Field(5.0, alias="HANDOFF_RETRY_SECONDS", gt=0)
     max_attempts: int = Field(5, alias="HANDOFF_MAX_ATTEMPTS", ge=1)
     dead_letter_maxlen: int = Field(10_000, alias="HANDOFF_DEAD_LETTER_MAXLEN", ge=1)
+    # How long a customer's data is kept in Redis after their conversation's last event: the
+    # conversation's keys expire then, and older entries leave the event and dead-letter streams.
+    retention_days: float = Field(DEFAULT_RETENTION_DAYS, alias="HANDOFF_RETENTION_DAYS", gt=0)
     key_prefix: str = Field(HANDOFF_KEY_PREFIX, alias="HANDOFF_KEY_PREFIX")
     rasa_url: str = Field(url(RASA_PORT), alias="BATON_RASA_URL")
     # Signs the JWT every call to Rasa carries (handoff/clients/rasa.py); the same secret Rasa is
@@ -102,6 +108,10 @@ class HandoffSettings(BaseSettings):
         if self.rasa_token_file:
             self.rasa_token = self.rasa_token_file.read_text().strip()
         return self
+
+    @property
+    def retention_seconds(self) -> int:
+        return max(1, round(self.retention_days * 86_400))
 
     @property
     def effective_database_url(self) -> str:
