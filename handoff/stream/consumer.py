@@ -8,7 +8,8 @@ An entry whose handler fails stays pending and is tried again every HANDOFF_RETR
 its conversation's later entries wait with it, so each conversation stays in order, while the
 other conversations keep flowing. After HANDOFF_MAX_ATTEMPTS failures the entry goes to the
 dead-letter stream (handoff/stream/dead_letters.py) and its conversation moves on. Only a lost
-connection to Redis stops the loop for a while (nothing could be recorded meanwhile).
+connection to Redis stops the loop for a while (nothing could be recorded meanwhile). Entries
+older than the retention are trimmed from both streams (handoff/stream/retention.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from handoff.settings import HandoffSettings
 from handoff.stream.dead_letters import DeadLetters
 from handoff.stream.events import StreamEvent
+from handoff.stream.retention import StreamRetention
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +59,7 @@ class StreamConsumer:
         self.handler = handler
         self.on_applied = on_applied
         self.dead_letters = DeadLetters(redis, self.stream, self.group, settings.dead_letter_maxlen)
+        self.retention = StreamRetention(redis, [self.stream, self.dead_letters.name], settings.retention_seconds)
         self.processed = 0
         self.dead_lettered = 0
         self.last_error: str | None = None
@@ -80,6 +83,7 @@ class StreamConsumer:
                 while not stop.is_set():
                     if self.failing and time.monotonic() >= self._retry_at:
                         await self._retry_own_pending()
+                    await self.retention.trim_if_due()
                     await self._claim_abandoned()
                     await self._read_new()
                     backoff = 0.5
