@@ -1,10 +1,10 @@
 """`python -m handoff.purge <sender-id>`: remove one customer's data on request.
 
 From Redis: the conversation's state, transcript and index entry, the engine's per-sender keys,
-the typing mark, and every entry of theirs in the event stream and the dead-letter stream (with
-their failure counts). From the store: their escalations with history and notes, and those
-escalations' places in the queue. Everything else in Redis expires on its own within
-HANDOFF_RETENTION_DAYS. Rasa's own tracker of the conversation is the bot's, not purged here.
+the typing mark, Rasa's tracker of the conversation, and every entry of theirs in the event
+stream and the dead-letter stream (with their failure counts). From the store: their
+escalations with history and notes, and those escalations' places in the queue. Everything else
+in Redis expires on its own within HANDOFF_RETENTION_DAYS (Rasa's lock keys last seconds).
 
 The sender id is passed as it is (any characters); the command prints what it removed. An open
 escalation is removed too: purge after the conversation is closed, or tell its agent.
@@ -58,10 +58,17 @@ async def purge_stream(redis: Redis, stream: str, sender_id: str, attempts_key: 
         start = "(" + page[-1][0].decode()
 
 
+def rasa_tracker_key(rasa_key_prefix: str, sender_id: str) -> str:
+    """The key of Rasa 3.6's RedisTrackerStore: it takes a prefix only if alphanumeric."""
+    prefix = f"{rasa_key_prefix}:tracker:" if rasa_key_prefix.isalnum() else "tracker:"
+    return prefix + sender_id
+
+
 async def purge(redis: Redis, db: Database, settings: HandoffSettings, sender_id: str) -> Purged:
     prefix = settings.key_prefix
     redis_keys = await ConversationStore(redis, prefix).forget(sender_id)
-    redis_keys += int(await redis.delete(*(keyed(prefix, kind, sender_id) for kind in SENDER_KEY_KINDS)))
+    keys = [keyed(prefix, kind, sender_id) for kind in SENDER_KEY_KINDS]
+    redis_keys += int(await redis.delete(*keys, rasa_tracker_key(settings.rasa_key_prefix, sender_id)))
     stream = settings.event_stream
     entries = await purge_stream(redis, stream, sender_id, f"{stream}:attempts:{settings.consumer_group}")
     entries += await purge_stream(redis, f"{stream}:dead", sender_id)

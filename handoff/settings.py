@@ -17,6 +17,7 @@ from defaults import (
     EVENT_STREAM,
     HANDOFF_KEY_PREFIX,
     KNOWLEDGE_PORT,
+    RASA_KEY_PREFIX,
     RASA_PORT,
     REDIS_URL,
     VAR_DIR,
@@ -51,6 +52,8 @@ class HandoffSettings(BaseSettings):
     # conversation's keys expire then, and older entries leave the event and dead-letter streams.
     retention_days: float = Field(DEFAULT_RETENTION_DAYS, alias="HANDOFF_RETENTION_DAYS", gt=0)
     key_prefix: str = Field(HANDOFF_KEY_PREFIX, alias="HANDOFF_KEY_PREFIX")
+    # Rasa's tracker store's prefix (endpoints.yml), so `python -m handoff.purge` finds the tracker.
+    rasa_key_prefix: str = Field(RASA_KEY_PREFIX, alias="BATON_RASA_KEY_PREFIX")
     rasa_url: str = Field(url(RASA_PORT), alias="BATON_RASA_URL")
     # Signs the JWT every call to Rasa carries (handoff/clients/rasa.py); the same secret Rasa is
     # started with (bot/serve.py). RASA_TOKEN_FILE, when set, names a file holding it instead.

@@ -58,6 +58,8 @@ async def test_the_purge_removes_one_customer_and_nothing_of_anyone_else(redis_u
             assert (await maya.post(f"/escalations/{theirs.id}/typing")).status_code == 204
             await maya.aclose()
             await redis.xadd(f"{STREAM}:dead", {"sender_id": VICTIM, "type": "user", "event": "{}", "error": "x"})
+            for sender in (VICTIM, NEIGHBOUR):  # where Rasa keeps its tracker (endpoints.yml, BATON_RASA_KEY_PREFIX)
+                await redis.set(f"baton:tracker:{sender}", f"Rasa's tracker of {sender}")
 
         result = await asyncio.to_thread(purge_command, VICTIM, redis_url, database_url, tmp_path)
         assert result.stdout.startswith("purged 'X': ") and f"1 escalations [{theirs.id}]" in result.stdout
@@ -71,6 +73,8 @@ async def test_the_purge_removes_one_customer_and_nothing_of_anyone_else(redis_u
             assert VICTIM.encode() not in senders
         assert await redis.zrange(f"{PREFIX}:conversations", 0, -1) == [NEIGHBOUR.encode()]
         assert str(theirs.id).encode() not in await redis.zrange(f"{PREFIX}:queue", 0, -1)
+        assert await redis.exists(f"baton:tracker:{VICTIM}") == 0
+        assert await redis.get(f"baton:tracker:{NEIGHBOUR}") == f"Rasa's tracker of {NEIGHBOUR}".encode()
 
         # The neighbour keeps everything, and so does the store.
         async with Server(settings) as server:
