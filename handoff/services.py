@@ -37,8 +37,10 @@ from handoff.settings import HandoffSettings
 from handoff.store import Database
 from handoff.store import escalations as escalation_rows
 from handoff.stream.consumer import StreamConsumer
+from handoff.tasks import cancel_and_wait
 
 logger = logging.getLogger(__name__)
+STOP_GRACE_SECONDS = 5.0
 
 
 @dataclass
@@ -73,8 +75,9 @@ class Services:
         queue, live = EscalationQueue(redis, prefix), LiveHub(redis, prefix)
         rasa = RasaClient(settings.rasa_url, settings.rasa_token, timeout=settings.rasa_timeout_seconds)
         escalations = EscalationService(db, queue, live, rasa)
+        conversations = ConversationStore(redis, prefix, settings.retention_seconds)
         services = cls(
-            settings=settings, redis=redis, db=db, conversations=ConversationStore(redis, prefix),
+            settings=settings, redis=redis, db=db, conversations=conversations,
             accounts=accounts, tokens=TokenIssuer(settings.secret_key(), settings.token_ttl_seconds),
             queue=queue, presence=Presence(redis, prefix, settings.presence_ttl_seconds), live=live, rasa=rasa,
             escalations=escalations, reannouncer=Reannouncer(escalations, settings.reannounce_seconds),
@@ -101,13 +104,15 @@ class Services:
 
     async def stop(self) -> None:
         self._stop.set()
-        for task in reversed(self._tasks):
-            try:
-                await asyncio.wait_for(task, timeout=5)
-            except (TimeoutError, asyncio.CancelledError):
-                task.cancel()
-            except Exception:
-                logger.exception("background task %s failed", task.get_name())
+        # Each loop ends by itself once it sees _stop (within a read's block time); one still busy
+        # after STOP_GRACE_SECONDS (a slow hand-over, say) is cancelled. Both waits are bounded:
+        # a stuck task must not keep the service from stopping (handoff/tasks.py).
+        if self._tasks:
+            _, running = await asyncio.wait(self._tasks, timeout=STOP_GRACE_SECONDS)
+            await cancel_and_wait(running, patience=STOP_GRACE_SECONDS)
+        for task in self._tasks:
+            if task.done() and not task.cancelled() and task.exception() is not None:
+                logger.error("background task %s failed", task.get_name(), exc_info=task.exception())
         await self.rasa.aclose()
         await self.db.close()
         await self.redis.aclose()

@@ -17,12 +17,16 @@ from defaults import (
     EVENT_STREAM,
     HANDOFF_KEY_PREFIX,
     KNOWLEDGE_PORT,
+    RASA_KEY_PREFIX,
     RASA_PORT,
     REDIS_URL,
     VAR_DIR,
     under_root,
     url,
 )
+
+DEFAULT_RETENTION_DAYS = 90
+DEFAULT_RETENTION_SECONDS = DEFAULT_RETENTION_DAYS * 86_400
 
 
 class HandoffSettings(BaseSettings):
@@ -38,7 +42,18 @@ class HandoffSettings(BaseSettings):
     claim_idle_ms: int = Field(30_000, alias="HANDOFF_CLAIM_IDLE_MS")
     read_count: int = Field(100, alias="HANDOFF_READ_COUNT")
     read_block_ms: int = Field(1_000, alias="HANDOFF_READ_BLOCK_MS")
+    # An entry whose handling failed is tried again after this long (its conversation's later
+    # entries wait with it, to keep their order), and after this many failed attempts it is moved
+    # to the dead-letter stream `<stream>:dead` (at most HANDOFF_DEAD_LETTER_MAXLEN entries).
+    retry_seconds: float = Field(5.0, alias="HANDOFF_RETRY_SECONDS", gt=0)
+    max_attempts: int = Field(5, alias="HANDOFF_MAX_ATTEMPTS", ge=1)
+    dead_letter_maxlen: int = Field(10_000, alias="HANDOFF_DEAD_LETTER_MAXLEN", ge=1)
+    # How long a customer's data is kept in Redis after their conversation's last event: the
+    # conversation's keys expire then, and older entries leave the event and dead-letter streams.
+    retention_days: float = Field(DEFAULT_RETENTION_DAYS, alias="HANDOFF_RETENTION_DAYS", gt=0)
     key_prefix: str = Field(HANDOFF_KEY_PREFIX, alias="HANDOFF_KEY_PREFIX")
+    # Rasa's tracker store's prefix (endpoints.yml), so `python -m handoff.purge` finds the tracker.
+    rasa_key_prefix: str = Field(RASA_KEY_PREFIX, alias="BATON_RASA_KEY_PREFIX")
     rasa_url: str = Field(url(RASA_PORT), alias="BATON_RASA_URL")
     # Signs the JWT every call to Rasa carries (handoff/clients/rasa.py); the same secret Rasa is
     # started with (bot/serve.py). RASA_TOKEN_FILE, when set, names a file holding it instead.
@@ -100,6 +115,10 @@ class HandoffSettings(BaseSettings):
         if self.rasa_token_file:
             self.rasa_token = self.rasa_token_file.read_text().strip()
         return self
+
+    @property
+    def retention_seconds(self) -> int:
+        return max(1, round(self.retention_days * 86_400))
 
     @property
     def effective_database_url(self) -> str:

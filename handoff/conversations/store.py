@@ -3,19 +3,27 @@
 Applying an event is idempotent: each conversation remembers the last stream id it
 applied, and a Lua script checks and applies in one step, so an entry delivered twice
 (after a crash, or to a second replica) changes nothing.
+
+Nothing is kept for ever: each event gives the conversation's keys the retention as their TTL
+(HANDOFF_RETENTION_DAYS), so a conversation is gone that long after its last event, and the
+index (sender ids by when their last event was applied) drops the conversations gone by then.
 """
 
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 from redis.asyncio import Redis
 
+from handoff.keys import keyed
+from handoff.settings import DEFAULT_RETENTION_SECONDS
 from handoff.stream.events import StreamEvent
 
 # KEYS: state hash, transcript list, conversation index (zset)
-# ARGV: entry id, field updates as JSON object, transcript entry JSON or "", sender, time
+# ARGV: entry id, field updates as JSON object, transcript entry JSON or "", sender, time now,
+#       retention in seconds, the oldest time the index keeps
 _APPLY = """
 local function newer(a, b)
   if not b then return true end
@@ -31,22 +39,26 @@ local updates = cjson.decode(ARGV[2])
 for field, value in pairs(updates) do redis.call('HSET', KEYS[1], field, value) end
 redis.call('HINCRBY', KEYS[1], 'events', 1)
 if ARGV[3] ~= '' then redis.call('RPUSH', KEYS[2], ARGV[3]) end
+redis.call('EXPIRE', KEYS[1], ARGV[6])
+redis.call('EXPIRE', KEYS[2], ARGV[6])
 redis.call('ZADD', KEYS[3], ARGV[5], ARGV[4])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', '(' .. ARGV[7])
 return 1
 """
 
 
 class ConversationStore:
-    def __init__(self, redis: Redis, prefix: str) -> None:
+    def __init__(self, redis: Redis, prefix: str, retention_seconds: int = DEFAULT_RETENTION_SECONDS) -> None:
         self.redis = redis
         self.prefix = prefix
+        self.retention_seconds = retention_seconds
         self._apply = redis.register_script(_APPLY)
 
     def _state_key(self, sender_id: str) -> str:
-        return f"{self.prefix}:conv:{sender_id}"
+        return keyed(self.prefix, "conv", sender_id)
 
     def _transcript_key(self, sender_id: str) -> str:
-        return f"{self.prefix}:conv:{sender_id}:transcript"
+        return keyed(self.prefix, "conv", sender_id) + ":transcript"
 
     @property
     def _index_key(self) -> str:
@@ -66,6 +78,9 @@ class ConversationStore:
         elif event.type == "slot" and event.event.get("name"):
             updates[f"slot:{event.event['name']}"] = json.dumps(event.event.get("value"))
         entry = event.transcript_entry()
+        # The index is scored by when the event was applied, not by the event's own timestamp:
+        # one missing or far off would keep a conversation listed for ever, or drop it at once.
+        now = time.time()
         applied = await self._apply(
             keys=[self._state_key(event.sender_id), self._transcript_key(event.sender_id), self._index_key],
             args=[
@@ -73,7 +88,9 @@ class ConversationStore:
                 json.dumps(updates),
                 json.dumps(entry) if entry else "",
                 event.sender_id,
-                event.timestamp,
+                now,
+                self.retention_seconds,
+                now - self.retention_seconds,
             ],
         )
         return bool(applied)
@@ -89,7 +106,18 @@ class ConversationStore:
         return value.decode() if value else None
 
     async def set_field(self, sender_id: str, name: str, value: str) -> None:
-        await self.redis.hset(self._state_key(sender_id), name, value)
+        key = self._state_key(sender_id)
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(key, name, value).expire(key, self.retention_seconds)
+            await pipe.execute()
+
+    async def forget(self, sender_id: str) -> int:
+        """Remove the conversation's state, transcript and index entry; how many of them there were."""
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.delete(self._state_key(sender_id), self._transcript_key(sender_id))
+            pipe.zrem(self._index_key, sender_id)
+            deleted, unindexed = await pipe.execute()
+        return int(deleted) + int(unindexed)
 
     async def transcript(self, sender_id: str) -> list[dict[str, Any]]:
         lines = await self.redis.lrange(self._transcript_key(sender_id), 0, -1)

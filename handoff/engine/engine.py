@@ -15,7 +15,8 @@
 
 Idempotent per conversation: the stream id of the last event the engine finished is kept
 beside the conversation's state, so an entry delivered again after a crash is skipped. A
-failure inside the engine is logged and never stops the stream.
+failure inside the engine is raised to the consumer, which retries the entry and, after its
+last attempt, moves it to the dead-letter stream; other conversations keep flowing.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from handoff.engine.hours import BusinessHours
 from handoff.engine.teams import team_for
 from handoff.engine.timeline import Timeline, from_store, from_tracker
 from handoff.engine.waiting import WaitingReminders
+from handoff.keys import keyed
 from handoff.store.records import Escalation
 from handoff.stream.events import StreamEvent
 
@@ -117,12 +119,11 @@ class HandoffEngine:
         done = await self.conversations.field(event.sender_id, "engine_last_id")
         if not stream_id_newer(event.entry_id, done):
             return
-        try:
-            await self._handle(event)
-        except asyncio.CancelledError:
-            raise
-        except Exception:  # one bad conversation must not stop the stream for all
-            logger.exception("Handoff engine failed on %s event %s of %s", event.type, event.entry_id, event.sender_id)
+        # A failure propagates and the mark stays behind: the consumer leaves the entry pending,
+        # retries it, and dead-letters it after its last attempt (handoff/stream/consumer.py),
+        # while the other conversations keep flowing. Logged and marked done, a database
+        # failure while opening an escalation would lose the hand-over for good.
+        await self._handle(event)
         await self.conversations.set_field(event.sender_id, "engine_last_id", event.entry_id)
 
     async def _handle(self, event: StreamEvent) -> None:
@@ -221,7 +222,7 @@ class HandoffEngine:
 
     async def escalate(self, sender: str, decision: Decision) -> Escalation | None:
         """Open an escalation for `sender` unless one is open; returns it, or None if one was open."""
-        lock = f"{self.prefix}:engine:opening:{sender}"
+        lock = keyed(self.prefix, "engine:opening", sender)
         if not await self.redis.set(lock, "1", nx=True, ex=60):
             return None  # another replica is opening it right now
         try:

@@ -15,6 +15,8 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from handoff.keys import keyed
+
 EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 # Messages after which an unanswered offer lapses: the customer has moved on.
 MAX_MESSAGES = 3
@@ -49,7 +51,7 @@ class FollowUpOffers:
         self.ttl = ttl_seconds
 
     def _key(self, sender_id: str) -> str:
-        return f"{self.prefix}:engine:followup:{sender_id}"
+        return keyed(self.prefix, "engine:followup", sender_id)
 
     async def open(self, sender_id: str, escalation_id: int, known_email: str | None) -> None:
         offer = {"escalation_id": escalation_id, "known_email": known_email, "messages": 0}

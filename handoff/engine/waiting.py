@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from redis.asyncio import Redis
 
+from handoff.keys import keyed
+
 
 class WaitingReminders:
     def __init__(self, redis: Redis, prefix: str, interval_seconds: float) -> None:
@@ -21,7 +23,7 @@ class WaitingReminders:
         self.interval_ms = max(1, int(interval_seconds * 1000))
 
     def _key(self, sender_id: str) -> str:
-        return f"{self.prefix}:engine:waiting-reminder:{sender_id}"
+        return keyed(self.prefix, "engine:waiting-reminder", sender_id)
 
     async def told(self, sender_id: str) -> None:
         """The customer was just told about the queue: no reminder within the interval."""

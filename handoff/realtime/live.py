@@ -19,6 +19,7 @@ from typing import Any
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from handoff.keys import keyed
 from handoff.store import Agent, Escalation
 
 logger = logging.getLogger(__name__)
@@ -96,7 +97,7 @@ class LiveHub:
         return float(value) if value is not None else None
 
     def _typing_key(self, sender_id: str) -> str:
-        return f"{self.prefix}:agent-typing:{sender_id}"
+        return keyed(self.prefix, "agent-typing", sender_id)
 
     def connect(self, agent: Agent) -> Connection:
         connection = Connection(agent)

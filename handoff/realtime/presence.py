@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from redis.asyncio import Redis
 
+from handoff.keys import keyed
 from handoff.store import Agent
 
 Status = Literal["online", "away", "offline"]
@@ -27,7 +28,7 @@ class Presence:
         self._prefix = prefix
 
     def _key(self, username: str) -> str:
-        return f"{self._prefix}:presence:{username}"
+        return keyed(self._prefix, "presence", username)
 
     async def set(self, agent: Agent, status: Status) -> Status:
         """Set the agent's status; offline removes them at once."""

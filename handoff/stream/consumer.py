@@ -3,30 +3,47 @@
 An entry is acknowledged only after its handler returned, so a crash or a restart loses
 nothing: the restarted replica first re-reads its own pending entries, and entries held
 too long by a replica that died are claimed by another.
+
+An entry whose handler fails stays pending and is tried again every HANDOFF_RETRY_SECONDS;
+its conversation's later entries wait with it, so each conversation stays in order, while the
+other conversations keep flowing. After HANDOFF_MAX_ATTEMPTS failures the entry goes to the
+dead-letter stream (handoff/stream/dead_letters.py) and its conversation moves on. Only a lost
+connection to Redis stops the loop for a while (nothing could be recorded meanwhile). Entries
+older than the retention are trimmed from both streams (handoff/stream/retention.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any
 
 from redis.asyncio import Redis
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError, ResponseError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from handoff.settings import HandoffSettings
+from handoff.stream.dead_letters import DeadLetters
 from handoff.stream.events import StreamEvent
+from handoff.stream.retention import StreamRetention
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[StreamEvent], Awaitable[object]]
+Entry = tuple[bytes, dict[str, str], StreamEvent]
+
+# Failures of Redis itself, not of the entry: the loop backs off and nothing is counted.
+LOST_REDIS = (RedisConnectionError, RedisTimeoutError)
 
 
 class StreamConsumer:
     """`handler` applies an entry to the live state; the optional `on_applied` (the engine's hook)
     runs after it, before the entry is acknowledged. Both see a redelivered entry again (at least
-    once, after a crash), so both must be idempotent; `event.entry_id` identifies the entry."""
+    once, after a crash or a failure), so both must be idempotent; `event.entry_id` identifies the
+    entry. An exception from either leaves the entry pending for a retry."""
 
     def __init__(self, redis: Redis, settings: HandoffSettings, handler: Handler,
                  on_applied: Handler | None = None) -> None:
@@ -37,10 +54,18 @@ class StreamConsumer:
         self.claim_idle_ms = settings.claim_idle_ms
         self.count = settings.read_count
         self.block_ms = settings.read_block_ms
+        self.retry_seconds = settings.retry_seconds
+        self.max_attempts = settings.max_attempts
         self.handler = handler
         self.on_applied = on_applied
+        self.dead_letters = DeadLetters(redis, self.stream, self.group, settings.dead_letter_maxlen)
+        self.retention = StreamRetention(redis, [self.stream, self.dead_letters.name], settings.retention_seconds)
         self.processed = 0
+        self.dead_lettered = 0
         self.last_error: str | None = None
+        # Conversations with an entry waiting for its retry; their newer entries wait too.
+        self.failing: set[str] = set()
+        self._retry_at = 0.0
 
     async def ensure_group(self) -> None:
         try:
@@ -54,8 +79,11 @@ class StreamConsumer:
         while not stop.is_set():
             try:
                 await self.ensure_group()
-                await self._drain_own_pending()
+                await self._retry_own_pending()
                 while not stop.is_set():
+                    if self.failing and time.monotonic() >= self._retry_at:
+                        await self._retry_own_pending()
+                    await self.retention.trim_if_due()
                     await self._claim_abandoned()
                     await self._read_new()
                     backoff = 0.5
@@ -65,13 +93,20 @@ class StreamConsumer:
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 10.0)
 
-    async def _drain_own_pending(self) -> None:
+    async def _retry_own_pending(self) -> None:
+        """Every entry delivered to this consumer and not acknowledged, oldest first, page by page
+        (an entry that fails again stays pending: the next page starts after it)."""
+        failing: set[str] = set()
+        cursor: bytes | str = "0"
         while True:
-            reply = await self.redis.xreadgroup(self.group, self.consumer, {self.stream: "0"}, count=self.count)
+            reply = await self.redis.xreadgroup(self.group, self.consumer, {self.stream: cursor}, count=self.count)
             entries = reply[0][1] if reply else []
             if not entries:
-                return
-            await self._handle(entries)
+                break
+            await self._handle(entries, failing, retried=True)
+            cursor = entries[-1][0]
+        self.failing = failing
+        self._retry_at = time.monotonic() + self.retry_seconds
 
     async def _claim_abandoned(self) -> None:
         reply = await self.redis.xautoclaim(
@@ -79,43 +114,76 @@ class StreamConsumer:
         )
         entries = reply[1] if reply else []
         if entries:
-            await self._handle(entries)
+            await self._handle(entries, self.failing, retried=True)
 
     async def _read_new(self) -> None:
         reply = await self.redis.xreadgroup(
             self.group, self.consumer, {self.stream: ">"}, count=self.count, block=self.block_ms
         )
         for _stream, entries in reply or []:
-            await self._handle(entries)
+            await self._handle(entries, self.failing, retried=False)
 
-    async def _handle(self, entries: list[tuple[bytes, dict[bytes, bytes]]]) -> None:
+    async def _handle(self, entries: list[tuple[bytes, dict[bytes, bytes]]], failing: set[str], *,
+                      retried: bool) -> None:
         """Each conversation's entries in stream order; different conversations at once, so one
         conversation's slow hand-over (Rasa's API, a knowledge search, the database) does not
-        hold up the others' events read in the same batch."""
-        by_conversation: dict[str, list[tuple[bytes, StreamEvent]]] = {}
+        hold up the others' events read in the same batch. `failing` holds the conversations
+        whose entries must wait (an earlier one failed); a new failure is added to it."""
+        by_conversation: dict[str, list[Entry]] = {}
         for raw_id, raw_fields in entries:
             if raw_fields is None:  # trimmed from the stream while pending
                 await self.redis.xack(self.stream, self.group, raw_id)
+                await self.dead_letters.forget(raw_id)
                 continue
-            fields = {k.decode(): v.decode() for k, v in raw_fields.items()}
+            # Whoever can write to the stream may write any bytes: not UTF-8 is read, not fatal.
+            fields = {k.decode(errors="replace"): v.decode(errors="replace") for k, v in raw_fields.items()}
             event = StreamEvent.from_entry(raw_id.decode(), fields)
-            by_conversation.setdefault(event.sender_id, []).append((raw_id, event))
+            by_conversation.setdefault(event.sender_id, []).append((raw_id, fields, event))
         outcomes = await asyncio.gather(
-            *(self._handle_in_order(sequence) for sequence in by_conversation.values()), return_exceptions=True
+            *(self._handle_in_order(sequence, failing, retried) for sequence in by_conversation.values()),
+            return_exceptions=True,
         )
-        # The first failure ends the batch as it did before, but only after the other
-        # conversations' entries were applied and acknowledged; the failed entry stays pending.
+        # Only a lost Redis gets here; the other conversations' entries were handled first.
         for outcome in outcomes:
             if isinstance(outcome, BaseException):
                 raise outcome
 
-    async def _handle_in_order(self, sequence: list[tuple[bytes, StreamEvent]]) -> None:
-        for raw_id, event in sequence:
-            await self.handler(event)
-            if self.on_applied is not None:
-                await self.on_applied(event)
+    async def _handle_in_order(self, sequence: list[Entry], failing: set[str], retried: bool) -> None:
+        for raw_id, fields, event in sequence:
+            if event.sender_id in failing:
+                continue  # stays pending behind the conversation's failed entry
+            try:
+                await self.handler(event)
+                if self.on_applied is not None:
+                    await self.on_applied(event)
+            except (asyncio.CancelledError, *LOST_REDIS):
+                raise
+            except Exception as error:
+                if not await self._failed(raw_id, fields, event, error):
+                    failing.add(event.sender_id)
+                continue
             await self.redis.xack(self.stream, self.group, raw_id)
+            if retried:  # it may have failed before, here or on a replica that died
+                await self.dead_letters.forget(raw_id)
             self.processed += 1
+
+    async def _failed(self, raw_id: bytes, fields: dict[str, str], event: StreamEvent, error: Exception) -> bool:
+        """Count the failure; True when that was the last attempt and the entry is dead-lettered."""
+        message = f"{type(error).__name__}: {error}"[:1000]
+        self.last_error = message
+        attempts = await self.dead_letters.count_failure(raw_id)
+        # The sender id is outside input: bounded and quoted in the log line.
+        sender = repr(event.sender_id[:80])
+        if attempts < self.max_attempts:
+            logger.warning("Stream entry %s (%s of %s) failed, attempt %d of %d; retrying in %.1fs",
+                           event.entry_id, event.type, sender, attempts, self.max_attempts, self.retry_seconds,
+                           exc_info=error)
+            return False
+        logger.error("Stream entry %s (%s of %s) failed %d times; moved to %s: %s",
+                     event.entry_id, event.type, sender, attempts, self.dead_letters.name, message, exc_info=error)
+        await self.dead_letters.bury(raw_id, fields, message, attempts)
+        self.dead_lettered += 1
+        return True
 
     async def lag(self) -> dict[str, Any]:
         """How far this group is behind the stream, for /health."""

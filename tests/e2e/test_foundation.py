@@ -11,6 +11,7 @@ import httpx
 import jwt
 import redis
 
+from handoff.keys import keyed
 from tests.conftest import Stack
 
 
@@ -50,7 +51,7 @@ def test_rest_message_gets_reply_and_reaches_stream_and_handoff(stack: Stack) ->
     assert body["stream"]["lag"] == 0 and body["stream"]["pending"] == 0
 
     client = redis.Redis.from_url(stack.redis_url, decode_responses=True)
-    transcript = [json.loads(x) for x in client.lrange(f"baton:handoff:conv:{sender}:transcript", 0, -1)]
+    transcript = [json.loads(x) for x in client.lrange(keyed("baton:handoff", "conv", sender) + ":transcript", 0, -1)]
     assert [(t["role"], t["text"]) for t in transcript] == [("customer", "hello"), ("bot", replies[0]["text"])]
 
 

@@ -19,6 +19,7 @@ from handoff.services import Services
 from handoff.settings import HandoffSettings
 
 DEMO_PASSWORD = "larkspur-demo"
+SHUTDOWN_SECONDS = 30.0
 
 
 def free_port() -> int:
@@ -68,8 +69,16 @@ class Server:
 
     async def __aexit__(self, *exc: object) -> None:
         self._server.should_exit = True
-        if self._task:
-            await self._task
+        if self._task is None:
+            return
+        # uvicorn waits for every connection and task without a limit: a service that cannot
+        # stop fails its test here instead of hanging the suite.
+        done, _ = await asyncio.wait({self._task}, timeout=SHUTDOWN_SECONDS)
+        if not done:
+            self._server.force_exit = True
+            await asyncio.wait({self._task}, timeout=5)
+            raise AssertionError(f"the handoff service did not shut down within {SHUTDOWN_SECONDS:.0f}s")
+        self._task.result()
 
     async def login(self, username: str, password: str = DEMO_PASSWORD) -> httpx.AsyncClient:
         client = httpx.AsyncClient(base_url=self.url, timeout=30, trust_env=False)

@@ -1,5 +1,5 @@
 """GET /health: is Redis reachable, is the stream consumer running, how far behind is it,
-does the database answer."""
+are entries failing or dead-lettered (status `degraded`), does the database answer."""
 
 from __future__ import annotations
 
@@ -21,6 +21,12 @@ async def health(redis: RedisDep, consumer: ConsumerDep, services: ServicesDep, 
     try:
         await redis.ping()
         body["stream"] = {"name": consumer.stream, "group": consumer.group, **await consumer.lag()}
+        # Entries that failed are kept (retried, or dead-lettered for an operator), but each is
+        # a conversation that did not go as it should: not "ok" until someone has looked.
+        body["dead_letters"] = await consumer.dead_letters.summary()
+        body["failing_conversations"] = len(consumer.failing)
+        if body["dead_letters"]["count"] or consumer.failing:
+            body["status"] = "degraded"
     except RedisError as error:
         response.status_code = 503
         body.update(status="unavailable", error=f"redis: {error}")

@@ -23,10 +23,14 @@ from handoff.errors import HandoffError
 from handoff.realtime.live import Connection
 from handoff.services import Services
 from handoff.store import Agent
+from handoff.tasks import cancel_and_wait
 
 logger = logging.getLogger(__name__)
 router = APIRouter(tags=["live"])
 UNAUTHORIZED = 4401  # WebSocket close codes 4000-4999 are the application's own
+STOP_PATIENCE_SECONDS = 5.0
+# How a console's reader and writer end when the console goes away.
+CLOSED = (WebSocketDisconnect, RuntimeError)
 
 
 @router.websocket("/ws")
@@ -51,14 +55,22 @@ async def live_feed(websocket: WebSocket, token: str = "") -> None:
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
     finally:
         services.live.disconnect(connection)
+        # Not one cancel() and an await: a cancel can be lost inside a Redis call (handoff/tasks.py),
+        # and the service could not shut down while this handler waited for the heartbeat.
+        await cancel_and_wait(tasks, patience=STOP_PATIENCE_SECONDS)
         for task in tasks:
-            task.cancel()
-        for task in tasks:
-            with contextlib.suppress(asyncio.CancelledError, WebSocketDisconnect, RuntimeError):
-                await task
+            _log_unexpected_end(task)
         # The console may be gone already (its socket closed first): nothing left to close.
-        with contextlib.suppress(RuntimeError, WebSocketDisconnect):
+        with contextlib.suppress(*CLOSED):
             await websocket.close()
+
+
+def _log_unexpected_end(task: asyncio.Task[None]) -> None:
+    if not task.done() or task.cancelled():
+        return
+    error = task.exception()
+    if error is not None and not isinstance(error, CLOSED):
+        logger.error("console task %s failed", task.get_name(), exc_info=error)
 
 
 async def _send(websocket: WebSocket, connection: Connection) -> None:

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 
 import httpx
 
+from handoff.keys import keyed
 from handoff.realtime.live import TYPING_REMEMBERED_SECONDS
 from tests.handoff.api.test_escalations_api import open_escalation
 from tests.handoff.harness import Server
@@ -81,7 +82,8 @@ async def test_agent_typing_reaches_the_widget_even_when_it_connects_just_after(
 
     # Remembered for a few seconds only: a stale "is typing" would mislead the visitor.
     live = server.services.live
-    assert 0 < await live.redis.ttl(f"{live.prefix}:agent-typing:{session['session_id']}") <= TYPING_REMEMBERED_SECONDS
+    typing_key = keyed(live.prefix, "agent-typing", session["session_id"])
+    assert 0 < await live.redis.ttl(typing_key) <= TYPING_REMEMBERED_SECONDS
     await live.agent_stopped_typing(session["session_id"])  # what sending a message does
     assert await live.agent_typing_at(session["session_id"]) is None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 
@@ -9,6 +10,7 @@ import pytest
 from redis.asyncio import Redis
 
 from handoff.conversations.store import ConversationStore
+from handoff.keys import keyed
 from handoff.stream.events import StreamEvent
 
 
@@ -43,3 +45,47 @@ async def test_the_engines_marks_sit_beside_the_applied_state(redis: Redis) -> N
     # A mark is not an applied entry: the next entry still applies.
     assert await store.apply(user_event("6-0", "c3", "anyone?")) is True
     assert [line["text"] for line in await store.transcript("c3")] == ["hello", "anyone?"]
+
+
+def user_event_at(entry_id: str, sender: str, text: str, at: float) -> StreamEvent:
+    return StreamEvent.from_entry(entry_id, {"sender_id": sender, "type": "user", "event": json.dumps(
+        {"event": "user", "text": text, "timestamp": at})})
+
+
+async def test_a_conversation_expires_the_retention_after_its_last_event(redis: Redis) -> None:
+    store = ConversationStore(redis, "test", retention_seconds=3600)
+    assert await store.apply(user_event("1-0", "c4", "hello")) is True
+    state_key = keyed("test", "conv", "c4")
+    transcript_key = state_key + ":transcript"
+    for key in (state_key, transcript_key):
+        assert 3500 < await redis.ttl(key) <= 3600
+    await redis.expire(state_key, 10)
+    await store.set_field("c4", "engine_last_id", "1-0")  # the engine's mark counts as activity too
+    assert 3500 < await redis.ttl(state_key) <= 3600
+
+    # Live, for real: a one-second retention and the conversation is gone.
+    short = ConversationStore(redis, "test", retention_seconds=1)
+    assert await short.apply(user_event("1-0", "c5", "hello")) is True
+    await asyncio.sleep(2.2)
+    assert await short.state("c5") == {} and await short.transcript("c5") == []
+
+
+async def test_the_index_keeps_only_conversations_within_the_retention(redis: Redis) -> None:
+    store = ConversationStore(redis, "test", retention_seconds=1)
+    assert await store.apply(user_event("1-0", "old", "hello")) is True
+    await asyncio.sleep(1.5)
+    # An event far in the past by its own timestamp still counts from when it was applied.
+    assert await store.apply(user_event_at("2-0", "recent", "hello", 1.0)) is True
+    assert await redis.zrange("test:conversations", 0, -1) == [b"recent"]
+
+
+async def test_forget_removes_one_conversation_and_leaves_the_others(redis: Redis) -> None:
+    store = ConversationStore(redis, "test")
+    for sender in ("gone", "gone:transcript", "kept"):
+        assert await store.apply(user_event("1-0", sender, f"hello from {sender}")) is True
+    assert await store.forget("gone") == 3  # state, transcript, index entry
+    assert await store.state("gone") == {} and await store.transcript("gone") == []
+    for sender in ("gone:transcript", "kept"):
+        assert [t["text"] for t in await store.transcript(sender)] == [f"hello from {sender}"]
+    assert sorted(await redis.zrange("test:conversations", 0, -1)) == [b"gone:transcript", b"kept"]
+    assert await store.forget("gone") == 0

@@ -143,12 +143,19 @@ async def test_a_failing_entry_stays_pending_and_the_other_conversations_are_ack
             raise RuntimeError("handler bug")
         return await store.apply(event)
 
-    consumer = StreamConsumer(redis, settings(redis_url, "a"), handler)
-    await consumer.ensure_group()
+    # Many attempts, far apart: within this test the entry is tried once and waits for its retry.
+    consumer = StreamConsumer(redis, settings(redis_url, "a").model_copy(
+        update={"retry_seconds": 60.0, "max_attempts": 100}), handler)
     await publish(redis, "bad", {"event": "user", "text": "boom", "timestamp": 1.0})
+    await publish(redis, "bad", {"event": "user", "text": "after the failure", "timestamp": 2.0})
     await publish(redis, "good", {"event": "user", "text": "fine", "timestamp": 1.0})
-    with pytest.raises(RuntimeError, match="handler bug"):
-        await consumer.run(asyncio.Event())
-    assert consumer.processed == 1
+
+    async def good_done() -> bool:
+        return consumer.processed == 1 and bool(consumer.failing)
+
+    await run_until(consumer, good_done)  # the loop goes on: a failing entry does not end run()
     assert [t["text"] for t in await store.transcript("good")] == ["fine"]
-    assert (await consumer.lag())["pending"] == 1
+    # The bad conversation's later entry waits behind the failed one, so its order holds.
+    assert await store.transcript("bad") == []
+    assert consumer.failing == {"bad"} and consumer.last_error == "RuntimeError: handler bug"
+    assert (await consumer.lag())["pending"] == 2
