@@ -6,7 +6,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from defaults import KNOWLEDGE_PORT, RASA_KEY_PREFIX, REDIS_URL, url
+from defaults import KNOWLEDGE_PORT, REDIS_URL, VERIFICATION_KEY_PREFIX, url
 from defaults.env import number, text
 
 
@@ -17,7 +17,7 @@ class ActionSettings:
     # Failed verifications and order locks (bot/actions/order_flows/lockout.py): in the stack's
     # Redis (stack/settings.py passes BATON_REDIS_URL to every process), outside any tracker.
     redis_url: str = REDIS_URL
-    lockout_key_prefix: str = f"{RASA_KEY_PREFIX}:verification"
+    lockout_key_prefix: str = VERIFICATION_KEY_PREFIX
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> ActionSettings:

@@ -97,7 +97,7 @@ async def test_the_next_email_after_a_wrong_one_is_counted(
     """Issue 20, class 8: a retry keeps the number, so the next email is a second attempt, not a
     malformed order number, and the third wrong email ends the form for a person."""
     form = ValidateOrderStatusForm(store, clock, lockout)
-    slots, said = await verify(form, {}, "LK-100231", "omar.h@example.com")
+    slots, _ = await verify(form, {}, "LK-100231", "omar.h@example.com")
     for expected in (2, 3):
         slots["order_contact"] = "sofia.rossi@example.com"  # another customer's own email: still a failure
         dispatcher = CollectingDispatcher()
@@ -144,7 +144,8 @@ async def test_three_failures_lock_for_15_minutes_then_count_again(
         assert not locked.get("order_verified") and locked["requested_slot"] is None
         assert locked["order_lookup_locked_until"] > clock.now
     dispatcher = CollectingDispatcher()
-    await ActionOrderStatus(store, clock, lockout).run(dispatcher, tracker("x", {**locked, "verification_failures": 0}), {})
+    still = {**locked, "verification_failures": 0}  # the conversation was told once already
+    await ActionOrderStatus(store, clock, lockout).run(dispatcher, tracker("x", still), {})
     assert dispatcher.messages[0]["response"] == "utter_verification_still_locked"
 
     clock.now += 2 * 60
