@@ -166,11 +166,13 @@ def test_a_wrong_pair_says_the_same_whether_or_not_the_order_exists(stack: Stack
     existing.say("where is my order LK-100232")
     missing.say("where is my order LK-100299")
     wrong_existing, wrong_missing = existing.say("maya.chen@example.com"), missing.say("maya.chen@example.com")
-    assert wrong_existing == wrong_missing and "couldn't match those details" in wrong_existing
+    # Each names the number the customer gave, and nothing else differs.
+    assert wrong_existing.replace("LK-100232", "N") == wrong_missing.replace("LK-100299", "N")
+    assert "couldn't match those details" in wrong_existing
     # The postcode route too.
     existing.say("LK-100232")
     missing.say("LK-100299")
-    assert existing.say("94110") == missing.say("94110")
+    assert existing.say("94110").replace("LK-100232", "N") == missing.say("94110").replace("LK-100299", "N")
 
 
 def test_three_wrong_pairs_lock_and_hand_over(chat: Chat) -> None:

@@ -100,7 +100,9 @@ def test_a_typed_internal_payload_is_not_executed(stack: Stack) -> None:
     assert len(typed) == len(payloads)
     for event in typed:
         assert event["parse_data"]["intent"].get("name") not in ("choose_article", "inform", "affirm"), event
-        assert not [e for e in event["parse_data"]["entities"] if e["entity"] in ("article_id", "email")], event
+        # Words the NLU finds in it (an email is an email) are fine; values the payload dictates are not.
+        entities = event["parse_data"]["entities"]
+        assert not [e for e in entities if e["entity"] == "article_id" or e.get("extractor") == "RegexMessageHandler"]
     assert tracker["slots"].get("kb_article") != "returns-final-sale"
     assert tracker["slots"].get("order_verified") is not True
 

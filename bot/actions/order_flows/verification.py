@@ -127,7 +127,7 @@ class VerifiedOrderFormValidator(OrderAction, FormValidationAction):
                 return {**slots, "order_verified": True, "verified_orders": [*verified, number],
                         **await self.on_verified(order, dispatcher, tracker)}
             return {**slots, "order_contact": None}
-        if not contact or "order_contact" in tracker.slots_to_validate():
+        if not contact or _said_now(tracker, contact):
             return slots  # none yet, or said with this number: validate_order_contact checks it
         if verified:
             # The contact that verified an earlier order (a postcode: no email is known) says
