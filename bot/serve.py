@@ -20,7 +20,7 @@ from pathlib import Path
 
 from rasa.__main__ import main as rasa_main
 
-from bot import rasa_patches
+from bot import payload_guard, rasa_patches
 
 # Prefixes of the flags (argparse accepts abbreviations, and -tSECRET) that would carry the
 # secret on the command line; refused so nobody reintroduces them.
@@ -52,6 +52,7 @@ def with_secret(argv: list[str], secret: str) -> list[str]:
 
 def main() -> None:
     rasa_patches.install()
+    payload_guard.install()  # customers type words; only offered buttons are payloads
     # The one line that says Rasa is not running as shipped (the lock poll changes behaviour).
     print(f"baton: Rasa {rasa_patches.RASA_VERSION} patched (bot/rasa_patches.py): action results and events "
           f"checked by cached validators, the conversation lock polled every "

@@ -32,6 +32,7 @@ REDIS_URL = f"redis://{HOST}:{REDIS_PORT}/0"
 # --- names in Redis ---
 RASA_KEY_PREFIX = "baton"  # Rasa's tracker and lock stores (endpoints.yml)
 HANDOFF_KEY_PREFIX = "baton:handoff"  # the handoff service's own keys
+VERIFICATION_KEY_PREFIX = "baton:verification"  # order verification's failures and locks (bot/actions)
 # The stream Rasa's event broker (bot/broker.py) appends to and the handoff service follows: a
 # value of the bot-handoff contract, which owns it.
 EVENT_STREAM = bot_handoff.EVENT_STREAM

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from defaults import VERIFICATION_KEY_PREFIX
 from stack import health
 from stack.procfile import processes
 from stack.settings import ROOT, StackSettings
@@ -220,3 +221,15 @@ def knowledge_encoder(tmp_path_factory: pytest.TempPathFactory) -> object:
     from knowledge.index.dense import Encoder  # the 3.11 environment only
 
     return Encoder(threads=1, exports_dir=tmp_path_factory.mktemp("knowledge-encoder"))
+
+
+def forget_verification_failures(stack: Stack) -> None:
+    """Deletes order verification's failure counts and locks (bot/actions/order_flows/lockout.py)
+    in the stack's Redis: they outlive conversations on purpose, so one test's locks would meet
+    the next test that looks up the same demo order."""
+    client = redis.Redis.from_url(stack.redis_url)
+    try:
+        for key in client.scan_iter(f"{VERIFICATION_KEY_PREFIX}:*"):
+            client.delete(key)
+    finally:
+        client.close()

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from rasa_sdk import Action, Tracker
 
+from bot.actions.order_flows.lockout import VerificationLockout, default_lockout
 from orders.backend import OrderBackend, open_backend
 from orders.models import Order
 
@@ -42,20 +43,26 @@ def is_verified(tracker: Tracker) -> bool:
 
 
 class OrderAction(Action, ABC):
-    """An action that reads orders: the backend and the clock are given in tests, the action
-    server builds it with neither (the shared backend, the real time)."""
+    """An action that reads orders: the backend, the clock and the verification lockout are given
+    in tests; the action server builds it with none (the shared backend and Redis, the real time)."""
 
     @abstractmethod
     def name(self) -> str:
         """Abstract, so the action server does not register the base class itself."""
 
-    def __init__(self, backend: OrderBackend | None = None, clock: Callable[[], float] = time.time) -> None:
+    def __init__(self, backend: OrderBackend | None = None, clock: Callable[[], float] = time.time,
+                 lockout: VerificationLockout | None = None) -> None:
         self._backend = backend
         self.clock = clock
+        self._lockout = lockout
 
     @property
     def backend(self) -> OrderBackend:
         return self._backend or default_backend()
+
+    @property
+    def lockout(self) -> VerificationLockout:
+        return self._lockout or default_lockout()
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.clock(), timezone.utc)

@@ -2,12 +2,18 @@
 or postcode. Every order form starts with the slots `order_number` and `order_contact`, and
 their validation lives here, shared by the forms' validators.
 
-- A wrong pair, whether or not the order exists, gets one and the same answer.
-- The third wrong pair locks order lookups in this conversation for 15 minutes (the time is
-  kept in the slot `order_lookup_locked_until`, epoch seconds) and the submit action hands over
-  with the reason `verification_failed`.
-- Once an order is verified it stays verified (`verified_orders`), and the details that matched
-  (`email` / `postcode`) verify the customer's other orders silently; they are never asked again.
+- A wrong pair, whether or not the order exists, gets one and the same answer. Any email or
+  postcode that is not the order's own is a failure, whoever else it belongs to.
+- Failures are counted in Redis per order number and per sender (lockout.py), never in the
+  tracker: a new conversation or a typed `/restart` starts nothing afresh. The third failure
+  within the window locks that order (or that sender) for 15 minutes, for every conversation;
+  the conversation that meets a lock ends its form (the slot `order_lookup_locked_until`, epoch
+  seconds) and the submit action hands over with the reason `verification_failed`.
+- A retry keeps the order number and asks for the email or postcode again; a new order number,
+  or the button "Wrong order number" (intent `change_order_number`), replaces it.
+- Once an order is verified it stays verified (`verified_orders`). The verified email verifies
+  the customer's other orders silently; a postcode never does (thousands share one, and order
+  numbers are sequential), so another order with only a postcode known is verified again.
 """
 
 from __future__ import annotations
@@ -19,16 +25,18 @@ from rasa_sdk import Action, FormValidationAction, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
+from redis.exceptions import RedisError
 
 from bot.actions.handover import promise_person
 from bot.actions.order_flows.base import OrderAction, call, is_verified
+from bot.actions.order_flows.lockout import LIMIT, Failure
 from contract.bot_handoff import FLOW_FAILED, VERIFICATION_FAILED
 from orders.errors import BackendUnavailable
 from orders.identity import matches, normalize_email, normalize_order_number, normalize_postcode
 from orders.models import Order
 
-MAX_ATTEMPTS = 3
-LOCK_SECONDS = 15 * 60
+MAX_ATTEMPTS = LIMIT
+CHANGE_ORDER_NUMBER = "change_order_number"
 VERIFY_SLOTS = ["order_number", "order_contact"]
 
 WRONG_PAIR = (
@@ -92,7 +100,9 @@ class VerifiedOrderFormValidator(OrderAction, FormValidationAction):
     async def validate_order_number(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        number = normalize_order_number(str(value or ""))
+        if value is None:
+            return {}  # forgotten on purpose (extract_order_number): the form asks again
+        number = normalize_order_number(str(value))
         if number is None:
             dispatcher.utter_message(response="utter_order_number_format")
             return {"order_number": None}
@@ -101,22 +111,39 @@ class VerifiedOrderFormValidator(OrderAction, FormValidationAction):
             return {"order_number": number, "order_verified": True, **await self._prefill(number, dispatcher, tracker)}
         slots: dict[str, Any] = {"order_number": number, "order_verified": False}
         contact = tracker.get_slot("order_contact")
-        known_email, known_postcode = tracker.get_slot("email"), tracker.get_slot("postcode")
-        if known_email or known_postcode:
-            # Details that verified another order of this conversation: a silent check that
-            # counts no failure and, on a mismatch, only asks for this order's details.
+        known_email = tracker.get_slot("email")
+        if known_email:
+            # The email that verified another order of this conversation: a silent check that
+            # counts no failure and, on a mismatch, only asks for this order's details. A locked
+            # order is not checked at all.
             try:
+                locked = await self._locked(number, tracker)
+                if locked:
+                    return {**slots, **locked}
                 order = await call(self.backend.get_order, number)
-            except BackendUnavailable:
+            except (BackendUnavailable, RedisError):
                 return {**slots, **self._backend_down(dispatcher)}
-            if order is not None and matches(order, email=known_email, postcode=known_postcode):
+            if order is not None and matches(order, email=known_email):
                 return {**slots, "order_verified": True, "verified_orders": [*verified, number],
                         **await self.on_verified(order, dispatcher, tracker)}
             return {**slots, "order_contact": None}
-        if contact and "order_contact" not in tracker.slots_to_validate():
-            # The customer gave their email or postcode before the number: check the pair now.
-            return {**slots, **await self._attempt(number, contact, dispatcher, tracker)}
-        return slots
+        if not contact or _said_now(tracker, contact):
+            return slots  # none yet, or said with this number: validate_order_contact checks it
+        if verified:
+            # The contact that verified an earlier order (a postcode: no email is known) says
+            # nothing about this one; its own details are asked.
+            return {**slots, "order_contact": None}
+        # The customer gave their email or postcode before the number: check the pair now.
+        return {**slots, **await self._attempt(number, contact, dispatcher, tracker)}
+
+    async def extract_order_number(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        """The button "Wrong order number" forgets the number (and any contact given with it)."""
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        if intent == CHANGE_ORDER_NUMBER and not is_verified(tracker):
+            return {"order_number": None, "order_contact": None}
+        return {}
 
     async def validate_order_contact(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
@@ -145,30 +172,41 @@ class VerifiedOrderFormValidator(OrderAction, FormValidationAction):
         self, number: str, contact: str, dispatcher: CollectingDispatcher, tracker: Tracker
     ) -> dict[str, Any]:
         try:
+            locked = await self._locked(number, tracker)
+            if locked:
+                return locked
             order = await call(self.backend.get_order, number)
-        except BackendUnavailable:
+            details = _contact_slots(contact) or {}
+            if order is not None and matches(order, **details):
+                verified = tracker.get_slot("verified_orders") or []
+                return {
+                    "order_contact": contact, "order_verified": True, "verified_orders": [*verified, number],
+                    "verification_failures": 0, **details, **await self.on_verified(order, dispatcher, tracker),
+                }
+            failure = await self.lockout.record_failure(number, tracker.sender_id)
+        except (BackendUnavailable, RedisError):
             return self._backend_down(dispatcher)
-        details = _contact_slots(contact) or {}
-        if order is not None and matches(order, **details):
-            verified = tracker.get_slot("verified_orders") or []
-            return {
-                "order_contact": contact, "order_verified": True, "verified_orders": [*verified, number],
-                "verification_failures": 0, **details, **await self.on_verified(order, dispatcher, tracker),
-            }
-        now = self.clock()
-        locked_before = tracker.get_slot("order_lookup_locked_until")
-        # A lock that has run out starts the count again.
-        failures = 0 if locked_before and float(locked_before) <= now else int(
-            tracker.get_slot("verification_failures") or 0)
-        failures += 1
-        reset = {"order_number": None, "order_contact": None, "order_verified": False,
-                 "verification_failures": failures}
-        if failures >= MAX_ATTEMPTS:
-            return {**reset, "order_lookup_locked_until": now + LOCK_SECONDS}
-        dispatcher.utter_message(text=WRONG_PAIR if failures == 1 else WRONG_PAIR_AGAIN)
-        if failures == MAX_ATTEMPTS - 1:
+        return self._failed(failure, dispatcher)
+
+    async def _locked(self, number: str, tracker: Tracker) -> dict[str, Any]:
+        """The slots that end the form if this order or this sender is locked; empty if not."""
+        until = await self.lockout.locked_until(number, tracker.sender_id)
+        if not until:
+            return {}
+        return {"order_contact": None, "order_verified": False, "order_lookup_locked_until": until,
+                "verification_failures": MAX_ATTEMPTS}
+
+    @staticmethod
+    def _failed(failure: Failure, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+        """A wrong pair: the number is kept and the email or postcode asked again (by the form)."""
+        retry = {"order_contact": None, "order_verified": False, "verification_failures": failure.count}
+        if failure.locked_until:
+            return {**retry, "verification_failures": MAX_ATTEMPTS,
+                    "order_lookup_locked_until": failure.locked_until}
+        dispatcher.utter_message(text=WRONG_PAIR if failure.count == 1 else WRONG_PAIR_AGAIN)
+        if failure.count == MAX_ATTEMPTS - 1:
             dispatcher.utter_message(response="utter_verification_last_try")
-        return reset
+        return retry
 
     @staticmethod
     def _backend_down(dispatcher: CollectingDispatcher) -> dict[str, Any]:
