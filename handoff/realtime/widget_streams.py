@@ -11,7 +11,6 @@ stops counting after `STALE_SECONDS`.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import secrets
 import time
 from collections.abc import Iterator
@@ -19,6 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from redis.asyncio import Redis
+
+from handoff.keys import keyed
 
 # Typing notices are tiny and a widget reads them at once; a slow one loses the oldest.
 STREAM_BACKLOG = 20
@@ -55,8 +56,7 @@ class WidgetStreams:
         return sum(len(streams) for streams in self.streams.values())
 
     def _count_key(self, session_id: str) -> str:
-        # Hashed: a session id is the visitor's to choose, of any length and any characters.
-        return f"{self.prefix}:widget-streams:{hashlib.sha256(session_id.encode()).hexdigest()}"
+        return keyed(self.prefix, "widget-streams", session_id)
 
     async def open(self, session_id: str) -> WidgetStream:
         """Register a stream for this session, or raise TooManyStreams."""
