@@ -23,7 +23,8 @@ EVIL = "https://evil.example"
 
 
 def widget_origin(stack: Stack) -> str:
-    return stack.settings.effective_widget_origins()[0]
+    """The demo page's origin: where the stack's widget is (BATON_WIDGET_ORIGINS' default)."""
+    return stack.url("handoff")
 
 
 def test_rasa_answers_cors_only_for_the_widgets_origins(stack: Stack) -> None:
