@@ -107,9 +107,10 @@ class RasaClient:
         return response
 
     async def reply_channel(self, sender_id: str) -> str | None:
-        """The channel the conversation came in on: the first user message's, from Rasa's tracker."""
-        tracker = await self.tracker(sender_id)
-        for event in tracker.get("events") or []:
+        """The channel the conversation came in on: the first user message's, from Rasa's tracker
+        (all of it: by default Rasa leaves out what came before a restart)."""
+        response = await self._request("GET", self._url(sender_id, "tracker"), params={"include_events": "ALL"})
+        for event in response.json().get("events") or []:
             if isinstance(event, dict) and event.get("event") == "user" and event.get("input_channel"):
                 return str(event["input_channel"])
         return None
