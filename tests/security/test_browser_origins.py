@@ -43,8 +43,9 @@ async def test_rasas_socket_refuses_other_pages(stack: Stack) -> None:
     with pytest.raises(socketio.exceptions.ConnectionError):
         await client.connect(stack.url("rasa"), transports=["websocket"], headers={"Origin": EVIL}, wait_timeout=15)
     ours = socketio.AsyncClient(reconnection=False)
-    await ours.connect(stack.url("rasa"), transports=["websocket"], headers={"Origin": widget_origin(stack)},
-                       wait_timeout=15)
+    await ours.connect(
+        stack.url("rasa"), transports=["websocket"], headers={"Origin": widget_origin(stack)}, wait_timeout=15
+    )
     await ours.disconnect()
 
 

@@ -37,13 +37,13 @@ SETTLE = 4.0  # seconds: a bot turn on this machine is well under this once the 
 
 
 def rest(stack: Stack, body: dict[str, str]) -> httpx.Response:
-    return httpx.post(f"{stack.url('rasa')}/webhooks/rest/webhook", json=body, headers=stack.rasa_headers(),
-                      timeout=90)
+    return httpx.post(f"{stack.url('rasa')}/webhooks/rest/webhook", json=body, headers=stack.rasa_headers(), timeout=90)
 
 
 def input_channels(stack: Stack, sender: str) -> list[str | None]:
-    tracker = httpx.get(f"{stack.url('rasa')}/conversations/{sender}/tracker", headers=stack.rasa_headers(),
-                        timeout=30).json()
+    tracker = httpx.get(
+        f"{stack.url('rasa')}/conversations/{sender}/tracker", headers=stack.rasa_headers(), timeout=30
+    ).json()
     return [event.get("input_channel") for event in tracker.get("events", []) if event.get("event") == "user"]
 
 
@@ -60,17 +60,21 @@ def test_the_rest_bodys_channel_is_not_believed(web_stack: Stack, fake_providers
     assert card["channel"] == "rest"
     assert httpx.post(f"{handoff}/escalations/{card['id']}/claim", headers=headers, timeout=30).status_code == 200
     reply = f"Your order details are ... {uuid.uuid4().hex[:6]}"
-    sent = httpx.post(f"{handoff}/escalations/{card['id']}/messages", json={"text": reply}, headers=headers,
-                      timeout=30)
+    sent = httpx.post(f"{handoff}/escalations/{card['id']}/messages", json={"text": reply}, headers=headers, timeout=30)
     assert sent.status_code == 201, sent.text
     time.sleep(SETTLE)
     assert fake_providers.messages("telegram", chat) == []
-    httpx.post(f"{handoff}/escalations/{card['id']}/resolve", json={"outcome": "resolved", "handback": False},
-               headers=headers, timeout=30)
+    httpx.post(
+        f"{handoff}/escalations/{card['id']}/resolve",
+        json={"outcome": "resolved", "handback": False},
+        headers=headers,
+        timeout=30,
+    )
 
 
 def test_agent_replies_go_to_the_channel_the_conversation_came_in_on(
-    web_stack: Stack, fake_providers: FakeProviders,
+    web_stack: Stack,
+    fake_providers: FakeProviders,
 ) -> None:
     """A Telegram customer's conversation: a later message under the same id from elsewhere (here
     the REST channel) does not redirect the agent's reply away from the customer's chat."""
@@ -85,16 +89,20 @@ def test_agent_replies_go_to_the_channel_the_conversation_came_in_on(
 
     assert rest(web_stack, {"sender": person.sender_id, "message": "me again"}).status_code == 200
     reply = f"Maya here, still on Telegram {uuid.uuid4().hex[:6]}"
-    sent = httpx.post(f"{handoff}/escalations/{card['id']}/messages", json={"text": reply}, headers=headers,
-                      timeout=30)
+    sent = httpx.post(f"{handoff}/escalations/{card['id']}/messages", json={"text": reply}, headers=headers, timeout=30)
     assert sent.status_code == 201, sent.text
     fake_providers.wait_for("telegram", person.recipient, reply, timeout=30)
-    httpx.post(f"{handoff}/escalations/{card['id']}/resolve", json={"outcome": "resolved", "handback": False},
-               headers=headers, timeout=30)
+    httpx.post(
+        f"{handoff}/escalations/{card['id']}/resolve",
+        json={"outcome": "resolved", "handback": False},
+        headers=headers,
+        timeout=30,
+    )
 
 
 def test_telegram_updates_without_the_webhook_secret_are_refused(
-    web_stack: Stack, fake_providers: FakeProviders,
+    web_stack: Stack,
+    fake_providers: FakeProviders,
 ) -> None:
     chat = str(random.randint(10**8, 10**9))
     assert telegram_update(web_stack, chat, "hello", secret=None).status_code == 403
@@ -107,12 +115,16 @@ def test_telegram_updates_without_the_webhook_secret_are_refused(
 
 
 def test_twilio_requests_without_a_valid_signature_are_refused(
-    web_stack: Stack, fake_providers: FakeProviders,
+    web_stack: Stack,
+    fake_providers: FakeProviders,
 ) -> None:
     number = f"whatsapp:+1555{random.randint(10**6, 10**7)}"
     assert twilio_whatsapp(web_stack, number, "hello", auth_token="not-the-auth-token").status_code == 403
-    unsigned = httpx.post(f"{web_stack.url('rasa')}/webhooks/twilio/webhook", timeout=30,
-                          data={"From": number, "Body": "hello", "To": WEB_CHANNEL_SECRETS["TWILIO_NUMBER"]})
+    unsigned = httpx.post(
+        f"{web_stack.url('rasa')}/webhooks/twilio/webhook",
+        timeout=30,
+        data={"From": number, "Body": "hello", "To": WEB_CHANNEL_SECRETS["TWILIO_NUMBER"]},
+    )
     assert unsigned.status_code == 403
     time.sleep(SETTLE)
     assert fake_providers.messages("twilio", number) == []
@@ -124,20 +136,45 @@ def test_messenger_needs_the_sha256_signature(web_stack: Stack, fake_providers: 
     assert facebook_message(web_stack, psid, "hello", app_secret="not-the-app-secret").status_code == 403
     # Only the SHA-1 header, correctly signed: what Rasa's own check accepted.
     now = int(time.time() * 1000)
-    body = json.dumps({"object": "page", "entry": [{"id": "PAGE1", "time": now, "messaging": [{
-        "sender": {"id": psid}, "recipient": {"id": "PAGE1"}, "timestamp": now,
-        "message": {"mid": f"m_{uuid.uuid4().hex}", "text": "hello"},
-    }]}]}).encode()
+    body = json.dumps(
+        {
+            "object": "page",
+            "entry": [
+                {
+                    "id": "PAGE1",
+                    "time": now,
+                    "messaging": [
+                        {
+                            "sender": {"id": psid},
+                            "recipient": {"id": "PAGE1"},
+                            "timestamp": now,
+                            "message": {"mid": f"m_{uuid.uuid4().hex}", "text": "hello"},
+                        }
+                    ],
+                }
+            ],
+        }
+    ).encode()
     sha1 = "sha1=" + hmac.new(WEB_CHANNEL_SECRETS["FACEBOOK_SECRET"].encode(), body, hashlib.sha1).hexdigest()
-    only_sha1 = httpx.post(f"{web_stack.url('rasa')}/webhooks/facebook/webhook", content=body, timeout=30,
-                           headers={"Content-Type": "application/json", "X-Hub-Signature": sha1})
+    only_sha1 = httpx.post(
+        f"{web_stack.url('rasa')}/webhooks/facebook/webhook",
+        content=body,
+        timeout=30,
+        headers={"Content-Type": "application/json", "X-Hub-Signature": sha1},
+    )
     assert only_sha1.status_code == 403
     time.sleep(SETTLE)
     assert fake_providers.messages("facebook", psid) == []
     # The same body signed as Meta signs it is taken.
-    signed = httpx.post(f"{web_stack.url('rasa')}/webhooks/facebook/webhook", content=body, timeout=60,
-                        headers={"Content-Type": "application/json",
-                                 "X-Hub-Signature-256": sign_meta(WEB_CHANNEL_SECRETS["FACEBOOK_SECRET"], body)})
+    signed = httpx.post(
+        f"{web_stack.url('rasa')}/webhooks/facebook/webhook",
+        content=body,
+        timeout=60,
+        headers={
+            "Content-Type": "application/json",
+            "X-Hub-Signature-256": sign_meta(WEB_CHANNEL_SECRETS["FACEBOOK_SECRET"], body),
+        },
+    )
     assert signed.status_code == 200
     fake_providers.wait_for("facebook", psid, "Larkspur & Co. assistant")
 

@@ -47,7 +47,8 @@ class WidgetClient:
         await self.sio.emit("session_request", session)
         done, _ = await asyncio.wait(
             [asyncio.create_task(self.confirmed.wait()), asyncio.create_task(self.refused.wait())],
-            timeout=30, return_when=asyncio.FIRST_COMPLETED,
+            timeout=30,
+            return_when=asyncio.FIRST_COMPLETED,
         )
         assert done, "Rasa neither confirmed nor refused the session"
         return self.confirmed.is_set()
@@ -67,8 +68,9 @@ def issued_session(stack: Stack) -> dict[str, str]:
 
 
 def customer_texts(stack: Stack, sender: str) -> list[str]:
-    tracker = httpx.get(f"{stack.url('rasa')}/conversations/{sender}/tracker", headers=stack.rasa_headers(),
-                        timeout=30).json()
+    tracker = httpx.get(
+        f"{stack.url('rasa')}/conversations/{sender}/tracker", headers=stack.rasa_headers(), timeout=30
+    ).json()
     return [event.get("text") or "" for event in tracker.get("events", []) if event.get("event") == "user"]
 
 
@@ -108,7 +110,8 @@ async def test_the_session_id_alone_neither_reads_nor_writes(stack: Stack, clien
 
 
 async def test_a_message_goes_only_to_the_session_the_socket_was_joined_to(
-    stack: Stack, clients: list[WidgetClient],
+    stack: Stack,
+    clients: list[WidgetClient],
 ) -> None:
     mine, theirs = issued_session(stack), issued_session(stack)
     client = WidgetClient(stack)
@@ -128,11 +131,13 @@ async def test_the_rest_channel_needs_rasas_api_token(stack: Stack) -> None:
         url = f"{stack.url('rasa')}/webhooks/rest/webhook"
         refused = await http.post(url, json={"sender": sender, "message": marker})
         assert refused.status_code == 401
-        forged = await http.post(url, json={"sender": sender, "message": marker},
-                                 headers={"Authorization": "Bearer not.a.jwt"})
+        forged = await http.post(
+            url, json={"sender": sender, "message": marker}, headers={"Authorization": "Bearer not.a.jwt"}
+        )
         assert forged.status_code == 401
-        callback = await http.post(f"{stack.url('rasa')}/webhooks/callback/webhook",
-                                   json={"sender": sender, "message": marker})
+        callback = await http.post(
+            f"{stack.url('rasa')}/webhooks/callback/webhook", json={"sender": sender, "message": marker}
+        )
         assert callback.status_code == 401
         allowed = await http.post(url, json={"sender": sender, "message": "hello"}, headers=stack.rasa_headers())
         assert allowed.status_code == 200 and allowed.json()
