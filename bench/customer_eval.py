@@ -24,6 +24,7 @@ from pathlib import Path
 from bench.customer_bench import items
 from bench.customer_bench.figures import all_figures, report
 from bench.customer_bench.play import Plan, play
+from bench.load.runner import Target
 from defaults import DEMO_PASSWORD
 
 
@@ -51,9 +52,10 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def _plan(args: argparse.Namespace, rasa_url: str, handoff_url: str) -> Plan:
-    return Plan(rasa_url=rasa_url, handoff_url=handoff_url, password=args.password, concurrency=args.concurrency,
-                settle=args.settle, timeout=args.timeout, seconds=args.max_minutes * 60)
+def _plan(args: argparse.Namespace, target: Target) -> Plan:
+    return Plan(rasa_url=target.rasa_url, handoff_url=target.handoff_url, password=args.password,
+                concurrency=args.concurrency, settle=args.settle, timeout=args.timeout,
+                seconds=args.max_minutes * 60, rasa_headers=target.rasa_headers)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -63,20 +65,20 @@ def main(argv: list[str] | None = None) -> int:
     ques = items.chosen(items.questions(args.data), args.split, args.limit, ids)
     print(f"playing {len(convs)} conversations and {len(ques)} questions ({args.split})", flush=True)
 
-    def run(rasa_url: str, handoff_url: str) -> tuple[list, list, dict]:
-        return asyncio.run(play(_plan(args, rasa_url, handoff_url), convs, ques,
+    def run(target: Target) -> tuple[list, list, dict]:
+        return asyncio.run(play(_plan(args, target), convs, ques,
                                 lambda line: print(line, flush=True)))
 
     if args.url:
         from bench.load.system import running_stack
 
         target = running_stack(args.url, args.handoff_url, args.password)
-        conv_results, question_results, health = run(target.rasa_url, target.handoff_url)
+        conv_results, question_results, health = run(target)
     else:
         from bench.load.system import own_stack
 
         with own_stack() as target:
-            conv_results, question_results, health = run(target.rasa_url, target.handoff_url)
+            conv_results, question_results, health = run(target)
     figures = all_figures(conv_results, question_results)
     print(report(figures))
     print(f"\nescalation sweeps: {health['sweeps']}, failed: {health['sweep_errors']}")

@@ -43,8 +43,8 @@ def ready_banner(settings: StackSettings) -> str:
             "",
             "Baton is ready.",
             f"  Rasa (REST, socket.io, HTTP API) {settings.url(settings.rasa_port)}",
-            f"    try: curl -s -XPOST {settings.url(settings.rasa_port)}/webhooks/rest/webhook "
-            "-H 'Content-Type: application/json' -d '{\"sender\":\"me\",\"message\":\"hello\"}'",
+            f"    REST: POST {settings.url(settings.rasa_port)}/webhooks/rest/webhook "
+            "with a JWT signed with var/rasa_token as Authorization: Bearer (docs/channels.md)",
             f"  Knowledge service                {settings.url(settings.knowledge_port)}/docs",
             f"  Handoff service                  {handoff}/health",
             # --- web: the demo shop with the chat widget, the agent console, the messaging apps ---

@@ -8,6 +8,7 @@ Standard library only: the fixtures that use it run in both environments (3.10 a
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -15,12 +16,24 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import defaults
-from defaults.env import number, path, port, text, var_dir
+from defaults.env import SettingsError, number, path, port, text, var_dir
 from stack import channels
 
 ROOT = defaults.ROOT
 # The order backend's variables (orders/settings.py), passed on to the action server when set.
 ORDERS_ENV = ("ORDERS_BACKEND", "ORDERS_DB", "ORDERS_API_URL", "ORDERS_API_TOKEN", "ORDERS_API_TIMEOUT")
+# An origin as a browser sends it: scheme, host, optional port; no path, no wildcard. The
+# Procfile passes the list to Rasa's --cors unquoted, so nothing a shell would expand gets in.
+ORIGIN = re.compile(r"^https?://[A-Za-z0-9.\-]+(:[0-9]{1,5})?$|^https?://\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?$")
+
+
+def origins(raw: str) -> tuple[str, ...]:
+    """BATON_WIDGET_ORIGINS: origins separated by spaces or commas, each checked."""
+    found = tuple(item for item in re.split(r"[\s,]+", raw) if item)
+    for origin in found:
+        if not ORIGIN.match(origin):
+            raise SettingsError(f"BATON_WIDGET_ORIGINS must list origins like https://shop.example, not {origin!r}")
+    return found
 
 
 def channel_variables(source: Path = channels.SOURCE) -> set[str]:
@@ -44,6 +57,10 @@ class StackSettings:
     rasa_token: str = field(default="", repr=False)  # empty: generated on first run, kept in var/rasa_token
     knowledge_token: str = field(default="", repr=False)  # empty: likewise, in var/knowledge_token
     actions_token: str = field(default="", repr=False)  # Rasa -> action server; empty: in var/actions_token
+    # Signs widget sessions; the handoff service issues them, Rasa's socket.io channel checks them.
+    widget_key: str = field(default="", repr=False)  # empty: generated, kept in var/widget_key
+    # Pages that embed the widget (Rasa's CORS and socket.io origins); empty: the demo page's.
+    widget_origins: tuple[str, ...] = ()
     event_stream: str = defaults.EVENT_STREAM
     rasa_key_prefix: str = defaults.RASA_KEY_PREFIX  # endpoints.yml: Rasa's tracker and lock stores
     bot_venv: Path = ROOT / ".venvs" / "bot"
@@ -73,6 +90,8 @@ class StackSettings:
             rasa_token=text(env, "RASA_TOKEN", ""),
             knowledge_token=text(env, "KNOWLEDGE_TOKEN", ""),
             actions_token=text(env, "ACTIONS_TOKEN", ""),
+            widget_key=text(env, "HANDOFF_WIDGET_KEY", ""),
+            widget_origins=origins(text(env, "BATON_WIDGET_ORIGINS", "")),
             event_stream=text(env, "BATON_EVENT_STREAM", defaults.EVENT_STREAM),
             bot_venv=path(env, "BATON_BOT_VENV", ROOT / ".venvs" / "bot"),
             svc_venv=path(env, "BATON_SVC_VENV", ROOT / ".venvs" / "svc"),
@@ -102,6 +121,19 @@ class StackSettings:
     def actions_secret(self) -> str:
         """The secret Rasa sends the action server (endpoints.yml), which refuses calls without it."""
         return self.actions_token or self._secret("actions_token")
+
+    def widget_secret(self) -> str:
+        """The widget sessions' signing key, shared by the handoff service and Rasa."""
+        return self.widget_key or self._secret("widget_key")
+
+    def effective_widget_origins(self) -> tuple[str, ...]:
+        """Where pages with the widget may be: as set, else the demo page (served by the handoff
+        service) under its address and, on loopback, under localhost."""
+        if self.widget_origins:
+            return self.widget_origins
+        demo = self.url(self.handoff_port)
+        local = {f"http://localhost:{self.handoff_port}"} if self.host == "127.0.0.1" else set()
+        return (demo, *sorted(local - {demo}))
 
     def _secret(self, name: str) -> str:
         stored = self.var_dir / name
@@ -142,6 +174,8 @@ class StackSettings:
             "RASA_TOKEN": self.token(),
             "KNOWLEDGE_TOKEN": self.admin_token(),
             "ACTIONS_TOKEN": self.actions_secret(),
+            "HANDOFF_WIDGET_KEY": self.widget_secret(),
+            "BATON_WIDGET_ORIGINS": " ".join(self.effective_widget_origins()),
             "RASA_MODEL": str(model),
             "ACTIONS_PORT": str(self.actions_port),
             "KNOWLEDGE_PORT": str(self.knowledge_port),
@@ -163,7 +197,10 @@ class StackSettings:
     # --- messaging apps: Rasa starts with var/credentials.yml, only the configured connectors ---
     def _channel_inputs(self) -> dict[str, str]:
         callback = {"BATON_CALLBACK_URL": self.callback_url} if self.callback_url else {}
-        return {**self.channel_secrets, **callback, **self.extra_env}
+        # The widget's channel (socket.io) is always on: its key and origins are always set.
+        widget = {"HANDOFF_WIDGET_KEY": self.widget_secret(),
+                  "BATON_WIDGET_ORIGINS": " ".join(self.effective_widget_origins())}
+        return {**widget, **self.channel_secrets, **callback, **self.extra_env}
 
     def channel_env(self) -> dict[str, str]:
         """The credentials file Rasa starts with, the apps' credentials, and the optional

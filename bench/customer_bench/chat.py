@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 
 import httpx
@@ -26,12 +26,15 @@ class Escalation:
 class Customer:
     """One REST channel client; each conversation is a sender id of its own."""
 
-    def __init__(self, http: httpx.AsyncClient, rasa_url: str, timeout: float) -> None:
+    def __init__(self, http: httpx.AsyncClient, rasa_url: str, timeout: float,
+                 headers: Callable[[], dict[str, str]]) -> None:
         self.http, self.url, self.timeout = http, f"{rasa_url.rstrip('/')}/webhooks/rest/webhook", timeout
+        self.headers = headers
 
     async def say(self, sender: str, text: str) -> list[str]:
         """The bot's messages in answer, each with its buttons' titles (a reply may be only buttons)."""
-        response = await self.http.post(self.url, json={"sender": sender, "message": text}, timeout=self.timeout)
+        response = await self.http.post(self.url, json={"sender": sender, "message": text}, timeout=self.timeout,
+                                        headers=self.headers())
         response.raise_for_status()
         body = response.json()
         if not isinstance(body, list):

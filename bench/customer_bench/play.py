@@ -33,6 +33,8 @@ class Plan:
     turn_pause: float = 0.3  # between a reply and the customer's next message
     timeout: float = 60.0  # per request
     seconds: float = 5400.0  # the whole run
+    # Authorization for Rasa's REST channel: a fresh JWT signed with its API secret.
+    rasa_headers: Callable[[], dict[str, str]] = dict
 
 
 class Player:
@@ -107,7 +109,7 @@ async def play(plan: Plan, conversations: list[Conversation], questions: list[Qu
     async with httpx.AsyncClient(limits=limits) as http:
         watch = EscalationWatch(http, plan.handoff_url, plan.username, plan.password, plan.timeout)
         async with watch.running():
-            player = Player(plan, Customer(http, plan.rasa_url, plan.timeout), watch)
+            player = Player(plan, Customer(http, plan.rasa_url, plan.timeout, plan.rasa_headers), watch)
             started = time.monotonic()
             ques = await player.each(questions, player.question, _skipped)
             progress(f"{len(ques)} questions in {time.monotonic() - started:.0f} s")

@@ -80,8 +80,9 @@ class Console:
         hello = asyncio.Event()
 
         async def run() -> None:
-            url = self.base.replace("http://", "ws://", 1) + f"/ws?token={self.token}"
+            url = self.base.replace("http://", "ws://", 1) + "/ws"
             async with aiohttp.ClientSession() as session, session.ws_connect(url, heartbeat=10) as ws:
+                await ws.send_json({"type": "auth", "token": self.token})
                 async for message in ws:
                     arrived = time.perf_counter()
                     push = json.loads(message.data)

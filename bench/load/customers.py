@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import httpx
@@ -44,8 +45,8 @@ class Customer(Protocol):
 class RestCustomer:
     channel = "rest"
 
-    def __init__(self, http: httpx.AsyncClient, rasa_url: str) -> None:
-        self.http, self.rasa_url = http, rasa_url
+    def __init__(self, http: httpx.AsyncClient, rasa_url: str, headers: Callable[[], dict[str, str]]) -> None:
+        self.http, self.rasa_url, self.headers = http, rasa_url, headers
         self.sender = f"load-rest-{uuid.uuid4().hex[:12]}"
 
     async def open(self) -> None:
@@ -53,7 +54,7 @@ class RestCustomer:
 
     async def say(self, text: str, timeout: float) -> tuple[float, list[Reply]]:
         start = time.perf_counter()
-        response = await self.http.post(f"{self.rasa_url}/webhooks/rest/webhook",
+        response = await self.http.post(f"{self.rasa_url}/webhooks/rest/webhook", headers=self.headers(),
                                         json={"sender": self.sender, "message": text}, timeout=timeout)
         elapsed = time.perf_counter() - start
         response.raise_for_status()
@@ -89,9 +90,9 @@ class SocketCustomer:
     async def open(self) -> None:
         session = await self.http.post(f"{self.handoff_url}/widget/sessions")
         session.raise_for_status()
-        self.sender = session.json()["session_id"]
+        self.sender, secret = session.json()["session_id"], session.json()["secret"]
         await self.sio.connect(self.rasa_url, transports=["websocket"], wait_timeout=30)
-        await self.sio.emit("session_request", {"session_id": self.sender})
+        await self.sio.emit("session_request", {"session_id": self.sender, "secret": secret})
         await asyncio.wait_for(self._confirmed.wait(), 30)
 
     async def say(self, text: str, timeout: float) -> tuple[float, list[Reply]]:

@@ -15,7 +15,7 @@ import logging
 import os
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 import httpx
@@ -39,6 +39,8 @@ class Target:
     handoff_url: str
     pids: dict[str, int]
     password: str = DEMO_PASSWORD
+    # Authorization for Rasa's REST channel (a fresh JWT signed with its API secret), as callers need.
+    rasa_headers: Callable[[], dict[str, str]] = dict
 
 
 @dataclass
@@ -64,7 +66,7 @@ class Level:
     def _customer(self, scenario: Scenario) -> Customer:
         channel = "socketio" if scenario.handover else next(self._channels)
         if channel == "rest":
-            return RestCustomer(self.http, self.target.rasa_url)
+            return RestCustomer(self.http, self.target.rasa_url, self.target.rasa_headers)
         return SocketCustomer(self.http, self.target.rasa_url, self.target.handoff_url)
 
     async def run(self) -> LevelResult:

@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 from bench.load.memory import pid_listening_on
 from bench.load.runner import Target
 from defaults import DEMO_PASSWORD
+from stack import health
 from stack.settings import StackSettings
 
 PROCESSES = ("redis", "actions", "knowledge", "handoff", "rasa")
@@ -34,7 +35,7 @@ def own_stack(*, agent_capacity: int = 10, keep: bool = False, timeout: float = 
         for name in PROCESSES:
             stack.start(name, timeout=timeout)
         yield Target(rasa_url=stack.url("rasa"), handoff_url=stack.url("handoff"),
-                     pids={name: proc.pid for name, proc in stack.procs.items()})
+                     pids={name: proc.pid for name, proc in stack.procs.items()}, rasa_headers=stack.rasa_headers)
     finally:
         stack.stop_all()
         if keep:
@@ -62,4 +63,5 @@ def running_stack(rasa_url: str = "", handoff_url: str = "", password: str = DEM
             print(f"note: no process of ours listens on port {port} ({name}); its memory is not measured")
         else:
             pids[name] = pid
-    return Target(rasa_url=rasa_url, handoff_url=handoff_url, pids=pids, password=password)
+    return Target(rasa_url=rasa_url, handoff_url=handoff_url, pids=pids, password=password,
+                  rasa_headers=lambda: health.rasa_headers(settings))

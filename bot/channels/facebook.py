@@ -1,12 +1,15 @@
 """Rasa's Facebook Messenger connector with a configurable Graph API URL.
 
 Rasa builds a new `Messenger` (and its fbmessenger client) inside the webhook handler, so the
-handler is restated here to build one pointed at `api_url`; it checks the signature exactly as
-Rasa's does (X-Hub-Signature, HMAC of the body with the app secret).
+handler is restated here to build one pointed at `api_url`. It checks X-Hub-Signature-256 (HMAC-
+SHA256 of the body with the app secret), which Meta sends with every event, rather than Rasa's
+SHA-1 X-Hub-Signature; a request without a valid one is refused with 403.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -25,6 +28,15 @@ from bot.channels import widget_only
 logger = logging.getLogger(__name__)
 
 GRAPH_API = "https://graph.facebook.com"
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+
+
+def signed_by_meta(app_secret: str, body: bytes, header: str) -> bool:
+    """Whether `header` is "sha256=" and the HMAC-SHA256 of `body` under the app secret."""
+    if not app_secret or not header.startswith("sha256="):
+        return False
+    expected = "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected.encode(), header.encode())
 
 
 class MessengerBot(RasaMessengerBot):
@@ -78,10 +90,9 @@ class FacebookInput(RasaFacebookInput):
 
         @fb_webhook.route("/webhook", methods=["POST"])
         async def webhook(request: Request) -> HTTPResponse:
-            signature = request.headers.get("X-Hub-Signature") or ""
-            if not self.validate_hub_signature(self.fb_secret, request.body, signature):
-                logger.warning("Wrong fb secret: it must match the app secret of the Facebook app.")
-                return response.text("not validated")
+            if not signed_by_meta(self.fb_secret or "", request.body, request.headers.get(SIGNATURE_HEADER) or ""):
+                logger.warning("Messenger request refused: no or wrong %s (is the app secret right?)", SIGNATURE_HEADER)
+                return response.text("not validated", status=403)
             messenger = BatonMessenger(self.fb_access_token, on_new_message, self.api_url)
             await messenger.handle(request.json, self.get_metadata(request))
             return response.text("success")

@@ -1,26 +1,27 @@
 """Chat-widget sessions: the conversation id a visitor's browser keeps, and the secret that
 proves the browser was given it.
 
-Rasa's socket.io channel trusts whatever `session_id` a browser names, and the conversation id
-is also shown to agents in the console, so the id alone must not unlock the transcript. When
-the widget starts a conversation the handoff service issues the id together with
-HMAC(key, id); reading the history later requires both. The secret is derived, not stored, so
-any replica can check it and nothing expires separately from the conversation itself.
+The conversation id is shown to agents in the console, so the id alone must not unlock the
+conversation. When the widget starts a conversation the handoff service issues the id together
+with HMAC(key, id) (contract/widget_session.py); reading the history requires both, and so does
+Rasa's socket.io channel before it joins a browser to the conversation or takes its messages
+(bot/channels/socketio.py). The secret is derived, not stored, so any replica can check it and
+nothing expires separately from the conversation itself.
 
-The key is HANDOFF_WIDGET_KEY when set; otherwise one is generated once and kept in Redis,
-shared by every replica and surviving restarts (a visitor's stored secret stays valid).
-"""
+The key is HANDOFF_WIDGET_KEY, which the stack hands to both processes (stack/settings.py, kept
+in var/widget_key). A handoff service started alone without it generates one and keeps it in
+Redis; Rasa cannot check that one, so the widget's chat works only with the shared key."""
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import re
 import secrets
 import uuid
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
+
+from contract import widget_session
 
 # Widget-issued ids are uuid4 hex; anything else never had a secret from us.
 SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
@@ -60,8 +61,7 @@ class WidgetSessions:
         return self._key
 
     async def _sign(self, session_id: str) -> str:
-        key = await self._signing_key()
-        return hmac.new(key, f"widget-session:{session_id}".encode(), hashlib.sha256).hexdigest()
+        return widget_session.signature(await self._signing_key(), session_id)
 
     async def start(self) -> WidgetSession:
         session_id = uuid.uuid4().hex
@@ -70,4 +70,4 @@ class WidgetSessions:
     async def verify(self, session_id: str, secret: str) -> bool:
         if not SESSION_ID.match(session_id) or not secret:
             return False
-        return hmac.compare_digest(await self._sign(session_id), secret)
+        return widget_session.valid(await self._signing_key(), session_id, secret)

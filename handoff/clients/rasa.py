@@ -6,8 +6,11 @@ checks with `--jwt-secret` (bot/serve.py). Rasa's `?token=` form is not used: a 
 ends up in every log that records URLs (httpx logs each request at INFO). This module also keeps
 such URLs out of httpx's and httpcore's logs should one ever be requested.
 
-An agent's message is a `bot` event appended with execute_side_effects=true&output_channel=latest:
-Rasa sends it on the channel the customer last used and keeps it in the tracker. The agent's
+An agent's message is a `bot` event appended with execute_side_effects=true and output_channel
+set to the channel the conversation came in on: the input channel of the tracker's first user
+message, as the receiving channel recorded it (bot/channels/: no channel records what a caller
+claims). Never `latest`: a message arriving later under the same id on another channel must not
+redirect the replies. Rasa sends it there and keeps it in the tracker. The agent's
 name goes in `metadata` (for the transcript) and in `data.custom.data` (the only part the
 socket.io channel forwards to the widget; see design.md "Checked on Rasa 3.6.21").
 """
@@ -103,8 +106,22 @@ class RasaClient:
             raise Upstream(f"Rasa refused the request ({response.status_code}): {response.text[:300]}")
         return response
 
+    async def reply_channel(self, sender_id: str) -> str | None:
+        """The channel the conversation came in on: the first user message's, from Rasa's tracker
+        (all of it: by default Rasa leaves out what came before a restart)."""
+        response = await self._request("GET", self._url(sender_id, "tracker"), params={"include_events": "ALL"})
+        for event in response.json().get("events") or []:
+            if isinstance(event, dict) and event.get("event") == "user" and event.get("input_channel"):
+                return str(event["input_channel"])
+        return None
+
+    async def _output_params(self, sender_id: str) -> dict[str, str]:
+        channel = await self.reply_channel(sender_id)
+        # No user message yet: nowhere to send it; Rasa only records it.
+        return {"output_channel": channel} if channel else {}
+
     async def append(self, sender_id: str, event: dict[str, Any], *, side_effects: bool = False) -> None:
-        params = {"execute_side_effects": "true", "output_channel": "latest"} if side_effects else {}
+        params = {"execute_side_effects": "true", **await self._output_params(sender_id)} if side_effects else {}
         await self._request("POST", self._url(sender_id, "tracker/events"), params=params,
                             json={"timestamp": time.time(), **event})
 
@@ -134,8 +151,8 @@ class RasaClient:
         await self.say(sender_id, text, agent=agent, kind=kind)
 
     async def trigger_intent(self, sender_id: str, intent: str, entities: dict[str, Any] | None = None) -> None:
-        """Run the bot as if the customer had said `intent`; its answer goes to their latest channel."""
-        await self._request("POST", self._url(sender_id, "trigger_intent"), params={"output_channel": "latest"},
+        """Run the bot as if the customer had said `intent`; its answer goes to the conversation's channel."""
+        await self._request("POST", self._url(sender_id, "trigger_intent"), params=await self._output_params(sender_id),
                             json={"name": intent, "entities": entities or {}})
 
     async def tracker(self, sender_id: str) -> dict[str, Any]:

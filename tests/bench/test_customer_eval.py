@@ -77,8 +77,10 @@ def _write(folder: Path, name: str, rows: list[dict[str, object]]) -> None:
     (folder / name).write_text("\n".join(json.dumps(r) for r in rows) + "\n")
 
 
-def test_the_runner_against_the_session_stack(stack: Stack, tmp_path: Path,
-                                              capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_runner_against_the_session_stack(stack: Stack, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # --url plays against a running stack, whose REST channel needs its API secret from the settings.
+    monkeypatch.setenv("RASA_TOKEN", stack.settings.token())
     data = tmp_path / "set"
     data.mkdir()
     _write(data, "conversations.jsonl", [

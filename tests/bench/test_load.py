@@ -48,6 +48,8 @@ def test_one_customer_against_the_running_stack(stack: Stack, monkeypatch: pytes
                        "BATON_REDIS_PORT": settings.redis_port}.items():
         monkeypatch.setenv(name, str(port))
     monkeypatch.delenv("REDIS_URL", raising=False)
+    # Its REST customers sign the JWT Rasa's REST channel wants with the stack's secret.
+    monkeypatch.setenv("RASA_TOKEN", settings.token())
     assert pid_listening_on(settings.rasa_port) == stack.procs["rasa"].pid
     assert tree_rss(stack.procs["rasa"].pid) > 50 * 1024**2
 

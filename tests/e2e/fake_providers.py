@@ -7,10 +7,17 @@ Paths (each connector's `api_url` points at one prefix):
   /twilio/2010-04-01/Accounts/<sid>/Messages.json   Twilio Programmable Messaging (WhatsApp, SMS)
   /facebook/v<version>/me/messages                  Facebook Graph API Send API
   /slack/<method>                                   Slack Web API (chat.postMessage)
+
+They also sign what they send to Rasa's webhooks as the providers document it (the `sign_*`
+functions and `telegram_secret`, the secret_token the bot registered with setWebhook), so the
+tests post inbound messages exactly as the real providers would.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import threading
 import time
@@ -57,9 +64,27 @@ class Call:
         return ""
 
 
+def sign_twilio(auth_token: str, url: str, form: dict[str, str]) -> str:
+    """X-Twilio-Signature: base64 HMAC-SHA1 of the URL followed by each POST field's name and
+    value, sorted by name (https://www.twilio.com/docs/usage/webhooks/webhooks-security)."""
+    payload = url + "".join(f"{name}{form[name]}" for name in sorted(form))
+    return base64.b64encode(hmac.new(auth_token.encode(), payload.encode(), hashlib.sha1).digest()).decode()
+
+
+def sign_meta(app_secret: str, body: bytes) -> str:
+    """X-Hub-Signature-256: "sha256=" and the HMAC-SHA256 of the body under the app secret."""
+    return "sha256=" + hmac.new(app_secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def sign_slack(signing_secret: str, timestamp: str, body: bytes) -> str:
+    """X-Slack-Signature: "v0=" and the HMAC-SHA256 of "v0:<timestamp>:<body>"."""
+    return "v0=" + hmac.new(signing_secret.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256).hexdigest()
+
+
 class FakeProviders:
     def __init__(self) -> None:
         self.calls: list[Call] = []
+        self._telegram_secret = ""
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -76,6 +101,17 @@ class FakeProviders:
     def stop(self) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+    def telegram_secret(self, timeout: float = 60) -> str:
+        """The secret_token the bot registered with setWebhook, which Telegram sends back in
+        X-Telegram-Bot-Api-Secret-Token with every update."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if self._telegram_secret:
+                    return self._telegram_secret
+            time.sleep(0.2)
+        raise AssertionError("the bot never registered its Telegram webhook with a secret_token")
 
     def messages(self, provider: str, recipient: str) -> list[str]:
         """The texts sent so far to this customer on this provider, in order."""
@@ -95,6 +131,8 @@ class FakeProviders:
     def _record(self, call: Call) -> None:
         with self.lock:
             self.calls.append(call)
+            if call.provider == "telegram" and call.path.endswith("/setWebhook") and call.body.get("secret_token"):
+                self._telegram_secret = str(call.body["secret_token"])
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         fake = self

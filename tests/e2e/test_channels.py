@@ -4,8 +4,6 @@ caught where they leave for the provider (tests/e2e/fake_providers.py on loopbac
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import random
 import time
@@ -18,16 +16,21 @@ import pytest
 
 from stack import channels
 from tests.conftest import WEB_CHANNEL_SECRETS, Stack
-from tests.e2e.fake_providers import FakeProviders
+from tests.e2e.fake_providers import FakeProviders, sign_meta, sign_slack, sign_twilio
 
 # ---------- which connectors Rasa is started with ----------
 
 
+# What the stack always sets for the widget's channel (stack/settings.py).
+WIDGET_ENV = {"HANDOFF_WIDGET_KEY": "k" * 32, "BATON_WIDGET_ORIGINS": "http://127.0.0.1:8002"}
+
+
 def test_without_channel_variables_only_rest_and_socketio_are_configured() -> None:
-    text, labels, optional = channels.effective({})
+    text, labels, optional = channels.effective(WIDGET_ENV)
     assert labels == [] and optional == {}
-    assert "rest:" in text and "socketio:" in text and "session_persistence: true" in text
-    assert "bot.channels" not in text
+    assert "bot.channels.rest.RestInput:" in text and "bot.channels.socketio.SocketIOInput:" in text
+    assert "session_persistence: true" in text and "${HANDOFF_WIDGET_KEY}" in text
+    assert "CallbackInput" not in text and "TelegramInput" not in text
 
 
 def test_a_connector_is_on_only_when_all_its_required_variables_are_set() -> None:
@@ -38,7 +41,7 @@ def test_a_connector_is_on_only_when_all_its_required_variables_are_set() -> Non
     assert "bot.channels.telegram.TelegramInput:" in text and "${TELEGRAM_ACCESS_TOKEN}" in text
     assert "1:x" not in text  # secrets stay in the environment, never in the file
     # Optional settings must exist for Rasa's ${VAR} expansion; empty means the provider's default.
-    assert optional == {"TELEGRAM_WEBHOOK_URL": "", "TELEGRAM_API_URL": ""}
+    assert optional == {"TELEGRAM_WEBHOOK_URL": "", "TELEGRAM_SECRET_TOKEN": "", "TELEGRAM_API_URL": ""}
 
 
 def test_every_connector_in_credentials_yml_is_known_with_its_required_variables() -> None:
@@ -55,7 +58,8 @@ def test_the_stack_writes_the_effective_file_for_rasa(tmp_path: Path) -> None:
 
     env = StackSettings(var_dir=tmp_path, extra_env=dict(WEB_CHANNEL_SECRETS)).process_env(Path("model"))
     written = Path(env["BATON_CREDENTIALS"]).read_text()
-    assert written.count("bot.channels.") == 4
+    assert written.count("bot.channels.") == 6  # REST, socket.io and the four apps
+    assert env["HANDOFF_WIDGET_KEY"] and env["HANDOFF_WIDGET_KEY"] not in written
     assert env["SLACK_CHANNEL"] == ""  # optional, defined so that Rasa can expand it
 
 
@@ -76,7 +80,8 @@ class Inbound:
         return self.sender_id if self.provider == "slack" else self.recipient
 
 
-def telegram_update(stack: Stack, chat_id: str, text: str) -> httpx.Response:
+def telegram_update(stack: Stack, chat_id: str, text: str, *, secret: str | None) -> httpx.Response:
+    """An update as Telegram posts it: with the webhook's secret_token in its header (None: without)."""
     now = int(time.time())
     update = {
         "update_id": random.randint(1, 10**9),
@@ -86,10 +91,12 @@ def telegram_update(stack: Stack, chat_id: str, text: str) -> httpx.Response:
             "from": {"id": int(chat_id), "is_bot": False, "first_name": "Omar", "language_code": "en"},
         },
     }
-    return httpx.post(f"{stack.url('rasa')}/webhooks/telegram/webhook", json=update, timeout=60)
+    headers = {} if secret is None else {"X-Telegram-Bot-Api-Secret-Token": secret}
+    return httpx.post(f"{stack.url('rasa')}/webhooks/telegram/webhook", json=update, headers=headers, timeout=60)
 
 
-def twilio_whatsapp(stack: Stack, sender: str, text: str) -> httpx.Response:
+def twilio_whatsapp(stack: Stack, sender: str, text: str, *, auth_token: str | None = None) -> httpx.Response:
+    """A message as Twilio posts it, signed with the account's auth token (or another one given)."""
     form = {
         "SmsMessageSid": "SM" + "1" * 32, "NumMedia": "0", "ProfileName": "Omar", "SmsSid": "SM" + "1" * 32,
         "WaId": sender.split("+")[-1], "SmsStatus": "received", "Body": text,
@@ -97,21 +104,25 @@ def twilio_whatsapp(stack: Stack, sender: str, text: str) -> httpx.Response:
         "NumSegments": "1", "MessageSid": "SM" + "1" * 32, "AccountSid": WEB_CHANNEL_SECRETS["TWILIO_ACCOUNT_SID"],
         "From": sender, "ApiVersion": "2010-04-01",
     }
-    return httpx.post(f"{stack.url('rasa')}/webhooks/twilio/webhook", data=form, timeout=60)
+    url = f"{stack.url('rasa')}/webhooks/twilio/webhook"
+    signature = sign_twilio(auth_token or WEB_CHANNEL_SECRETS["TWILIO_AUTH_TOKEN"], url, form)
+    return httpx.post(url, data=form, headers={"X-Twilio-Signature": signature}, timeout=60)
 
 
-def facebook_message(stack: Stack, psid: str, text: str) -> httpx.Response:
+def facebook_message(stack: Stack, psid: str, text: str, *, app_secret: str | None = None) -> httpx.Response:
+    """A Messenger event as Meta posts it, signed with the app secret (or another one given)."""
     now = int(time.time() * 1000)
     body = json.dumps({"object": "page", "entry": [{"id": "PAGE1", "time": now, "messaging": [{
         "sender": {"id": psid}, "recipient": {"id": "PAGE1"}, "timestamp": now,
         "message": {"mid": f"m_{random.randint(1, 10**9)}", "text": text},
     }]}]}).encode()
-    signature = "sha1=" + hmac.new(WEB_CHANNEL_SECRETS["FACEBOOK_SECRET"].encode(), body, hashlib.sha1).hexdigest()
+    signature = sign_meta(app_secret or WEB_CHANNEL_SECRETS["FACEBOOK_SECRET"], body)
     return httpx.post(f"{stack.url('rasa')}/webhooks/facebook/webhook", content=body, timeout=60,
-                      headers={"Content-Type": "application/json", "X-Hub-Signature": signature})
+                      headers={"Content-Type": "application/json", "X-Hub-Signature-256": signature})
 
 
-def slack_event(stack: Stack, user: str, text: str, *, secret: str | None = None) -> httpx.Response:
+def slack_event(stack: Stack, user: str, text: str, *, secret: str | None = None,
+                stamp: str | None = None) -> httpx.Response:
     ts = f"{time.time():.6f}"
     body = json.dumps({
         "token": "verification-token", "team_id": "T0001", "api_app_id": "A0001", "type": "event_callback",
@@ -120,18 +131,18 @@ def slack_event(stack: Stack, user: str, text: str, *, secret: str | None = None
         "event": {"type": "message", "channel": f"D{user}", "channel_type": "im", "user": user, "text": text,
                   "ts": ts, "event_ts": ts, "team": "T0001"},
     }).encode()
-    stamp = str(int(time.time()))
-    key = (secret or WEB_CHANNEL_SECRETS["SLACK_SIGNING_SECRET"]).encode()
-    signature = "v0=" + hmac.new(key, f"v0:{stamp}:".encode() + body, hashlib.sha256).hexdigest()
+    stamp = stamp or str(int(time.time()))
+    signature = sign_slack(secret or WEB_CHANNEL_SECRETS["SLACK_SIGNING_SECRET"], stamp, body)
     return httpx.post(f"{stack.url('rasa')}/webhooks/slack/webhook", content=body, timeout=60, headers={
         "Content-Type": "application/json", "X-Slack-Signature": signature, "X-Slack-Request-Timestamp": stamp})
 
 
-def customer(provider: str) -> Inbound:
+def customer(provider: str, providers: FakeProviders) -> Inbound:
     n = random.randint(10**6, 10**7)
     if provider == "telegram":
         chat = str(n)
-        return Inbound("telegram", chat, chat, lambda stack, text: telegram_update(stack, chat, text))
+        return Inbound("telegram", chat, chat,
+                       lambda stack, text: telegram_update(stack, chat, text, secret=providers.telegram_secret()))
     if provider == "twilio":
         number = f"whatsapp:+1555{n}"
         return Inbound("twilio", number, number, lambda stack, text: twilio_whatsapp(stack, number, text))
@@ -148,7 +159,7 @@ PROVIDERS = ["telegram", "twilio", "facebook", "slack"]
 
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_the_bot_answers_on_each_messaging_app(web_stack: Stack, fake_providers: FakeProviders, provider: str) -> None:
-    person = customer(provider)
+    person = customer(provider, fake_providers)
     response = person.post(web_stack, "hello")
     assert response.status_code < 300, response.text
     fake_providers.wait_for(provider, person.recipient, "Larkspur & Co. assistant")
@@ -160,8 +171,8 @@ def test_forged_webhooks_are_refused(web_stack: Stack, fake_providers: FakeProvi
     assert response.status_code == 400
     body = json.dumps({"object": "page", "entry": []}).encode()
     forged = httpx.post(f"{web_stack.url('rasa')}/webhooks/facebook/webhook", content=body, timeout=30,
-                        headers={"Content-Type": "application/json", "X-Hub-Signature": "sha1=00"})
-    assert forged.text == "not validated"
+                        headers={"Content-Type": "application/json", "X-Hub-Signature-256": "sha256=00"})
+    assert forged.status_code == 403 and forged.text == "not validated"
     time.sleep(2)
     assert fake_providers.messages("slack", f"D{user}") == []
 
@@ -192,7 +203,7 @@ def test_escalation_and_the_agents_reply_go_through_the_customers_own_app(
     online = httpx.put(f"{handoff}/agents/me/presence", json={"status": "online"}, headers=headers, timeout=30)
     online.raise_for_status()
 
-    person = customer(provider)
+    person = customer(provider, fake_providers)
     assert person.post(web_stack, "hello").status_code < 300
     fake_providers.wait_for(provider, person.recipient, "Larkspur & Co. assistant")
     assert person.post(web_stack, "I want to talk to a real person").status_code < 300

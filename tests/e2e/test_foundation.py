@@ -17,7 +17,8 @@ from tests.conftest import Stack
 
 def send(stack: Stack, sender: str, text: str) -> list[dict]:
     response = httpx.post(
-        f"{stack.url('rasa')}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30
+        f"{stack.url('rasa')}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=30,
+        headers=stack.rasa_headers(),
     )
     response.raise_for_status()
     return response.json()

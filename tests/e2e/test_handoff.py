@@ -82,7 +82,8 @@ class Customer:
     async def say(self, text: str) -> None:
         """Through the callback channel: Rasa answers 'success' now, and the replies come by POST."""
         response = await self.http.post(f"{self.stack.url('rasa')}/webhooks/callback/webhook",
-                                        json={"sender": self.sender, "message": text})
+                                        json={"sender": self.sender, "message": text},
+                                        headers=self.stack.rasa_headers())
         assert response.status_code == 200, response.text
 
     async def say_and_wait(self, text: str, settle: float = 1.5) -> list[str]:
@@ -110,7 +111,8 @@ class Customer:
     async def rest(self, text: str) -> list[dict[str, Any]]:
         """The same conversation over the REST channel, whose answer is the bot's replies."""
         response = await self.http.post(f"{self.stack.url('rasa')}/webhooks/rest/webhook",
-                                        json={"sender": self.sender, "message": text}, timeout=60)
+                                        json={"sender": self.sender, "message": text}, timeout=60,
+                                        headers=self.stack.rasa_headers())
         response.raise_for_status()
         return response.json()
 
@@ -146,8 +148,9 @@ class Agent:
         connected = asyncio.Event()
 
         async def run() -> None:
-            ws_url = self.base.replace("http://", "ws://") + f"/ws?token={self.token}"
+            ws_url = self.base.replace("http://", "ws://") + "/ws"
             async with aiohttp.ClientSession() as session, session.ws_connect(ws_url, heartbeat=10) as ws:
+                await ws.send_json({"type": "auth", "token": self.token})
                 async for message in ws:
                     data = json.loads(message.data)
                     self.pushes.append(data)

@@ -35,7 +35,7 @@ class Conversation:
         self.sender = f"promise-{uuid.uuid4().hex[:10]}"
 
     def say(self, text: str) -> str:
-        response = httpx.post(f"{self.stack.url('rasa')}/webhooks/rest/webhook",
+        response = httpx.post(f"{self.stack.url('rasa')}/webhooks/rest/webhook", headers=self.stack.rasa_headers(),
                               json={"sender": self.sender, "message": text}, timeout=60)
         response.raise_for_status()
         return "\n".join(reply.get("text", "") for reply in response.json())
@@ -128,13 +128,18 @@ def test_a_damaged_item(chat: Conversation, stack: Stack) -> None:
 
 
 async def test_a_request_for_a_person_in_the_widget(stack: Stack) -> None:
-    session = f"promise-widget-{uuid.uuid4().hex[:10]}"
+    issued = httpx.post(f"{stack.url('handoff')}/widget/sessions", timeout=30).json()
+    session = issued["session_id"]
     replies: asyncio.Queue[str] = asyncio.Queue()
+    confirmed = asyncio.Event()
     client = socketio.AsyncClient(reconnection=False)
     client.on("bot_uttered", lambda data: replies.put_nowait(data.get("text") or ""))
+    client.on("session_confirm", lambda *_: confirmed.set())
     await client.connect(stack.url("rasa"), transports=["websocket"], socketio_path="/socket.io")
     try:
-        await client.emit("session_request", {"session_id": session})
+        # As the widget does: the session with the secret issued with it, then messages once confirmed.
+        await client.emit("session_request", {"session_id": session, "secret": issued["secret"]})
+        await asyncio.wait_for(confirmed.wait(), 30)
         await client.emit("user_uttered", {"message": REQUEST, "session_id": session})
         assert PROMISE.search(await asyncio.wait_for(replies.get(), 60))
     finally:
@@ -143,7 +148,7 @@ async def test_a_request_for_a_person_in_the_widget(stack: Stack) -> None:
 
 
 def test_a_request_for_a_person_on_a_messaging_app(web_stack: Stack, fake_providers: FakeProviders) -> None:
-    person = customer("telegram")
+    person = customer("telegram", fake_providers)
     assert person.post(web_stack, REQUEST).status_code < 300
     fake_providers.wait_for("telegram", person.recipient, "support team")
     deadline = time.monotonic() + 10

@@ -22,7 +22,7 @@ class Chat:
         self.replies: list[dict] = []
 
     def say(self, text: str) -> str:
-        response = httpx.post(f"{self.stack.url('rasa')}/webhooks/rest/webhook",
+        response = httpx.post(f"{self.stack.url('rasa')}/webhooks/rest/webhook", headers=self.stack.rasa_headers(),
                               json={"sender": self.sender, "message": text}, timeout=60)
         response.raise_for_status()
         self.replies = response.json()

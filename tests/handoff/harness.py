@@ -5,8 +5,10 @@ WebSocket reader."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import socket
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -88,8 +90,12 @@ class Server:
         client.token = response.json()["access_token"]  # type: ignore[attr-defined]
         return client
 
-    def websocket(self, token: str) -> Any:
-        return connect(f"ws://127.0.0.1:{self.port}/ws?token={token}", proxy=None)
+    @contextlib.asynccontextmanager
+    async def websocket(self, token: str) -> AsyncIterator[ClientConnection]:
+        """The console's live feed, signed in as the console does: the token as the first message."""
+        async with connect(f"ws://127.0.0.1:{self.port}/ws", proxy=None) as ws:
+            await ws.send(json.dumps({"type": "auth", "token": token}))
+            yield ws
 
 
 async def next_push(ws: ClientConnection, type_: str, timeout: float = 5.0) -> dict[str, Any]:

@@ -22,7 +22,7 @@ WAIT = 60.0
 
 def send(stack: Stack, sender: str, text: str) -> list[dict]:
     response = httpx.post(f"{stack.url('rasa')}/webhooks/rest/webhook",
-                          json={"sender": sender, "message": text}, timeout=60)
+                          json={"sender": sender, "message": text}, timeout=60, headers=stack.rasa_headers())
     response.raise_for_status()
     return response.json()
 

@@ -84,7 +84,7 @@ async def test_the_rasa_secret_is_in_no_log_and_no_command_line(stack: Stack, ht
 
     async def rest(text: str) -> list[dict[str, Any]]:
         response = await http.post(f"{stack.url('rasa')}/webhooks/rest/webhook",
-                                   json={"sender": sender, "message": text})
+                                   json={"sender": sender, "message": text}, headers=stack.rasa_headers())
         response.raise_for_status()
         return response.json()
 

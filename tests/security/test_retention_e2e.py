@@ -23,7 +23,7 @@ PREFIX = "baton:handoff"
 
 def send(stack: Stack, sender: str, text: str) -> list[dict]:
     response = httpx.post(f"{stack.url('rasa')}/webhooks/rest/webhook",
-                          json={"sender": sender, "message": text}, timeout=60)
+                          json={"sender": sender, "message": text}, timeout=60, headers=stack.rasa_headers())
     response.raise_for_status()
     return response.json()
 

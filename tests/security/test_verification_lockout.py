@@ -35,7 +35,8 @@ class Customer:
 
     def say(self, text: str) -> str:
         response = httpx.post(f"{self.stack.url('rasa')}/webhooks/rest/webhook",
-                              json={"sender": self.sender, "message": text}, timeout=60)
+                              json={"sender": self.sender, "message": text}, timeout=60,
+                              headers=self.stack.rasa_headers())
         response.raise_for_status()
         self.buttons = [button for reply in response.json() for button in reply.get("buttons", [])]
         return "\n".join(reply.get("text", "") for reply in response.json())

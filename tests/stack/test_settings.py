@@ -61,7 +61,7 @@ def test_the_settings_are_fixed_but_the_fixtures_can_add_variables(tmp_path: Pat
     # The callback channel is switched on for Rasa by the stack's own setting.
     called = dataclasses.replace(settings, callback_url="http://127.0.0.1:9/callback").process_env(Path("m"))
     assert called["BATON_CALLBACK_URL"] == "http://127.0.0.1:9/callback"
-    assert "callback:" in Path(called["BATON_CREDENTIALS"]).read_text()
+    assert "bot.channels.rest.CallbackInput:" in Path(called["BATON_CREDENTIALS"]).read_text()
 
 
 @pytest.mark.parametrize(("env", "message"), [
@@ -86,3 +86,25 @@ def test_the_services_refuse_bad_values_with_the_variables_name(monkeypatch: pyt
     monkeypatch.setenv("KNOWLEDGE_ENCODER", "gpu")
     with pytest.raises(ValidationError, match="KNOWLEDGE_ENCODER"):
         KnowledgeSettings()
+
+
+def test_the_widget_key_is_one_secret_file_for_the_handoff_service_and_rasa(tmp_path: Path) -> None:
+    env = StackSettings(var_dir=tmp_path, rasa_token="t").process_env(Path("m"))
+    stored = tmp_path / "widget_key"
+    assert env["HANDOFF_WIDGET_KEY"] == stored.read_text().strip() and len(env["HANDOFF_WIDGET_KEY"]) >= 32
+    assert stored.stat().st_mode & 0o777 == 0o600
+    assert StackSettings(var_dir=tmp_path).widget_secret() == env["HANDOFF_WIDGET_KEY"]
+    assert StackSettings(var_dir=tmp_path, widget_key="given-key").widget_secret() == "given-key"
+    # The socket.io channel is in Rasa's credentials, its key only a placeholder there.
+    written = Path(env["BATON_CREDENTIALS"]).read_text()
+    assert "bot.channels.socketio.SocketIOInput:" in written and env["HANDOFF_WIDGET_KEY"] not in written
+
+
+def test_the_widget_origins_default_to_the_demo_page_and_are_checked(tmp_path: Path) -> None:
+    settings = StackSettings.from_env({"BATON_VAR": str(tmp_path), "HANDOFF_PORT": "8123"})
+    assert settings.effective_widget_origins() == ("http://127.0.0.1:8123", "http://localhost:8123")
+    given = StackSettings.from_env({"BATON_WIDGET_ORIGINS": "https://shop.example, https://www.shop.example:8443"})
+    assert given.effective_widget_origins() == ("https://shop.example", "https://www.shop.example:8443")
+    for bad in ("*", "https://shop.example/path", "https://*.shop.example", "$(reboot)"):
+        with pytest.raises(SettingsError, match="BATON_WIDGET_ORIGINS"):
+            StackSettings.from_env({"BATON_WIDGET_ORIGINS": bad})

@@ -13,10 +13,12 @@ WEB_ROOT = Path(__file__).resolve().parents[2] / "web"
 # Files are small and change with each release; revalidating keeps a stale widget out of browsers.
 NO_STALE = {"Cache-Control": "no-cache", "X-Content-Type-Options": "nosniff"}
 # The console shows customers' words; this policy is a second wall behind rendering them as text:
-# no inline script, no script or connection to any other origin except the WebSocket back here.
+# no inline script, no script or connection to any other origin. The console talks only to this
+# service (REST and its WebSocket, /ws); CSP 3's 'self' covers ws:/wss: to the same host and port,
+# so no other host is named (`ws: wss:` allowed any host, a way out for stolen data).
 CONSOLE_CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "connect-src 'self' ws: wss:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 )
 
 router = APIRouter(tags=["pages"])

@@ -1,12 +1,16 @@
-"""WS /ws?token=<jwt>: the console's live feed.
+"""WS /ws: the console's live feed.
+
+The agent's token is the first message, {"type": "auth", "token": "<jwt>"}, within
+AUTH_TIMEOUT_SECONDS of connecting: browsers cannot put headers on a WebSocket, and a token in
+the URL (`/ws?token=`) would be written to access logs, proxies' logs and browser history. A
+connection that names a token in its URL is refused, so no client keeps sending it there.
 
 The server pushes {"type": T, "data": {...}} with T in escalation.new, escalation.updated,
 customer.message, customer.typing, agent.message, agent.typing (and "hello" first, "error"
 for a client message it could not act on). The client may send {"type": "typing",
 "escalation_id": N}, {"type": "heartbeat"} or {"type": "presence", "status": "away"}.
 While the socket is open the agent's presence is kept alive; once it closes, the agent goes
-offline when the presence TTL runs out.
-"""
+offline when the presence TTL runs out."""
 
 from __future__ import annotations
 
@@ -33,15 +37,40 @@ STOP_PATIENCE_SECONDS = 5.0
 CLOSED = (WebSocketDisconnect, RuntimeError)
 
 
+AUTH_TIMEOUT_SECONDS = 10.0
+# A token is a few hundred characters; a first message far longer is not an auth message.
+MAX_AUTH_MESSAGE_CHARS = 8_192
+
+
+async def _first_message_token(websocket: WebSocket) -> str:
+    """The token of the connection's first message; HTTPException(401) when there is none."""
+    try:
+        raw = await asyncio.wait_for(websocket.receive_text(), AUTH_TIMEOUT_SECONDS)
+    except TimeoutError:
+        raise HTTPException(401, 'send {"type": "auth", "token": "..."} first') from None
+    try:
+        message = json.loads(raw) if len(raw) <= MAX_AUTH_MESSAGE_CHARS else None
+    except ValueError:
+        message = None
+    token = message.get("token") if isinstance(message, dict) and message.get("type") == "auth" else None
+    if not isinstance(token, str) or not token:
+        raise HTTPException(401, 'the first message must be {"type": "auth", "token": "..."}')
+    return token
+
+
 @router.websocket("/ws")
-async def live_feed(websocket: WebSocket, token: str = "") -> None:
+async def live_feed(websocket: WebSocket) -> None:
     services: Services = websocket.app.state.services
     await websocket.accept()
     try:
-        agent = await agent_for_token(services, token)
+        if "token" in websocket.query_params:
+            raise HTTPException(401, 'a token in the URL is not accepted; send {"type": "auth", "token": ...} first')
+        agent = await agent_for_token(services, await _first_message_token(websocket))
     except HTTPException as error:
         await websocket.send_json({"type": "error", "data": {"detail": error.detail}})
         await websocket.close(code=UNAUTHORIZED, reason=str(error.detail)[:120])
+        return
+    except WebSocketDisconnect:
         return
     connection = services.live.connect(agent)
     status = await services.presence.heartbeat(agent)

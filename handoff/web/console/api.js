@@ -71,10 +71,11 @@ export class LiveSocket {
   open() {
     this.closed = false;
     const scheme = location.protocol === "https:" ? "wss:" : "ws:";
-    const url = `${scheme}//${location.host}/ws?token=${encodeURIComponent(this.api.token || "")}`;
-    const socket = new WebSocket(url);
+    // The token goes in the first message, never in the URL (logs and proxies record URLs).
+    const socket = new WebSocket(`${scheme}//${location.host}/ws`);
     this.socket = socket;
     socket.onopen = () => {
+      socket.send(JSON.stringify({ type: "auth", token: this.api.token || "" }));
       this.delay = 1000;
       this.onState(true);
     };

@@ -452,8 +452,10 @@
       if (!agentName) showTyping(config.brand + " assistant");
       // The acknowledgement comes once Rasa has handled the message; until then it stays queued
       // and is sent again after a reconnect.
-      socket.emit("user_uttered", { message: item.text, session_id: session.session_id }, function () {
+      socket.emit("user_uttered", { message: item.text, session_id: session.session_id }, function (reply) {
         delete inFlight[item.id];
+        // Refused (the session was not confirmed): it stays queued for the next confirmation.
+        if (reply && reply.ok === false) return;
         markSent(item.id);
         if (!agentName) setTimeout(hideTyping, 400);
       });
@@ -557,9 +559,27 @@
       transports: ["websocket"],
       reconnectionDelayMax: 5000,
     });
+    // Rasa joins this socket to the conversation only with the secret issued with its id.
+    function requestSession() {
+      socket.emit("session_request", { session_id: session.session_id, secret: session.secret });
+    }
     socket.on("connect", function () {
       confirmed = false;
-      socket.emit("session_request", { session_id: session.session_id });
+      requestSession();
+    });
+    var renewals = 0;
+    socket.on("session_confirm", function () { renewals = 0; });
+    socket.on("session_refused", function () {
+      // The stored session is not valid here (a new key, another server): start a new one, but
+      // not forever (the chat service and Rasa disagreeing about the key would loop).
+      confirmed = false;
+      if (++renewals > 2) {
+        setBanner("The chat could not start. Please refresh the page.");
+        return;
+      }
+      newSession().then(requestSession, function () {
+        setBanner("The chat service is not reachable right now. Please try again in a moment.");
+      });
     });
     socket.on("session_confirm", function () {
       confirmed = true;

@@ -44,7 +44,7 @@ async def customer_says(stack: Stack, sender: str, text: str) -> list[dict[str, 
     """A customer message over Rasa's REST channel; the bot's replies."""
     async with httpx.AsyncClient(timeout=60, trust_env=False) as client:
         response = await client.post(f"{stack.url('rasa')}/webhooks/rest/webhook",
-                                     json={"sender": sender, "message": text})
+                                     json={"sender": sender, "message": text}, headers=stack.rasa_headers())
         response.raise_for_status()
         return response.json()
 
