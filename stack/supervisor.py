@@ -174,13 +174,14 @@ class Supervisor:
             assert self.proc is not None
             os.kill(self.proc.pid, signum)
 
-    def stop(self, timeout: float = STOP_WAIT_SECONDS + 10) -> int | None:
+    def stop(self) -> int | None:
         """Stop every process, then supervisord; the exit code (None if it was never started)."""
         if self.proc is None:
             return None
         self.signal(signal.SIGTERM)
         try:
-            return self.proc.wait(timeout=timeout)
+            # supervisord stops them one after another, each given STOP_WAIT_SECONDS.
+            return self.proc.wait(timeout=STOP_WAIT_SECONDS * len(self.names) + 10)
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
             return self.proc.wait()
