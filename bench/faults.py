@@ -64,6 +64,8 @@ class Figures:
     """What happened, filled in by the customers, the agents and the fault schedule."""
 
     acknowledged: list[tuple[str, str]] = field(default_factory=list)  # (sender, text) Rasa answered 200
+    # (sender, text) -> the process that was down when it was acknowledged ("" none), and the replies
+    acknowledged_while: dict[tuple[str, str], tuple[str, int]] = field(default_factory=dict)
     refused: Counter[str] = field(default_factory=Counter)  # why a send failed, by kind
     given_up: int = 0  # turns refused SEND_ATTEMPTS times
     senders: set[str] = field(default_factory=set)
@@ -136,8 +138,9 @@ def whole_within(settings: StackSettings, names: list[str], timeout: float) -> f
 class Customers:
     """N customers on Rasa's REST channel, conversation after conversation until stopped."""
 
-    def __init__(self, http: httpx.AsyncClient, rasa_url: str, figures: Figures, seed: int = 7) -> None:
-        self.http, self.url, self.figures = http, f"{rasa_url}/webhooks/rest/webhook", figures
+    def __init__(self, http: httpx.AsyncClient, settings: StackSettings, figures: Figures, seed: int = 7) -> None:
+        self.http, self.figures = http, figures
+        self.url, self.settings = f"{settings.url(settings.rasa_port)}/webhooks/rest/webhook", settings
         self.scenarios = Scenarios(seed)
         self.deck = deck(DEFAULT_MIX, seed)
         self.stop = asyncio.Event()
@@ -175,14 +178,17 @@ class Customers:
         for _ in range(SEND_ATTEMPTS):
             down = self.down
             try:
+                # The JWT of Rasa's API: a REST channel that requires it (issue 19) takes it.
                 response = await self.http.post(self.url, json={"sender": sender, "message": text},
-                                                timeout=TURN_TIMEOUT)
+                                                headers=health.rasa_headers(self.settings), timeout=TURN_TIMEOUT)
             except httpx.HTTPError as error:
                 self._refused(type(error).__name__, down)
             else:
                 if response.status_code == 200:
+                    replies = response.json()
                     self.figures.acknowledged.append((sender, text))
-                    return response.json()
+                    self.figures.acknowledged_while[(sender, text)] = (down or self.down or "", len(replies))
+                    return replies
                 self._refused(f"HTTP {response.status_code}", down)
             if self.stop.is_set():
                 return None
@@ -335,13 +341,16 @@ def count(figures: Figures, events: dict[str, list[dict]], opened: Counter[str])
             elif event.get("event") == "slot" and event.get("name") == UNRESOLVED_REASON_SLOT and event.get("value"):
                 promised.add(sender)
     acknowledged = Counter(figures.acknowledged)
-    lost_messages = sum(max(0, times - said[key]) for key, times in acknowledged.items())
+    lost = [key for key, times in acknowledged.items() if times > said[key]]
+    lost_messages = sum(acknowledged[key] - said[key] for key in lost)
+    lost_while = Counter(figures.acknowledged_while.get(key, ("?", 0))[0] or "nothing" for key in lost)
     lost_handovers = sorted(sender for sender in promised if opened[sender] == 0)
     duplicated = sorted(sender for sender, times in opened.items() if times > 1)
     lost_replies = [(sender, ref) for sender, ref in figures.agent_replies if ref not in bot_texts.get(sender, "")]
     return {
         "customer_messages_acknowledged": sum(acknowledged.values()),
         "customer_messages_lost": lost_messages,
+        "customer_messages_lost_while_down": dict(lost_while),
         "customer_sends_refused": dict(figures.refused),
         "customer_sends_refused_while_down": figures.refused_during,
         "customer_turns_given_up": figures.given_up,
@@ -354,7 +363,10 @@ def count(figures: Figures, events: dict[str, list[dict]], opened: Counter[str])
         "agent_replies_lost": len(lost_replies),
         "agent_errors": dict(figures.agent_errors),
         "seconds_until_whole": {name: round(seconds, 1) for name, seconds in figures.whole_after.items()},
-        "examples": {"handovers_lost": lost_handovers[:5], "handovers_duplicated": duplicated[:5],
+        "examples": {"customer_messages_lost": [
+                         {"sender": key[0], "text": key[1], "down": figures.acknowledged_while.get(key, ("?", 0))[0],
+                          "replies": figures.acknowledged_while.get(key, ("?", 0))[1]} for key in lost[:5]],
+                     "handovers_lost": lost_handovers[:5], "handovers_duplicated": duplicated[:5],
                      "agent_replies_lost": lost_replies[:5]},
     }
 
@@ -363,7 +375,7 @@ async def measure(settings: StackSettings, supervisor: Supervisor, args: argpars
     figures = Figures()
     limits = httpx.Limits(max_connections=100, max_keepalive_connections=50)
     async with httpx.AsyncClient(limits=limits) as http:
-        customers = Customers(http, settings.url(settings.rasa_port), figures, args.seed)
+        customers = Customers(http, settings, figures, args.seed)
         agents = Agents(http, settings.url(settings.handoff_port), settings.demo_password, figures)
         load = asyncio.gather(customers.run(args.conversations), agents.run())
         try:
@@ -390,7 +402,8 @@ def report(figures: dict[str, Any], conversations: int) -> str:
         *(f"| {name} | {seconds:.1f} |" for name, seconds in whole.items()),
         "",
         f"customer messages acknowledged {figures['customer_messages_acknowledged']}, "
-        f"lost {figures['customer_messages_lost']}",
+        f"lost {figures['customer_messages_lost']} "
+        f"(by the process down then: {figures['customer_messages_lost_while_down']})",
         f"customer sends refused (sent again) {sum(figures['customer_sends_refused'].values())}: "
         f"{figures['customer_sends_refused']}; while down: {figures['customer_sends_refused_while_down']}; "
         f"turns given up {figures['customer_turns_given_up']}",
