@@ -23,10 +23,19 @@ the customer, and the customer's next message may arrive while the handoff servi
 such collision cost a whole second (hand-overs of 1.1 s where 0.13 s was usual, bench/load).
 `install()` makes the default poll 20 ms; a poll is one Redis GET. This one changes what Rasa
 does: a waiting message takes the lock within 20 ms of its release instead of within a second.
+
+When Redis is down, Rasa 3.6 saves the conversation into an in-memory store instead
+(`FailSafeTrackerStore.save`), and its REST channel answers 200 even when handling the message
+failed: the customer is told the message arrived, and it is gone once Redis is back (3 such
+messages when Redis was killed under load, bench/faults.py, docs/reliability.md). `install()`
+makes a failed save an error, and the REST channel answer 503 when handling failed, so the
+customer (or the widget, whose socket.io call then gets no acknowledgement) sends it again.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from functools import lru_cache
 from http import HTTPStatus
 from typing import Any
@@ -34,9 +43,15 @@ from typing import Any
 import rasa.server
 from jsonschema import exceptions, validators
 from rasa.core.actions.action import RemoteAction
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.rest import RestInput
 from rasa.core.lock_store import LOCK_LIFETIME, LockStore
+from rasa.core.tracker_store import FailSafeTrackerStore
 from rasa.shared.constants import DOCS_BASE_URL
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.version import __version__ as RASA_FOUND
+from sanic import Blueprint, response
+from sanic.request import Request
 
 RASA_VERSION = "3.6.21"  # the version whose source these patches were written against
 _INSTALLED = "_baton_cached_validator"
@@ -96,6 +111,46 @@ def _lock(self: LockStore, conversation_id: str, lock_lifetime: float = LOCK_LIF
     return _original_lock(self, conversation_id, lock_lifetime, wait_time_in_seconds)
 
 
+async def _save_or_raise(self: FailSafeTrackerStore, tracker: DialogueStateTracker) -> None:
+    """Rasa's FailSafeTrackerStore.save without its fall-back to memory: the error goes up."""
+    try:
+        await self._tracker_store.save(tracker)
+    except Exception as error:
+        self.on_tracker_store_error(error)
+        raise
+
+
+# Set while a REST request is handled when handling its message raised (Rasa's handler swallows it).
+_rest_message_failed: ContextVar[bool] = ContextVar("baton_rest_message_failed", default=False)
+_original_rest_blueprint = RestInput.blueprint
+
+
+def _rest_blueprint(self: RestInput, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+    async def handle(message: UserMessage) -> Any:
+        try:
+            return await on_new_message(message)
+        except BaseException:
+            _rest_message_failed.set(True)
+            raise
+
+    blueprint = _original_rest_blueprint(self, handle)
+
+    # Request middleware, handler and response middleware run in one task: the flag set in the
+    # handler is seen here.
+    @blueprint.on_request
+    async def clear(request: Request) -> None:
+        _rest_message_failed.set(False)
+
+    @blueprint.on_response
+    async def refuse_unsaved(request: Request, answer: Any) -> Any:
+        if _rest_message_failed.get():
+            return response.json({"error": "the message could not be handled; send it again"},
+                                 status=HTTPStatus.SERVICE_UNAVAILABLE)
+        return None
+
+    return blueprint
+
+
 def install(found: str = RASA_FOUND) -> None:
     """Idempotent. Raises UnsupportedRasaVersion, patching nothing, unless `found` (the installed
     Rasa's version) is the one the patches were written for."""
@@ -110,9 +165,12 @@ def install(found: str = RASA_FOUND) -> None:
     # The HTTP API's handlers look the function up in rasa.server's globals at each call.
     rasa.server.validate_events_in_request_body = validate_events_in_request_body
     LockStore.lock = _lock  # type: ignore[method-assign]
+    FailSafeTrackerStore.save = _save_or_raise  # type: ignore[method-assign]
+    RestInput.blueprint = _rest_blueprint  # type: ignore[method-assign]
 
 
 def installed() -> bool:
     return (RemoteAction._validate_action_result is _validate_action_result
             and rasa.server.validate_events_in_request_body is validate_events_in_request_body
-            and LockStore.lock is _lock)
+            and LockStore.lock is _lock and FailSafeTrackerStore.save is _save_or_raise
+            and RestInput.blueprint is _rest_blueprint)

@@ -17,6 +17,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from stack.private_files import write_private
+
 SOURCE = Path(__file__).resolve().parent.parent / "credentials.yml"
 _KEY = re.compile(r"^([A-Za-z0-9_.\-]+):\s*(#.*)?$")
 _VAR = re.compile(r"\$\{(\w+)\}")
@@ -98,5 +100,5 @@ def write(var_dir: Path, env: Mapping[str, str], source: Path = SOURCE) -> tuple
     target = var_dir / "credentials.yml"
     target.parent.mkdir(parents=True, exist_ok=True)
     header = "# Written by stack/channels.py from credentials.yml: only the channels configured in the environment.\n"
-    target.write_text(header + text)
+    write_private(target, header + text)
     return target, labels, optional

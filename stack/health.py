@@ -58,6 +58,12 @@ def checks(settings: StackSettings) -> dict[str, Callable[[], bool]]:
     }
 
 
+def failing(settings: StackSettings, names: list[str]) -> list[str]:
+    """The processes among `names` that do not answer their check now: what the stack is
+    degraded by while supervisord starts them again."""
+    return [name for name, check in checks(settings).items() if name in names and not check()]
+
+
 def wait_until(check: Callable[[], bool], deadline: float, alive: Callable[[], bool] = lambda: True) -> bool:
     """Poll `check` until it passes, the deadline passes, or `alive` says the process died."""
     while time.monotonic() < deadline:

@@ -1,5 +1,5 @@
 """The processes of the stack, read from stack/Procfile: the one list of them, which
-honcho runs for ./baton run and the test fixtures start one by one."""
+supervisord runs for ./baton run and the test fixtures start one by one."""
 
 from __future__ import annotations
 

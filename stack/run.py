@@ -1,39 +1,29 @@
-"""Start every process under honcho, wait until each is healthy, print where to go.
+"""Start every process under supervisord, wait until each is healthy, print where to go.
 
-Ctrl-C (or SIGTERM) stops them all. Any failure stops everything and prints one line.
+A process that dies is started again by supervisord while the others keep serving (one that
+keeps failing to start is given up on and named here). Ctrl-C (or SIGTERM) stops them all.
 Usage: python -m stack.run MODEL_PATH
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 from stack import health, preflight
-from stack.procfile import PROCFILE, processes
-from stack.settings import ROOT, StackSettings
+from stack.private_files import make_private
+from stack.procfile import processes
+from stack.settings import StackSettings
+from stack.supervisor import Supervisor
+
+WATCH_SECONDS = 2.0
 
 
 def fail(message: str) -> None:
     print(f"baton: {message}", file=sys.stderr, flush=True)
-
-
-def stop(proc: subprocess.Popen) -> None:
-    if proc.poll() is None:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
 
 
 def ready_banner(settings: StackSettings) -> str:
@@ -53,8 +43,10 @@ def ready_banner(settings: StackSettings) -> str:
             f"{settings.demo_password})",
             f"  Messaging apps                   {', '.join(settings.messaging_apps()) or 'none configured'}"
             " (docs/channels.md)",
-            f"  Redis                            {settings.effective_redis_url}",
+            f"  Redis                            {settings.redis_address}"
+            + (f" (password in {settings.var_dir / 'redis_password'})" if settings.private_redis else ""),
             f"  Rasa API token                   {settings.var_dir / 'rasa_token'}",
+            f"  Logs                             {settings.var_dir / 'logs'}/NAME.log",
             "Press Ctrl-C to stop everything.",
             "",
         ]
@@ -69,45 +61,67 @@ def main(model: Path) -> int:
     except preflight.PreflightError as error:
         fail(str(error))
         return 1
+    make_private(settings.var_dir)
     # On top of this process's environment: PATH, and what ./baton exported (the sentence models).
-    env = {**os.environ, **settings.process_env(model)}
-    honcho = settings.svc_venv / "bin" / "honcho"
-    proc = subprocess.Popen(
-        [str(honcho), "start", "-f", str(PROCFILE), "-d", str(ROOT), *names],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-
+    supervisor = Supervisor(settings.var_dir, names, {**os.environ, **settings.process_env(model)},
+                            svc_venv=settings.svc_venv)
     stopping: list[int] = []
 
     def on_signal(signum: int, _frame: object) -> None:
-        # Only forward: the main flow below notices honcho has gone and returns.
+        # Only noted: the flow below sees it and stops everything in order.
         stopping.append(signum)
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
 
     signal.signal(signal.SIGINT, on_signal)
     signal.signal(signal.SIGTERM, on_signal)
+    supervisor.start()
+    try:
+        return watch(settings, supervisor, names, stopping)
+    finally:
+        supervisor.stop()
 
+
+def watch(settings: StackSettings, supervisor: Supervisor, names: list[str], stopping: list[int]) -> int:
+    if not supervisor.wait_for_socket():
+        fail(f"supervisord did not start: see {supervisor.layout.log('supervisord')}")
+        return 1
     deadline = time.monotonic() + settings.ready_timeout
-    alive = lambda: proc.poll() is None  # noqa: E731
     for name, check in health.checks(settings).items():
-        if name not in names and name != "redis":
+        if name not in names and name != "redis":  # a Redis of the user's own is waited for too
             continue
+
+        def alive(name: str = name) -> bool:
+            return not stopping and supervisor.running() and supervisor.states().get(name) != "FATAL"
+
         if not health.wait_until(check, deadline, alive):
             if stopping:
                 break
-            reason = "exited" if not alive() else f"did not become healthy within {settings.ready_timeout:.0f}s"
-            stop(proc)
-            fail(f"{name} {reason}: see its lines in the output above (BATON_READY_TIMEOUT raises the wait)")
+            if not supervisor.running():
+                fail(f"supervisord stopped: see {supervisor.layout.log('supervisord')}")
+                return 1
+            reason = "keeps failing to start" if supervisor.states().get(name) == "FATAL" else (
+                f"did not become healthy within {settings.ready_timeout:.0f}s")
+            print(supervisor.log_tail(name), file=sys.stderr)
+            fail(f"{name} {reason}: see {supervisor.layout.log(name)} (BATON_READY_TIMEOUT raises the wait)")
             return 1
     else:
         print(ready_banner(settings), flush=True)
-    code = proc.wait()
+    given_up: set[str] = set()
+    degraded: list[str] = []
+    while not stopping and supervisor.running():
+        for name, state in supervisor.states().items():
+            if state == "FATAL" and name not in given_up:
+                given_up.add(name)
+                fail(f"{name} keeps failing to start and was given up on; the others keep serving. "
+                     f"See {supervisor.layout.log(name)}, fix it, then restart ./baton run")
+        now = health.failing(settings, names)
+        if now != degraded and not stopping:
+            fail(f"degraded: {', '.join(now)} not answering (restarted by supervisord); the others keep serving"
+                 if now else "whole again: every process answers")
+            degraded = now
+        time.sleep(WATCH_SECONDS)
     if stopping:
         return 130 if stopping[0] == signal.SIGINT else 143
-    fail(f"a process stopped (honcho exit {code}); everything was shut down")
+    fail(f"supervisord stopped: see {supervisor.layout.log('supervisord')}")
     return 1
 
 

@@ -13,11 +13,12 @@ import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import quote, unquote, urlparse
 
 import defaults
 from defaults.env import SettingsError, number, path, port, text, var_dir
 from stack import channels
+from stack.private_files import write_private
 
 ROOT = defaults.ROOT
 # The order backend's variables (orders/settings.py), passed on to the action server when set.
@@ -107,8 +108,38 @@ class StackSettings:
         return not self.redis_url
 
     @property
+    def redis_address(self) -> str:
+        """Where Redis listens, without its password: what may be shown or logged."""
+        if self.redis_url:
+            parsed = urlparse(self.redis_url)
+            if parsed.password or parsed.username:
+                netloc = parsed.hostname or ""
+                netloc = f"[{netloc}]" if ":" in netloc else netloc
+                return parsed._replace(netloc=f"{netloc}:{parsed.port}" if parsed.port else netloc).geturl()
+            return self.redis_url
+        return f"redis://{self.host}:{self.redis_port}/0"
+
+    @property
     def effective_redis_url(self) -> str:
-        return self.redis_url or f"redis://{self.host}:{self.redis_port}/0"
+        """The URL every client of the stack's Redis uses: the private one's carries its password,
+        so it is passed in the environment only and never printed (print `redis_address`)."""
+        if self.redis_url:
+            return self.redis_url
+        return f"redis://:{quote(self.redis_password(), safe='')}@{self.host}:{self.redis_port}/0"
+
+    def redis_password(self) -> str:
+        """The private Redis's password (requirepass), generated on first run into var/redis_password."""
+        return self._secret("redis_password")
+
+    @property
+    def redis_config(self) -> Path:
+        """The private redis-server's generated configuration file (its password), 0600."""
+        return self.var_dir / "redis-secret.conf"
+
+    def write_redis_config(self) -> Path:
+        # A file, not --requirepass: a command line is visible to every user in `ps`.
+        write_private(self.redis_config, f"requirepass {self.redis_password()}\n")
+        return self.redis_config
 
     def token(self) -> str:
         """The Rasa HTTP API's token."""
@@ -156,6 +187,7 @@ class StackSettings:
     def process_env(self, model: Path) -> dict[str, str]:
         """The environment every process of the stack is started with (on top of the caller's)."""
         redis = urlparse(self.effective_redis_url)
+        private_redis = {"BATON_REDIS_CONFIG": str(self.write_redis_config())} if self.private_redis else {}
         return {
             "BATON_HOST": self.host,
             "BATON_VAR": str(self.var_dir),
@@ -163,7 +195,8 @@ class StackSettings:
             "BATON_REDIS_HOST": redis.hostname or defaults.HOST,
             "BATON_REDIS_PORT": str(redis.port or 6379),  # a URL without a port: Redis's own default
             "BATON_REDIS_DB": (redis.path or "/0").lstrip("/") or "0",
-            "BATON_REDIS_PASSWORD": redis.password or "",
+            "BATON_REDIS_PASSWORD": unquote(redis.password or ""),
+            **private_redis,
             "BATON_RASA_KEY_PREFIX": self.rasa_key_prefix,
             "BATON_EVENT_STREAM": self.event_stream,
             "BATON_ACTIONS_URL": f"{self.url(self.actions_port)}/webhook",

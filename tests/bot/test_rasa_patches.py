@@ -103,3 +103,24 @@ async def test_a_waiting_message_gets_the_lock_soon_after_it_is_released() -> No
     await waiting
     # Rasa's own poll is 1 s; ours 20 ms.
     assert acquired_at[0] - released_at < 0.5
+
+
+async def test_a_tracker_redis_cannot_save_is_an_error_not_kept_in_memory() -> None:
+    """Rasa would keep it in memory and the channel would acknowledge a message lost later."""
+    import socket
+
+    import redis
+    from rasa.core.tracker_store import FailSafeTrackerStore, RedisTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    with socket.socket() as unused:
+        unused.bind(("127.0.0.1", 0))
+        port = unused.getsockname()[1]
+    store = FailSafeTrackerStore(RedisTrackerStore(Domain.empty(), host="127.0.0.1", port=port))
+    tracker = DialogueStateTracker.from_events("customer", [UserUttered("where is my order?")])
+    with pytest.raises(redis.exceptions.ConnectionError):
+        await store.save(tracker)
+    assert await store.fallback_tracker_store.retrieve("customer") is None
+

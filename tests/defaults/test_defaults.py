@@ -31,7 +31,7 @@ def test_unconfigured_services_find_the_stack_that_baton_run_starts(environ: pyt
     stack = StackSettings.from_env({})
     handoff, knowledge, orders = HandoffSettings(), KnowledgeSettings(), OrdersSettings.from_env({})
     # handoff's Redis is the private one ./baton run starts (it was 6379, a system Redis, before).
-    assert handoff.redis_url == stack.effective_redis_url == defaults.REDIS_URL
+    assert handoff.redis_url == stack.redis_address == defaults.REDIS_URL
     assert stack.private_redis and stack.redis_port == defaults.REDIS_PORT == 6390
     assert handoff.event_stream == stack.event_stream == "baton:events"
     assert handoff.rasa_url == stack.url(stack.rasa_port) == "http://127.0.0.1:5005"

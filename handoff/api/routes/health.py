@@ -10,6 +10,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from handoff.api.dependency_health import degraded, dependency_states
 from handoff.api.deps import ConsumerDep, RedisDep, ServicesDep
 
 router = APIRouter(tags=["health"])
@@ -38,4 +39,8 @@ async def health(redis: RedisDep, consumer: ConsumerDep, services: ServicesDep, 
         body.update(status="unavailable", error=f"database: {type(error).__name__}: {error}"[:500])
     if consumer.last_error:
         body["last_error"] = consumer.last_error
+    # Rasa or the knowledge service down: degraded (200), the rest of the service keeps serving.
+    body["dependencies"] = await dependency_states(services)
+    if body["status"] == "ok" and degraded(body["dependencies"]):
+        body.update(status="degraded", degraded=degraded(body["dependencies"]))
     return body

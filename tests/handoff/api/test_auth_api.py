@@ -81,7 +81,12 @@ async def test_only_an_admin_lists_and_creates_agents(server: Server) -> None:
         await client.aclose()
 
 
-async def test_health_reports_the_database(server: Server) -> None:
+async def test_health_reports_the_database_and_what_is_down(server: Server) -> None:
     async with httpx.AsyncClient(base_url=server.url, trust_env=False) as client:
-        body = (await client.get("/health")).json()
-    assert (body["status"], body["database"]) == ("ok", "sqlite")
+        response = await client.get("/health")
+    body = response.json()
+    assert body["database"] == "sqlite"
+    assert body["dependencies"]["database"] == body["dependencies"]["redis"] == "ok"
+    # The harness points at a Rasa that is not running: degraded, not down, and it says why.
+    assert response.status_code == 200 and body["status"] == "degraded"
+    assert body["dependencies"]["rasa"] == "down: ConnectError" and "rasa" in body["degraded"]
