@@ -158,5 +158,5 @@ def build_engine(settings: HandoffSettings, *, redis: Redis, conversations: Conv
         redis=redis, prefix=settings.key_prefix, conversations=conversations, escalations=escalations, rasa=rasa,
         detector=Detector.from_config(settings.detection_config), availability=availability, context=context,
         hours=hours, timezone_label=settings.support_timezone_label, clock=now_utc,
-        waiting_reminder_seconds=settings.waiting_reminder_seconds,
+        waiting_reminder_seconds=settings.waiting_reminder_seconds, owner=settings.consumer_name,
     )

@@ -91,12 +91,24 @@ def parse_rating(value: Any) -> int | None:
     return rating if 1 <= rating <= 5 else None
 
 
+# Long enough for one opening (a Rasa call or two, the packet, the store); short enough that a
+# replica that died holding it frees the conversation within the consumer's retries.
+OPENING_LOCK_SECONDS = 30
+
+
+class OpeningElsewhere(Exception):
+    """Another replica holds this conversation's opening lock; the stream entry is retried."""
+
+
 class HandoffEngine:
     def __init__(self, *, redis: Redis, prefix: str, conversations: ConversationStore, escalations: Escalations,
                  rasa: Rasa, detector: Assessor, availability: AvailabilityCheck, context: ContextBuilder,
                  hours: BusinessHours, timezone_label: str, clock: Callable[[], datetime],
-                 waiting_reminder_seconds: float = 60.0) -> None:
+                 waiting_reminder_seconds: float = 60.0, owner: str = "handoff") -> None:
         self.redis = redis
+        # Who holds an opening lock: the replica's stream consumer name, stable across restarts.
+        self.owner = owner
+        self.opening: set[str] = set()
         self.prefix = prefix
         self.conversations = conversations
         self.escalations = escalations
@@ -223,8 +235,16 @@ class HandoffEngine:
     async def escalate(self, sender: str, decision: Decision) -> Escalation | None:
         """Open an escalation for `sender` unless one is open; returns it, or None if one was open."""
         lock = keyed(self.prefix, "engine:opening", sender)
-        if not await self.redis.set(lock, "1", nx=True, ex=60):
-            return None  # another replica is opening it right now
+        if not await self.redis.set(lock, self.owner, nx=True, ex=OPENING_LOCK_SECONDS):
+            holder = await self.redis.get(lock)
+            holder = holder.decode() if isinstance(holder, bytes) else holder
+            if holder != self.owner or sender in self.opening:
+                # Returning here would mark the entry done with no escalation: if the holder
+                # dies before it opens one, the hand-over is lost. Raised, the entry is retried.
+                raise OpeningElsewhere(f"an escalation for this conversation is being opened by {holder}")
+            # Our own name, but not in this process: a life of ours killed while opening.
+            await self.redis.set(lock, self.owner, ex=OPENING_LOCK_SECONDS)
+        self.opening.add(sender)
         try:
             if await self.escalations.active_for(sender) is not None:
                 return None
@@ -245,6 +265,7 @@ class HandoffEngine:
             await self._attempt("tell", sender, self._tell_customer(sender, escalation, availability, timeline))
             return escalation
         finally:
+            self.opening.discard(sender)
             await self.redis.delete(lock)
 
     async def _open(self, sender: str, decision: Decision) -> tuple[Escalation, Availability, Timeline]:

@@ -21,8 +21,9 @@ from handoff.conversations.store import ConversationStore
 from handoff.detection import Detector
 from handoff.engine.availability import AvailabilityCheck
 from handoff.engine.context import ContextBuilder
-from handoff.engine.engine import HandoffEngine
+from handoff.engine.engine import HandoffEngine, OpeningElsewhere
 from handoff.engine.hours import BusinessHours
+from handoff.keys import keyed
 from handoff.services import history_of, queue_length_of
 from handoff.store import escalations as rows
 from handoff.stream.events import StreamEvent
@@ -194,3 +195,27 @@ async def test_a_skipped_comment_stores_no_comment(engine: HandoffEngine, servic
     await feed("brief", {"event": "slot", "name": "csat_comment", "value": ""})
     stored = await services.escalations.get(opened.id)
     assert (stored.csat_rating, stored.csat_comment) == (5, None)
+
+
+async def test_an_opening_lock_left_by_a_killed_life_of_this_replica_is_taken_over(
+        engine: HandoffEngine, services: Services) -> None:
+    """Killed while opening, the replica restarts under the same consumer name and finds its
+    own lock: before, it took the lock for another replica's, marked the entry done, and the
+    hand-over was lost (bench/faults.py found it)."""
+    feed = Feed(engine)
+    await services.redis.set(keyed(PREFIX, "engine:opening", "killed"), engine.owner, ex=30)
+    await feed.customer("killed", "let me talk to a real person please", "request_human", 0.97)
+    assert await services.escalations.active_for("killed") is not None
+
+
+async def test_an_opening_lock_of_another_replica_leaves_the_entry_to_retry(
+        engine: HandoffEngine, services: Services) -> None:
+    feed = Feed(engine)
+    lock = keyed(PREFIX, "engine:opening", "contended")
+    await services.redis.set(lock, "another-replica", ex=30)
+    with pytest.raises(OpeningElsewhere):
+        await feed.customer("contended", "let me talk to a real person please", "request_human", 0.97)
+    # The entry is not marked done: once the other replica is gone, the retry opens it.
+    await services.redis.delete(lock)
+    await feed.customer("contended", "let me talk to a real person please", "request_human", 0.97)
+    assert await services.escalations.active_for("contended") is not None
