@@ -98,10 +98,13 @@ def visible_query(agent: Agent) -> Select[tuple[EscalationRow]]:
 def listing(
     session: Session, agent: Agent, *, states: Sequence[str], mine: bool, limit: int = 200
 ) -> list[Escalation]:
+    """At most `limit` escalations: of open ones the oldest, so that a flood of new ones never
+    pushes the customers who have waited longest out of view; of closed ones the newest."""
     query = visible_query(agent).where(EscalationRow.state.in_(states))
     if mine:
         query = query.where(EscalationRow.agent_id == agent.id)
-    query = query.order_by(EscalationRow.id.desc()).limit(limit)
+    oldest_first = set(states) <= set(OPEN_STATES)
+    query = query.order_by(EscalationRow.id if oldest_first else EscalationRow.id.desc()).limit(limit)
     return [to_escalation(row) for row in session.scalars(query)]
 
 

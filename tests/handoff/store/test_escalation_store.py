@@ -152,3 +152,17 @@ async def test_demo_accounts_seeded_only_into_an_empty_store(database: Database)
     ]
     assert await accounts.authenticate("sam", "larkspur-demo") is not None
     assert await accounts.seed_demo("larkspur-demo") is False
+
+
+async def test_a_full_listing_keeps_the_longest_waiting_and_the_latest_closed(database: Database) -> None:
+    """Issue 19, finding 9: the console lists at most 200, and listed the newest, so a flood of
+    new escalations hid the customers who had waited longest."""
+    admin = await agent(database, "boss", teams=("delivery",))
+    opened = [await open_one(database, sender=f"waiting-{i}", now=1000.0 + i) for i in range(5)]
+    waiting = await database.run(lambda s: rows.listing(s, admin, states=["queued"], mine=False, limit=3))
+    assert [e.id for e in waiting] == [e.id for e in opened[:3]]
+    for escalation in opened:
+        await database.run(lambda s, e=escalation: rows.close(s, e.id, state="failed", outcome=None, by="test",
+                                                               detail=None, now=2000.0))
+    closed = await database.run(lambda s: rows.listing(s, admin, states=["failed"], mine=False, limit=3))
+    assert [e.id for e in closed] == [e.id for e in reversed(opened[2:])]
