@@ -10,6 +10,7 @@ machine this was written on). Before handoff/tasks.py the service then never sto
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from pathlib import Path
 
 from tests.handoff.harness import Server, handoff_settings, next_push
@@ -27,11 +28,13 @@ async def test_consoles_closing_mid_heartbeat_do_not_keep_the_service_from_stopp
         maya = await server.login("maya")
         loop = asyncio.get_running_loop()
         for round_ in range(ROUNDS):
-            consoles = await asyncio.gather(*(server.websocket(maya.token) for _ in range(CONSOLES)))
-            await asyncio.gather(*(next_push(console, "hello") for console in consoles))
-            greeted = loop.time()
-            # The heartbeats are due one interval after each hello: close all of them about then.
-            offset = -0.004 + 0.002 * round_
-            await asyncio.sleep(max(0.0, greeted + 1.0 + offset - loop.time()))
-            await asyncio.gather(*(console.close() for console in consoles))
+            async with contextlib.AsyncExitStack() as opened:
+                consoles = await asyncio.gather(
+                    *(opened.enter_async_context(server.websocket(maya.token)) for _ in range(CONSOLES)))
+                await asyncio.gather(*(next_push(console, "hello") for console in consoles))
+                greeted = loop.time()
+                # The heartbeats are due one interval after each hello: close all of them about then.
+                offset = -0.004 + 0.002 * round_
+                await asyncio.sleep(max(0.0, greeted + 1.0 + offset - loop.time()))
+                await asyncio.gather(*(console.close() for console in consoles))
         await maya.aclose()
