@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from redis.asyncio import Redis
 
 from contract import bot_handoff as contract
+from contract.csat import parse_rating
 from handoff.conversations.store import ConversationStore
 from handoff.engine import messages
 from handoff.engine.availability import Availability, AvailabilityCheck
@@ -79,14 +80,6 @@ def stream_id_newer(a: str, b: str | None) -> bool:
         return True
     (am, _, asq), (bm, _, bsq) = a.partition("-"), b.partition("-")
     return (int(am), int(asq or 0)) > (int(bm), int(bsq or 0))
-
-
-def parse_rating(value: Any) -> int | None:
-    try:
-        rating = int(float(value))
-    except (TypeError, ValueError):
-        return None
-    return rating if 1 <= rating <= 5 else None
 
 
 class HandoffEngine:

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from contract import bot_handoff as contract
+from contract.csat import parse_rating
 from handoff.auth.access import ensure_can_claim, ensure_holder, ensure_visible
 from handoff.clients.rasa import RasaClient
 from handoff.errors import Conflict, Invalid
@@ -106,14 +107,11 @@ class EscalationService:
             await self.live.publish_for(escalation, "customer.typing", {"at": time.time()})
 
     async def record_csat(self, sender_id: str, rating: int, comment: str | None) -> None:
-        try:
-            valid = 1 <= int(rating) <= 5
-        except (TypeError, ValueError):
-            valid = False
-        if not valid:
-            raise Invalid(f"a CSAT rating is 1 to 5, not {rating!r}")
+        parsed = parse_rating(rating)
+        if parsed is None:
+            raise Invalid(f"a CSAT rating is a whole number from 1 to 5, not {rating!r}")
         comment = comment.strip()[:MAX_TEXT] if comment and comment.strip() else None
-        escalation = await self.db.run(lambda s: rows.set_csat(s, sender_id, rating=int(rating), comment=comment,
+        escalation = await self.db.run(lambda s: rows.set_csat(s, sender_id, rating=parsed, comment=comment,
                                                                 now=time.time()))
         if escalation is None:
             logger.warning("CSAT %s for %s has no completed escalation to go with", rating, sender_id)
