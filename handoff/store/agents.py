@@ -57,6 +57,13 @@ def all_agents(session: Session) -> list[Agent]:
     return [to_agent(row) for row in session.scalars(select(AgentRow).order_by(AgentRow.username))]
 
 
+def lock(session: Session, agent_id: int) -> None:
+    """Hold this agent's row until the transaction ends, so two claims by one agent (on
+    PostgreSQL, where transactions run side by side) count their chats one after the other.
+    SQLite takes the whole database's write lock at BEGIN IMMEDIATE (store/db.py): already serial."""
+    session.execute(select(AgentRow.id).where(AgentRow.id == agent_id).with_for_update())
+
+
 def active_chats(session: Session, agent_id: int) -> int:
     """Escalations this agent holds right now (for the capacity check)."""
     query = select(func.count()).select_from(EscalationRow).where(

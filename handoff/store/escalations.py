@@ -10,7 +10,7 @@ from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session
 
 from handoff.errors import Conflict, NotFound
-from handoff.store.agents import active_chats
+from handoff.store.agents import active_chats, lock
 from handoff.store.models import EscalationRow, NoteRow, StateRow
 from handoff.store.records import OPEN_STATES, Agent, Escalation, Note, StateChange
 
@@ -112,7 +112,9 @@ def queued(session: Session) -> list[Escalation]:
 
 def claim(session: Session, escalation_id: int, agent: Agent, now: float) -> Escalation:
     """Give a queued escalation to `agent`. Atomic: of many agents claiming at once exactly one
-    wins, because the UPDATE only matches while the row is still queued."""
+    wins, because the UPDATE only matches while the row is still queued; of one agent's claims
+    at once, no more than their capacity win, because each counts under the agent's row lock."""
+    lock(session, agent.id)
     if active_chats(session, agent.id) >= agent.capacity:
         raise Conflict(f"you already hold {agent.capacity} conversations, your capacity; resolve or transfer one first")
     result = session.execute(
@@ -147,6 +149,7 @@ def reassign(session: Session, escalation_id: int, *, to: Agent, by: str, now: f
         raise Conflict(f"escalation {escalation_id} is {row.state}; only open escalations can be transferred")
     if row.agent_id == to.id:
         raise Conflict(f"{to.display_name} already holds this conversation")
+    lock(session, to.id)
     if active_chats(session, to.id) >= to.capacity:
         raise Conflict(f"{to.display_name} already holds {to.capacity} conversations, their capacity")
     previous = row.agent.username if row.agent else None

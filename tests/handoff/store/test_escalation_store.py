@@ -10,9 +10,10 @@ from sqlalchemy.exc import IntegrityError
 
 from handoff.auth.accounts import Accounts
 from handoff.errors import Conflict, Invalid, NotFound
-from handoff.store import Agent, Database
+from handoff.store import Agent, Database, Escalation
 from handoff.store import agents as agent_rows
 from handoff.store import escalations as rows
+from handoff.store.agents import active_chats
 
 PACKET = {
     "summary_line": "Where is order LK-100235? Late parcel, customer upset",
@@ -80,6 +81,28 @@ async def test_claim_respects_capacity(database: Database) -> None:
     await database.run(lambda s: rows.claim(s, first.id, busy, 1.0))
     with pytest.raises(Conflict, match="capacity"):
         await database.run(lambda s: rows.claim(s, second.id, busy, 2.0))
+
+
+async def test_one_agents_claims_at_once_stay_within_capacity(database: Database) -> None:
+    """Issue 19 gap: the capacity check counted, then claimed; on PostgreSQL two claims of different
+    escalations by one agent both passed. Each round: 8 claims at once by one agent of capacity 2."""
+    busy = await agent(database, "busy", capacity=2)
+    for round_ in range(5):
+        opened = [await open_one(database, f"r{round_}-{i}") for i in range(8)]
+
+        async def claim(escalation: Escalation) -> Escalation | Conflict:
+            try:
+                return await database.run(lambda s: rows.claim(s, escalation.id, busy, 1.0))
+            except Conflict as error:
+                return error
+
+        results = await asyncio.gather(*(claim(e) for e in opened))
+        won = [r for r in results if not isinstance(r, Conflict)]
+        assert len(won) == 2, f"round {round_}: {len(won)} claims won for a capacity of 2"
+        assert await database.run(lambda s: active_chats(s, busy.id)) == 2
+        for escalation in won:  # free the agent for the next round
+            await database.run(lambda s, e=escalation: rows.close(s, e.id, state="completed", outcome="resolved",
+                                                                  by="busy", detail=None, now=2.0))
 
 
 async def test_transfer_to_team_requeues_and_to_agent_reassigns(database: Database) -> None:
