@@ -4,8 +4,9 @@ The handoff service triggers the intent `handback` when an agent hands the custo
 The survey is the form `csat_form`: a rating from 1 to 5 (buttons, or typed: "4", "four",
 "5 stars"; read by contract/csat.py, the one parser the handoff service uses too) and an
 optional comment ("skip" or the Skip button leaves it empty). The handoff service reads the
-slots `csat_rating` and `csat_comment` from the event stream and stores them with the escalation. A customer who answers the rating with something that is not a
-rating is not held in the survey: it ends, and the bot listens again.
+slots `csat_rating` and `csat_comment` from the event stream and stores them with the escalation.
+A customer who answers the rating with something that is not a rating is not held in the
+survey: it ends, and the bot listens again.
 """
 
 from __future__ import annotations
