@@ -18,11 +18,13 @@ from sqlalchemy.exc import IntegrityError
 
 from contract import bot_handoff as contract
 from contract.csat import parse_rating
-from handoff.auth.access import ensure_can_claim, ensure_holder, ensure_visible
+from handoff.auth.access import can_see, ensure_can_claim, ensure_holder, ensure_visible
 from handoff.clients.rasa import RasaClient
+from handoff.conversations.store import ConversationStore
 from handoff.errors import Conflict, Invalid
 from handoff.escalations.cards import card, detail
 from handoff.escalations.queue import EscalationQueue
+from handoff.escalations.transcripts import scoped
 from handoff.realtime.live import LiveHub
 from handoff.store import Agent, Database, Escalation, Note
 from handoff.store import escalations as rows
@@ -150,6 +152,14 @@ class EscalationService:
         escalation = await self.get(escalation_id)
         ensure_visible(agent, escalation)
         return escalation
+
+    async def transcript(self, agent: Agent, escalation_id: int,
+                         conversations: ConversationStore) -> list[dict[str, Any]]:
+        """The conversation's lines this agent may read through this escalation (transcripts.py)."""
+        escalation = await self.visible(agent, escalation_id)
+        lines = await conversations.transcript(escalation.sender_id)
+        others = await self.db.run(lambda s: rows.of_conversation(s, escalation.sender_id))
+        return scoped(lines, escalation, others, lambda other: can_see(agent, other))
 
     async def card(self, escalation: Escalation, now: float | None = None) -> dict[str, Any]:
         now = now or time.time()

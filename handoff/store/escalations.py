@@ -87,6 +87,12 @@ def history_for(session: Session, sender_id: str | None, email: str | None, limi
     return [to_escalation(row) for row in session.scalars(query)]
 
 
+def of_conversation(session: Session, sender_id: str, limit: int = 500) -> list[Escalation]:
+    """Every escalation of one conversation, oldest first (at most `limit`, the newest)."""
+    query = select(EscalationRow).where(EscalationRow.sender_id == sender_id).order_by(EscalationRow.id.desc())
+    return [to_escalation(row) for row in reversed(list(session.scalars(query.limit(limit))))]
+
+
 def visible_query(agent: Agent) -> Select[tuple[EscalationRow]]:
     """Escalations this agent may see: admins all, agents their teams' and the ones they hold."""
     query = select(EscalationRow)

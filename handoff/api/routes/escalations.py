@@ -38,9 +38,9 @@ async def claim(escalation_id: int, agent: AgentDep, services: ServicesDep) -> d
 
 @router.get("/{escalation_id}/transcript")
 async def transcript(escalation_id: int, agent: AgentDep, services: ServicesDep) -> list[dict[str, Any]]:
-    """Every customer, bot and agent message of the conversation so far, with times."""
-    escalation = await services.escalations.visible(agent, escalation_id)
-    return await services.conversations.transcript(escalation.sender_id)
+    """The customer, bot and agent messages of the conversation up to this escalation's close, with
+    times; stretches under escalations of teams this agent is not in are left out."""
+    return await services.escalations.transcript(agent, escalation_id, services.conversations)
 
 
 @router.post("/{escalation_id}/messages", status_code=status.HTTP_201_CREATED)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import json
+import time
 
 import httpx
 import pytest
@@ -13,6 +14,7 @@ from sqlalchemy import text
 
 from handoff.errors import Invalid
 from handoff.store import Escalation
+from handoff.store import escalations as rows
 from tests.handoff.harness import Server
 
 PACKET = {"summary_line": "Wants to return the wool sweater from LK-100232 (frustration)",
@@ -189,6 +191,35 @@ async def test_transcript_follows_the_stream(server: Server) -> None:
     assert [(line["role"], line["text"], line["time"]) for line in lines] == [
         ("customer", "I want to return my sweater", 10.0), ("bot", "Which order?", 11.0),
         ("agent", "Hi, I'm Maya", 12.0)]
+
+
+async def test_an_old_escalation_shows_its_own_stretch_of_the_conversation(server: Server) -> None:
+    """Issue 19, finding 7: a closed escalation showed the whole live conversation, later ones of
+    other teams included."""
+    services, redis = server.services, server.services.redis
+    first = await open_escalation(server, "web-omar", team="returns")
+    await services.db.run(lambda s: rows.close(s, first.id, state="completed", outcome="resolved", by="maya",
+                                               detail=None, now=time.time()))
+    await asyncio.sleep(0.05)
+    second = await open_escalation(server, "web-omar", team="delivery")
+    later = {"event": "bot", "text": "Sam here, your new address is 12 Elm St", "timestamp": time.time() + 1,
+             "metadata": {"agent": "Sam"}}
+    earlier = {"event": "user", "text": "my sweater is too small", "timestamp": first.created_at + 0.001,
+               "input_channel": "socketio"}
+    for event in (earlier, later):
+        await redis.xadd("test:events", {"sender_id": "web-omar", "type": event["event"], "event": json.dumps(event)})
+    maya, sam, admin = await server.login("maya"), await server.login("sam"), await server.login("admin")
+    async with asyncio.timeout(10):
+        while len((await admin.get(f"/escalations/{second.id}/transcript")).json()) < 2:
+            await asyncio.sleep(0.05)
+    assert [line["text"] for line in (await maya.get(f"/escalations/{first.id}/transcript")).json()] == [
+        "my sweater is too small"]
+    assert [line["text"] for line in (await admin.get(f"/escalations/{first.id}/transcript")).json()] == [
+        "my sweater is too small"]
+    # Sam's team (delivery) holds the conversation now, but the returns stretch is not theirs.
+    assert [line["text"] for line in (await sam.get(f"/escalations/{second.id}/transcript")).json()] == [
+        "Sam here, your new address is 12 Elm St"]
+    assert len((await admin.get(f"/escalations/{second.id}/transcript")).json()) == 2
 
 
 async def test_canned_responses_and_knowledge_search_need_a_login(server: Server) -> None:
