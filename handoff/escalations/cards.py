@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from handoff.engine.context import for_agents
 from handoff.store import Escalation
 
 
@@ -33,7 +34,7 @@ def detail(escalation: Escalation, priority: float | None, now: float) -> dict[s
     return {
         **card(escalation, priority, now),
         "email": escalation.email,
-        "packet": escalation.packet,
+        "packet": for_agents(escalation.packet),
         "notes": [note.public() for note in escalation.notes],
         "states": [change.public() for change in escalation.states],
         "handling_seconds": round(handling, 1) if handling is not None else None,

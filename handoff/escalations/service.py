@@ -35,8 +35,12 @@ MAX_TEXT = 4000
 
 
 def email_in(packet: dict[str, Any]) -> str | None:
-    """The customer's e-mail address from the context packet, wherever the engine put it."""
-    for holder in (packet, packet.get("identity"), packet.get("facts"), packet.get("slots")):
+    """The customer's verified e-mail address from the context packet, wherever the engine put it.
+    One the customer only typed is not theirs until verified: escalations are found by it later."""
+    identity = packet.get("identity")
+    if isinstance(identity, dict) and not identity.get("email_verified", identity.get("verified")):
+        identity = None
+    for holder in (packet, identity, packet.get("facts"), packet.get("slots")):
         if isinstance(holder, dict) and isinstance(holder.get("email"), str) and "@" in holder["email"]:
             return holder["email"].strip().lower()
     return None
