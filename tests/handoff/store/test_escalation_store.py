@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from handoff.auth.accounts import Accounts
 from handoff.errors import Conflict, Invalid, NotFound
-from handoff.store import Agent, Database, Escalation
+from handoff.store import Agent, Database, Escalation, revoked_tokens
 from handoff.store import agents as agent_rows
 from handoff.store import escalations as rows
 from handoff.store.agents import active_chats
@@ -175,3 +175,32 @@ async def test_demo_accounts_seeded_only_into_an_empty_store(database: Database)
     ]
     assert await accounts.authenticate("sam", "larkspur-demo") is not None
     assert await accounts.seed_demo("larkspur-demo") is False
+
+
+async def test_signed_out_tokens_are_kept_until_they_expire(database: Database) -> None:
+    await database.run(lambda s: revoked_tokens.revoke(s, "old", expires_at=100.0, now=50.0))
+    await database.run(lambda s: revoked_tokens.revoke(s, "new", expires_at=300.0, now=50.0))
+    await database.run(lambda s: revoked_tokens.revoke(s, "new", expires_at=300.0, now=60.0))  # twice: once
+    assert await database.run(lambda s: revoked_tokens.is_revoked(s, "old"))
+    await database.run(lambda s: revoked_tokens.revoke(s, "x" * 64, expires_at=400.0, now=200.0))  # sweeps "old"
+    assert not await database.run(lambda s: revoked_tokens.is_revoked(s, "old"))
+    assert await database.run(lambda s: revoked_tokens.is_revoked(s, "new"))
+    assert not await database.run(lambda s: revoked_tokens.is_revoked(s, "never"))
+
+
+async def test_a_removed_account_is_found_by_nothing_and_must_hold_no_chat(database: Database) -> None:
+    accounts = Accounts(database, bcrypt_rounds=4)
+    busy = await agent(database, "busy")
+    escalation = await open_one(database)
+    await database.run(lambda s: rows.claim(s, escalation.id, busy, 1.0))
+    with pytest.raises(Conflict, match="holds conversations"):
+        await accounts.remove("busy")
+    await database.run(lambda s: rows.close(s, escalation.id, state="completed", outcome="resolved", by="busy",
+                                            detail=None, now=2.0))
+    assert (await accounts.remove("BUSY")).username == "busy"
+    assert await accounts.get("busy") is None and await accounts.current("busy") is None
+    assert await accounts.authenticate("busy", "correct horse") is None
+    assert await accounts.all() == []
+    assert (await database.run(lambda s: rows.get(s, escalation.id))).agent == "busy"  # history keeps the name
+    with pytest.raises(NotFound):
+        await accounts.remove("busy")
