@@ -21,6 +21,7 @@ failure inside the engine is logged and never stops the stream.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
@@ -80,6 +81,14 @@ def stream_id_newer(a: str, b: str | None) -> bool:
         return True
     (am, _, asq), (bm, _, bsq) = a.partition("-"), b.partition("-")
     return (int(am), int(asq or 0)) > (int(bm), int(bsq or 0))
+
+
+def stored_slot(state: dict[str, str], name: str) -> Any:
+    """A slot's value as the conversation store keeps it (JSON text; ConversationStore.apply)."""
+    try:
+        return json.loads(state.get(f"slot:{name}", "null"))
+    except ValueError:
+        return None
 
 
 class HandoffEngine:
@@ -198,7 +207,7 @@ class HandoffEngine:
                 await self.escalations.record_csat(event.sender_id, rating, None)
         elif name == contract.CSAT_COMMENT_SLOT and value is not None:
             state = await self.conversations.state(event.sender_id)
-            rating = parse_rating(state.get(f"slot:{contract.CSAT_RATING_SLOT}", "null").strip('"'))
+            rating = parse_rating(stored_slot(state, contract.CSAT_RATING_SLOT))
             comment = str(value).strip()
             if rating is not None:
                 await self.escalations.record_csat(event.sender_id, rating, comment or None)
