@@ -170,10 +170,23 @@ class EscalationService:
         priority = (await self.queue.priorities([escalation.id], now)).get(escalation.id)
         return card(escalation, priority, now)
 
-    async def detail(self, escalation: Escalation) -> dict[str, Any]:
+    async def detail(self, escalation: Escalation, agent: Agent | None = None) -> dict[str, Any]:
+        """The whole escalation; for `agent`, its packet without what other teams handled: the
+        transcript's stretches under their escalations, and their earlier escalations."""
         now = time.time()
         priority = (await self.queue.priorities([escalation.id], now)).get(escalation.id)
-        return detail(escalation, priority, now)
+        if agent is None or agent.is_admin:
+            return detail(escalation, priority, now)
+        packet = dict(escalation.packet)
+        if isinstance(packet.get("transcript"), list):
+            others = await self.db.run(lambda s: rows.of_conversation(s, escalation.sender_id))
+            lines = [line for line in packet["transcript"] if isinstance(line, dict)]
+            packet["transcript"] = scoped(lines, escalation, others, lambda other: can_see(agent, other))
+        if isinstance(packet.get("earlier_escalations"), list):
+            packet["earlier_escalations"] = [
+                earlier for earlier in packet["earlier_escalations"]
+                if isinstance(earlier, dict) and earlier.get("team") in agent.teams]
+        return detail(escalation, priority, now, packet)
 
     async def listing(self, agent: Agent, *, state: str | None, mine: bool) -> list[dict[str, Any]]:
         """The agent's queue: highest priority first while queued, newest first otherwise."""

@@ -27,13 +27,13 @@ async def queue(
 @router.get("/{escalation_id}")
 async def show(escalation_id: int, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     escalation = await services.escalations.visible(agent, escalation_id)
-    return await services.escalations.detail(escalation)
+    return await services.escalations.detail(escalation, agent)
 
 
 @router.post("/{escalation_id}/claim")
 async def claim(escalation_id: int, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     escalation = await services.escalations.claim(agent, escalation_id)
-    return await services.escalations.detail(escalation)
+    return await services.escalations.detail(escalation, agent)
 
 
 @router.get("/{escalation_id}/transcript")
@@ -69,13 +69,13 @@ async def transfer(escalation_id: int, body: TransferRequest, agent: AgentDep, s
         online = await services.presence.status(to_agent.username) == "online"
     moved = await services.escalations.transfer(agent, escalation_id, to_agent=to_agent,
                                                 to_team=body.team or None, online=online)
-    return await services.escalations.detail(moved)
+    return await services.escalations.detail(moved, agent)
 
 
 @router.post("/{escalation_id}/resolve")
 async def resolve(escalation_id: int, body: ResolveRequest, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     closed = await services.escalations.resolve(agent, escalation_id, outcome=body.outcome, handback=body.handback)
-    return await services.escalations.detail(closed)
+    return await services.escalations.detail(closed, agent)
 
 
 @router.post("/{escalation_id}/handback")
@@ -84,4 +84,4 @@ async def handback(escalation_id: int, agent: AgentDep, services: ServicesDep,
     """Give the conversation back to the bot, which says it is back and asks for a CSAT rating."""
     outcome = body.outcome if body else "resolved"
     closed = await services.escalations.resolve(agent, escalation_id, outcome=outcome, handback=True)
-    return await services.escalations.detail(closed)
+    return await services.escalations.detail(closed, agent)

@@ -222,6 +222,26 @@ async def test_an_old_escalation_shows_its_own_stretch_of_the_conversation(serve
     assert len((await admin.get(f"/escalations/{second.id}/transcript")).json()) == 2
 
 
+async def test_the_packet_leaves_out_what_other_teams_handled(server: Server) -> None:
+    services = server.services
+    parcel = await open_escalation(server, "web-liam", team="delivery")
+    await services.db.run(lambda s: rows.close(s, parcel.id, state="completed", outcome="resolved", by="sam",
+                                               detail=None, now=parcel.created_at + 10))
+    packet = {"summary_line": "wants a refund",
+              "transcript": [{"role": "customer", "text": "where is my parka", "time": parcel.created_at + 1},
+                             {"role": "agent", "text": "Sam: it is at the depot", "time": parcel.created_at + 2},
+                             {"role": "customer", "text": "now I want a refund", "time": parcel.created_at + 20}],
+              "earlier_escalations": [{"id": parcel.id, "team": "delivery", "summary_line": "late parka"},
+                                      {"id": 99, "team": "returns", "summary_line": "old return"}]}
+    refund = await services.escalations.open(sender_id="web-liam", channel="rest", reason="frustration",
+                                             team="returns", frustration=0.3, packet=packet)
+    maya, admin = await server.login("maya"), await server.login("admin")
+    seen = (await maya.get(f"/escalations/{refund.id}")).json()["packet"]
+    assert [line["text"] for line in seen["transcript"]] == ["now I want a refund"]
+    assert [e["summary_line"] for e in seen["earlier_escalations"]] == ["old return"]
+    assert (await admin.get(f"/escalations/{refund.id}")).json()["packet"] == packet
+
+
 async def test_canned_responses_and_knowledge_search_need_a_login(server: Server) -> None:
     maya = await server.login("maya")
     canned = (await maya.get("/canned-responses")).json()
