@@ -70,7 +70,8 @@ async def live_feed(websocket: WebSocket, token: str = "") -> None:
 
 async def _refuse(websocket: WebSocket, detail: str) -> None:
     await websocket.send_json({"type": "error", "data": {"detail": detail}})
-    await websocket.close(code=UNAUTHORIZED, reason=detail[:120])
+    # A close reason is at most 123 bytes of UTF-8.
+    await websocket.close(code=UNAUTHORIZED, reason=detail.encode()[:120].decode(errors="ignore"))
 
 
 async def _watch_token(services: Services, token: str, expires_at: float) -> str:
