@@ -21,7 +21,8 @@ PASSWORD = "larkspur-demo"
 ORDER = "LK-100235"  # Liam's (orders/demo_seed.py)
 OTHER_EMAIL = "omar.h@example.com"  # Omar's: not the address on that order
 # What the order backend knows that a caller must not learn from an agent's screen.
-PROTECTED = ("Liam", "liam", "M5V", "Toronto", "payment_method", "customer")
+PROTECTED = ("Liam", "liam", "M5V", "Toronto")
+PROTECTED_FIELDS = ("customer", "email", "postcode", "city", "country", "payment_method", "items", "shipments")
 
 
 async def say(http: httpx.AsyncClient, stack: Stack, sender: str, text: str) -> list[dict[str, Any]]:
@@ -70,6 +71,7 @@ async def test_an_unverified_order_and_email_disclose_nothing_to_the_agent(stack
     order = packet["order"]
     assert order is not None and order["number"] == ORDER and order["status"]  # its state is shown
     assert order["verified"] is False and "not verified" in order["notice"]
+    assert not [field for field in PROTECTED_FIELDS if field in order], f"the unverified order shows {order}"
     shown = str(order)
     assert not [word for word in PROTECTED if word in shown], f"the unverified order shows {order}"
     earlier = [e["summary_line"] for e in packet["earlier_escalations"]]
