@@ -1,5 +1,5 @@
 """Everything the handoff service runs, built in this one place, started in order and stopped in
-reverse: Redis, the database (tables created, demo accounts seeded), the queue, presence, the
+reverse: Redis, the database (tables created, demo accounts seeded in the demo), the queue, presence, the
 live channel, the Rasa client, the escalation service, the engine, and the background tasks
 (stream consumer, live subscriber, re-announcer). main.py's lifespan is a call to start() and
 stop()."""
@@ -18,6 +18,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from handoff.auth.accounts import Accounts
+from handoff.auth.throttle import LoginThrottle
 from handoff.auth.tokens import TokenIssuer
 from handoff.clients.knowledge import KnowledgeSuggestions
 from handoff.clients.orders import configured_order_lookup
@@ -51,6 +52,7 @@ class Services:
     conversations: ConversationStore
     accounts: Accounts
     tokens: TokenIssuer
+    login_throttle: LoginThrottle
     queue: EscalationQueue
     presence: Presence
     live: LiveHub
@@ -70,7 +72,7 @@ class Services:
         db = Database(settings.effective_database_url)
         await db.start()
         accounts = Accounts(db, settings.default_capacity, settings.bcrypt_rounds)
-        await accounts.seed_demo(settings.demo_password)
+        await seed_demo_accounts(settings, accounts)
         prefix = settings.key_prefix
         queue, live = EscalationQueue(redis, prefix), LiveHub(redis, prefix)
         rasa = RasaClient(settings.rasa_url, settings.rasa_token, timeout=settings.rasa_timeout_seconds)
@@ -79,6 +81,9 @@ class Services:
         services = cls(
             settings=settings, redis=redis, db=db, conversations=conversations,
             accounts=accounts, tokens=TokenIssuer(settings.secret_key(), settings.token_ttl_seconds),
+            login_throttle=LoginThrottle(
+                redis, prefix, max_per_account=settings.login_failures_per_account,
+                max_per_address=settings.login_failures_per_address, window_seconds=settings.login_window_seconds),
             queue=queue, presence=Presence(redis, prefix, settings.presence_ttl_seconds), live=live, rasa=rasa,
             escalations=escalations, reannouncer=Reannouncer(escalations, settings.reannounce_seconds),
             widget_streams=WidgetStreams(redis, prefix, per_session=settings.widget_streams_per_session,
@@ -116,6 +121,21 @@ class Services:
         await self.rasa.aclose()
         await self.db.close()
         await self.redis.aclose()
+
+
+async def seed_demo_accounts(settings: HandoffSettings, accounts: Accounts) -> None:
+    """The demo's accounts, with their well-known password, only when HANDOFF_DEMO_MODE says this
+    is the demo; never into a shop's store, which starts with no account at all."""
+    if not settings.demo_mode:
+        if not await accounts.all():
+            logger.warning("no agent accounts yet: create the first admin with "
+                           "`python -m handoff.auth.create_agent USERNAME --admin` (password on stdin)")
+        return
+    logger.warning(
+        "\n%s\nDEMO MODE (HANDOFF_DEMO_MODE): the demo agent accounts maya, sam and admin are created in an "
+        "empty store with a published password. Anyone who can reach this service can log in as an admin. "
+        "Never run a shop's handoff service in demo mode.\n%s", "!" * 100, "!" * 100)
+    await accounts.seed_demo(settings.demo_password)
 
 
 # --- the engine: its parts, from the settings and the services above -----------------------

@@ -83,6 +83,16 @@ class HandoffSettings(BaseSettings):
     token_ttl_seconds: int = Field(8 * 3600, alias="HANDOFF_TOKEN_TTL_SECONDS", gt=0)
     # Password of the demo accounts (maya, sam, admin) seeded when the agents table is empty.
     demo_password: str = Field(DEMO_PASSWORD, alias="HANDOFF_DEMO_PASSWORD")
+    # The demo: seed those accounts with that well-known password into an empty store. Off unless
+    # set (./baton run sets it, stack/settings.py); a shop's store never gets them.
+    demo_mode: bool = Field(False, alias="HANDOFF_DEMO_MODE")
+    # Failed logins (handoff/auth/throttle.py): this many for one username, or from one address,
+    # within the window lock that username or address until the window ends.
+    login_failures_per_account: int = Field(5, alias="HANDOFF_LOGIN_FAILURES_PER_ACCOUNT", ge=1)
+    login_failures_per_address: int = Field(20, alias="HANDOFF_LOGIN_FAILURES_PER_ADDRESS", ge=1)
+    login_window_seconds: int = Field(15 * 60, alias="HANDOFF_LOGIN_WINDOW_SECONDS", ge=1)
+    # An open console WebSocket checks this often that its token was not revoked (and closes when it was).
+    token_recheck_seconds: float = Field(5.0, alias="HANDOFF_TOKEN_RECHECK_SECONDS", gt=0)
     # A queued escalation nobody claimed for this long is raised in priority and announced again.
     reannounce_seconds: float = Field(120.0, alias="HANDOFF_REANNOUNCE_SECONDS", gt=0)
     # An agent whose console sent no heartbeat for this long is offline.

@@ -71,6 +71,9 @@ class StackSettings:
     callback_url: str = ""
     # The demo agents' password (handoff/settings.py): handed to the handoff service, shown in the banner.
     demo_password: str = field(default=defaults.DEMO_PASSWORD, repr=False)
+    # ./baton run is the demo: the handoff service seeds the demo accounts (HANDOFF_DEMO_MODE, with a
+    # loud warning in its log). A shop runs the handoff service itself, without it.
+    demo_mode: bool = True
     # Set in the environment and passed on: the order backend's variables (ORDERS_ENV), and the
     # messaging apps' credentials, which also decide the channels Rasa starts (stack/channels.py).
     orders_env: Mapping[str, str] = field(default_factory=dict, repr=False)
@@ -214,6 +217,7 @@ class StackSettings:
             "KNOWLEDGE_PORT": str(self.knowledge_port),
             "HANDOFF_PORT": str(self.handoff_port),
             "HANDOFF_DEMO_PASSWORD": self.demo_password,
+            "HANDOFF_DEMO_MODE": "1" if self.demo_mode else "0",
             "BOT_VENV": str(self.bot_venv),
             "SVC_VENV": str(self.svc_venv),
             "PYTHONPATH": str(ROOT),

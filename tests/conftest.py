@@ -11,7 +11,7 @@ import signal
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -169,6 +169,26 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     finally:
         running.stop_all()
 
+
+
+@pytest.fixture
+def handoff_alone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[dict[str, str]], Stack]]:
+    """Start Redis and the handoff service alone, from their Procfile lines, with more environment
+    (a shop's: HANDOFF_DEMO_MODE=0, a PostgreSQL HANDOFF_DATABASE_URL); Rasa is not running."""
+    started: list[Stack] = []
+
+    def start(env: dict[str, str]) -> Stack:
+        settings = make_settings(tmp_path_factory.mktemp("handoff-alone"))
+        settings.extra_env.update(env)
+        running = Stack(settings, Path("unused"))
+        started.append(running)
+        running.start("redis")
+        running.start("handoff", timeout=240)
+        return running
+
+    yield start
+    for running in started:
+        running.stop_all()
 
 
 # --- web helper: the stack with every messaging app on, their APIs faked on loopback ---

@@ -2,15 +2,15 @@
 
 The handoff service triggers the intent `handback` when an agent hands the customer back.
 The survey is the form `csat_form`: a rating from 1 to 5 (buttons, or typed: "4", "four",
-"5 stars") and an optional comment ("skip" or the Skip button leaves it empty). The handoff
-service reads the slots `csat_rating` and `csat_comment` from the event stream and stores
-them with the escalation. A customer who answers the rating with something that is not a
-rating is not held in the survey: it ends, and the bot listens again.
+"5 stars"; read by contract/csat.py, the one parser the handoff service uses too) and an
+optional comment ("skip" or the Skip button leaves it empty). The handoff service reads the
+slots `csat_rating` and `csat_comment` from the event stream and stores them with the escalation.
+A customer who answers the rating with something that is not a rating is not held in the
+survey: it ends, and the bot listens again.
 """
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
@@ -19,28 +19,10 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from contract.bot_handoff import CSAT_COMMENT_SLOT, CSAT_RATING_SLOT
+from contract.csat import parse_rating
 
-WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
-_DIGIT = re.compile(r"(?<![\d.])([1-5])(?:\s*(?:/|out of)\s*5)?(?![\d.])")
 SKIP_WORDS = frozenset({"skip", "no", "nope", "no thanks", "no thank you", "nothing", "none", "n/a", "-"})
 MAX_COMMENT_CHARS = 1000
-
-
-def parse_rating(value: Any) -> int | None:
-    """1..5 from a button's entity value or from what the customer typed; None if it is not one."""
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return int(value) if float(value).is_integer() and 1 <= value <= 5 else None
-    text = str(value or "").strip().lower()
-    if not text or text.startswith("/"):
-        return None
-    stars = text.count("⭐") or text.count("★")
-    if stars and 1 <= stars <= 5:
-        return stars
-    found = {int(match) for match in _DIGIT.findall(text)}
-    found |= {number for word, number in WORDS.items() if re.search(rf"\b{word}\b", text)}
-    return found.pop() if len(found) == 1 else None
 
 
 def is_skip(text: str) -> bool:

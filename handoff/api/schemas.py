@@ -13,6 +13,11 @@ class LoginRequest(BaseModel):
     password: str = Field(max_length=200)
 
 
+class PasswordChangeRequest(BaseModel):
+    current_password: str = Field(max_length=200)
+    new_password: str = Field(max_length=200)
+
+
 class PresenceRequest(BaseModel):
     status: Literal["online", "away", "offline"]
 

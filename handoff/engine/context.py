@@ -4,6 +4,13 @@ so they never ask for what the customer already said.
 Each outside source (Rasa's tracker, the order backend, the knowledge service, earlier
 escalations) may fail on its own; the packet then says what is missing and why, and is built
 anyway. A packet is never lost to one slow or broken dependency.
+
+What an agent sees of an order follows what the customer proved in this conversation (the
+bot's slots `verified_orders` and `order_verified`, bot/actions/order_flows/verification.py).
+The name, email, postcode, city and payment on an order are exactly what a caller needs to pass
+verification, so for an order not verified here the packet keeps only what the customer typed
+and the order's state, marked "not verified"; earlier escalations are found by an e-mail
+address only when it was verified too.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ from typing import Any
 from handoff.engine.availability import Availability
 from handoff.engine.summary import build_summary
 from handoff.engine.timeline import Timeline
+from orders.identity import normalize_order_number
 
 logger = logging.getLogger(__name__)
 
@@ -33,9 +41,42 @@ class Decision:
     signals: Mapping[str, float]
 
 
-def _is_verified(slots: Mapping[str, Any]) -> bool:
-    value = slots.get("order_verified")
+NOT_VERIFIED = "not verified"
+NOT_VERIFIED_NOTICE = ("not verified: the customer has not proved this order is theirs in this conversation; "
+                       "only its state is shown")
+# What an agent sees of an order the customer has not verified: its number (as typed) and state.
+UNVERIFIED_ORDER_FIELDS = ("number", "status")
+
+
+def _true(value: Any) -> bool:
     return value is True or (isinstance(value, str) and value.lower() == "true")
+
+
+def _canonical(order_number: Any) -> str | None:
+    return normalize_order_number(str(order_number)) if order_number else None
+
+
+def verified_orders(slots: Mapping[str, Any]) -> set[str]:
+    """The order numbers the customer verified in this conversation."""
+    listed = slots.get("verified_orders")
+    numbers = {_canonical(n) for n in listed} if isinstance(listed, list) else set()
+    if _true(slots.get("order_verified")):
+        numbers.add(_canonical(slots.get("order_number")))
+    return {n for n in numbers if n}
+
+
+def unverified_order(order: Mapping[str, Any]) -> dict[str, Any]:
+    return {**{k: order.get(k) for k in UNVERIFIED_ORDER_FIELDS}, "verified": False, "notice": NOT_VERIFIED_NOTICE}
+
+
+def for_agents(packet: dict[str, Any]) -> dict[str, Any]:
+    """A stored packet as agents may see it: one built before verification decided what an
+    order shows still loses the order's details unless the order was verified."""
+    order, identity = packet.get("order"), packet.get("identity")
+    verified = isinstance(identity, dict) and identity.get("verified") is True
+    if isinstance(order, dict) and not verified and set(order) - {*UNVERIFIED_ORDER_FIELDS, "verified", "notice"}:
+        return {**packet, "order": unverified_order(order)}
+    return packet
 
 
 class ContextBuilder:
@@ -52,11 +93,19 @@ class ContextBuilder:
         summary = build_summary(timeline, decision.reason, decision.score, decision.signals)
         order_number = slots.get("order_number") or next(
             (e["value"] for e in timeline.entities if e["entity"] == "order_number"), None)
-        email = slots.get("email") or next((e["value"] for e in timeline.entities if e["entity"] == "email"), None)
+        proved = verified_orders(slots)
+        order_verified = bool(order_number) and _canonical(order_number) in proved
+        # The bot puts an address in the slot `email` only once it verified an order with it;
+        # one only typed may be anybody's.
+        email_verified = bool(slots.get("email")) and bool(proved)
+        email = slots.get("email") if email_verified else next(
+            (e["value"] for e in timeline.entities if e["entity"] == "email"), None)
         (order, order_error), articles, earlier = await asyncio.gather(
             self._order(order_number), self._articles(summary.goal, summary.main_intent),
-            self._earlier(sender_id, email),
+            self._earlier(sender_id, email if email_verified else None),
         )
+        if order is not None and not order_verified:
+            order = unverified_order(order)
         packet: dict[str, Any] = {
             "version": PACKET_VERSION,
             "built_at": self.clock(),
@@ -65,9 +114,10 @@ class ContextBuilder:
             "channel": timeline.channel,
             "identity": {
                 "order_number": order_number, "email": email, "postcode": slots.get("postcode"),
-                "verified": _is_verified(slots),
+                "verified": order_verified, "email_verified": email_verified,
+                "verification": "verified" if order_verified else NOT_VERIFIED,
                 # The name comes from the order, so only once the customer proved it is theirs.
-                "name": (order or {}).get("customer", {}).get("name") if _is_verified(slots) else None,
+                "name": (order or {}).get("customer", {}).get("name") if order_verified else None,
             },
             "summary": summary.to_dict(),
             "summary_line": summary.line,

@@ -22,6 +22,7 @@ last attempt, moves it to the dead-letter stream; other conversations keep flowi
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from redis.asyncio import Redis
 
 from contract import bot_handoff as contract
+from contract.csat import parse_rating
 from handoff.conversations.store import ConversationStore
 from handoff.engine import messages
 from handoff.engine.availability import Availability, AvailabilityCheck
@@ -83,12 +85,12 @@ def stream_id_newer(a: str, b: str | None) -> bool:
     return (int(am), int(asq or 0)) > (int(bm), int(bsq or 0))
 
 
-def parse_rating(value: Any) -> int | None:
+def stored_slot(state: dict[str, str], name: str) -> Any:
+    """A slot's value as the conversation store keeps it (JSON text; ConversationStore.apply)."""
     try:
-        rating = int(float(value))
-    except (TypeError, ValueError):
+        return json.loads(state.get(f"slot:{name}", "null"))
+    except ValueError:
         return None
-    return rating if 1 <= rating <= 5 else None
 
 
 # Long enough for one opening (a Rasa call or two, the packet, the store); short enough that a
@@ -218,7 +220,7 @@ class HandoffEngine:
                 await self.escalations.record_csat(event.sender_id, rating, None)
         elif name == contract.CSAT_COMMENT_SLOT and value is not None:
             state = await self.conversations.state(event.sender_id)
-            rating = parse_rating(state.get(f"slot:{contract.CSAT_RATING_SLOT}", "null").strip('"'))
+            rating = parse_rating(stored_slot(state, contract.CSAT_RATING_SLOT))
             comment = str(value).strip()
             if rating is not None:
                 await self.escalations.record_csat(event.sender_id, rating, comment or None)

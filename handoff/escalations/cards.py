@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from handoff.engine.context import for_agents
 from handoff.store import Escalation
 
 
@@ -28,12 +29,14 @@ def card(escalation: Escalation, priority: float | None, now: float) -> dict[str
     }
 
 
-def detail(escalation: Escalation, priority: float | None, now: float) -> dict[str, Any]:
+def detail(escalation: Escalation, priority: float | None, now: float,
+           packet: dict[str, Any] | None = None) -> dict[str, Any]:
+    """`packet`: the packet as this agent may see it (EscalationService.detail), else the stored one."""
     handling = escalation.handling_seconds(now)
     return {
         **card(escalation, priority, now),
         "email": escalation.email,
-        "packet": escalation.packet,
+        "packet": for_agents(escalation.packet if packet is None else packet),
         "notes": [note.public() for note in escalation.notes],
         "states": [change.public() for change in escalation.states],
         "handling_seconds": round(handling, 1) if handling is not None else None,

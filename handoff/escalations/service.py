@@ -17,11 +17,14 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from contract import bot_handoff as contract
-from handoff.auth.access import ensure_can_claim, ensure_holder, ensure_visible
+from contract.csat import parse_rating
+from handoff.auth.access import can_see, ensure_can_claim, ensure_holder, ensure_visible
 from handoff.clients.rasa import RasaClient
+from handoff.conversations.store import ConversationStore
 from handoff.errors import Conflict, Invalid
 from handoff.escalations.cards import card, detail
 from handoff.escalations.queue import EscalationQueue
+from handoff.escalations.transcripts import scoped
 from handoff.realtime.live import LiveHub
 from handoff.store import Agent, Database, Escalation, Note
 from handoff.store import escalations as rows
@@ -32,8 +35,12 @@ MAX_TEXT = 4000
 
 
 def email_in(packet: dict[str, Any]) -> str | None:
-    """The customer's e-mail address from the context packet, wherever the engine put it."""
-    for holder in (packet, packet.get("identity"), packet.get("facts"), packet.get("slots")):
+    """The customer's verified e-mail address from the context packet, wherever the engine put it.
+    One the customer only typed is not theirs until verified: escalations are found by it later."""
+    identity = packet.get("identity")
+    if isinstance(identity, dict) and not identity.get("email_verified", identity.get("verified")):
+        identity = None
+    for holder in (packet, identity, packet.get("facts"), packet.get("slots")):
         if isinstance(holder, dict) and isinstance(holder.get("email"), str) and "@" in holder["email"]:
             return holder["email"].strip().lower()
     return None
@@ -106,14 +113,11 @@ class EscalationService:
             await self.live.publish_for(escalation, "customer.typing", {"at": time.time()})
 
     async def record_csat(self, sender_id: str, rating: int, comment: str | None) -> None:
-        try:
-            valid = 1 <= int(rating) <= 5
-        except (TypeError, ValueError):
-            valid = False
-        if not valid:
-            raise Invalid(f"a CSAT rating is 1 to 5, not {rating!r}")
+        parsed = parse_rating(rating)
+        if parsed is None:
+            raise Invalid(f"a CSAT rating is a whole number from 1 to 5, not {rating!r}")
         comment = comment.strip()[:MAX_TEXT] if comment and comment.strip() else None
-        escalation = await self.db.run(lambda s: rows.set_csat(s, sender_id, rating=int(rating), comment=comment,
+        escalation = await self.db.run(lambda s: rows.set_csat(s, sender_id, rating=parsed, comment=comment,
                                                                 now=time.time()))
         if escalation is None:
             logger.warning("CSAT %s for %s has no completed escalation to go with", rating, sender_id)
@@ -153,15 +157,36 @@ class EscalationService:
         ensure_visible(agent, escalation)
         return escalation
 
+    async def transcript(self, agent: Agent, escalation_id: int,
+                         conversations: ConversationStore) -> list[dict[str, Any]]:
+        """The conversation's lines this agent may read through this escalation (transcripts.py)."""
+        escalation = await self.visible(agent, escalation_id)
+        lines = await conversations.transcript(escalation.sender_id)
+        others = await self.db.run(lambda s: rows.of_conversation(s, escalation.sender_id))
+        return scoped(lines, escalation, others, lambda other: can_see(agent, other))
+
     async def card(self, escalation: Escalation, now: float | None = None) -> dict[str, Any]:
         now = now or time.time()
         priority = (await self.queue.priorities([escalation.id], now)).get(escalation.id)
         return card(escalation, priority, now)
 
-    async def detail(self, escalation: Escalation) -> dict[str, Any]:
+    async def detail(self, escalation: Escalation, agent: Agent | None = None) -> dict[str, Any]:
+        """The whole escalation; for `agent`, its packet without what other teams handled: the
+        transcript's stretches under their escalations, and their earlier escalations."""
         now = time.time()
         priority = (await self.queue.priorities([escalation.id], now)).get(escalation.id)
-        return detail(escalation, priority, now)
+        if agent is None or agent.is_admin:
+            return detail(escalation, priority, now)
+        packet = dict(escalation.packet)
+        if isinstance(packet.get("transcript"), list):
+            others = await self.db.run(lambda s: rows.of_conversation(s, escalation.sender_id))
+            lines = [line for line in packet["transcript"] if isinstance(line, dict)]
+            packet["transcript"] = scoped(lines, escalation, others, lambda other: can_see(agent, other))
+        if isinstance(packet.get("earlier_escalations"), list):
+            packet["earlier_escalations"] = [
+                earlier for earlier in packet["earlier_escalations"]
+                if isinstance(earlier, dict) and earlier.get("team") in agent.teams]
+        return detail(escalation, priority, now, packet)
 
     async def listing(self, agent: Agent, *, state: str | None, mine: bool) -> list[dict[str, Any]]:
         """The agent's queue: highest priority first while queued, newest first otherwise."""

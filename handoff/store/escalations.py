@@ -10,7 +10,7 @@ from sqlalchemy import Select, or_, select, update
 from sqlalchemy.orm import Session
 
 from handoff.errors import Conflict, NotFound
-from handoff.store.agents import active_chats
+from handoff.store.agents import active_chats, lock
 from handoff.store.models import EscalationRow, NoteRow, StateRow
 from handoff.store.records import OPEN_STATES, Agent, Escalation, Note, StateChange
 
@@ -87,6 +87,12 @@ def history_for(session: Session, sender_id: str | None, email: str | None, limi
     return [to_escalation(row) for row in session.scalars(query)]
 
 
+def of_conversation(session: Session, sender_id: str, limit: int = 500) -> list[Escalation]:
+    """Every escalation of one conversation, oldest first (at most `limit`, the newest)."""
+    query = select(EscalationRow).where(EscalationRow.sender_id == sender_id).order_by(EscalationRow.id.desc())
+    return [to_escalation(row) for row in reversed(list(session.scalars(query.limit(limit))))]
+
+
 def visible_query(agent: Agent) -> Select[tuple[EscalationRow]]:
     """Escalations this agent may see: admins all, agents their teams' and the ones they hold."""
     query = select(EscalationRow)
@@ -115,7 +121,9 @@ def queued(session: Session) -> list[Escalation]:
 
 def claim(session: Session, escalation_id: int, agent: Agent, now: float) -> Escalation:
     """Give a queued escalation to `agent`. Atomic: of many agents claiming at once exactly one
-    wins, because the UPDATE only matches while the row is still queued."""
+    wins, because the UPDATE only matches while the row is still queued; of one agent's claims
+    at once, no more than their capacity win, because each counts under the agent's row lock."""
+    lock(session, agent.id)
     if active_chats(session, agent.id) >= agent.capacity:
         raise Conflict(f"you already hold {agent.capacity} conversations, your capacity; resolve or transfer one first")
     result = session.execute(
@@ -150,6 +158,7 @@ def reassign(session: Session, escalation_id: int, *, to: Agent, by: str, now: f
         raise Conflict(f"escalation {escalation_id} is {row.state}; only open escalations can be transferred")
     if row.agent_id == to.id:
         raise Conflict(f"{to.display_name} already holds this conversation")
+    lock(session, to.id)
     if active_chats(session, to.id) >= to.capacity:
         raise Conflict(f"{to.display_name} already holds {to.capacity} conversations, their capacity")
     previous = row.agent.username if row.agent else None

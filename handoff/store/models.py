@@ -95,3 +95,12 @@ class NoteRow(Base):
     at: Mapped[float] = mapped_column(Float)
 
     agent: Mapped[AgentRow] = relationship(lazy="joined")
+
+
+class RevokedTokenRow(Base):
+    """An agent's token signed out before it expired; kept until then (auth/tokens.py)."""
+
+    __tablename__ = "revoked_tokens"
+
+    token_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)

@@ -38,7 +38,7 @@ def handoff_settings(redis_url: str, database_url: str, var_dir: Path, **extra: 
         "HANDOFF_READ_BLOCK_MS": 100,
         # Nothing listens here: calls to Rasa fail fast (the tests with the real Rasa are in test_with_rasa.py).
         "BATON_RASA_URL": f"http://127.0.0.1:{free_port()}", "RASA_TOKEN": "unused",
-        "HANDOFF_DEMO_PASSWORD": DEMO_PASSWORD,
+        "HANDOFF_DEMO_PASSWORD": DEMO_PASSWORD, "HANDOFF_DEMO_MODE": True,
     }
     values.update(extra)
     return HandoffSettings(**values)

@@ -33,6 +33,10 @@ def test_process_env_is_built_from_the_environment_given_not_this_process(
     env = settings.process_env(Path("model.tar.gz"))
     assert (env["ORDERS_BACKEND"], env["ORDERS_API_URL"]) == ("http", "http://shop/api")
     assert env["HANDOFF_DEMO_PASSWORD"] == settings.demo_password == "given-password"
+    # ./baton run is the demo, and says so to the handoff service (which seeds the demo accounts).
+    assert env["HANDOFF_DEMO_MODE"] == "1"
+    not_demo = StackSettings(var_dir=tmp_path / "shop", demo_mode=False)
+    assert not_demo.process_env(Path("m"))["HANDOFF_DEMO_MODE"] == "0"
     assert env["TELEGRAM_ACCESS_TOKEN"] == "123:abc" and "SLACK_TOKEN" not in env
     assert settings.messaging_apps() == ["Telegram"]
     written = Path(env["BATON_CREDENTIALS"]).read_text()

@@ -1,4 +1,5 @@
-"""Agents: who am I, my presence (online / away), and the admin's list and new accounts."""
+"""Agents: who am I, my presence (online / away), my password, and the admin's list, new
+accounts and removals."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from typing import Any
 from fastapi import APIRouter, status
 
 from handoff.api.deps import AgentDep, ServicesDep
-from handoff.api.schemas import NewAgentRequest, PresenceRequest
+from handoff.api.schemas import NewAgentRequest, PasswordChangeRequest, PresenceRequest
 from handoff.auth.access import ensure_admin
+from handoff.errors import Invalid
 from handoff.services import Services
 from handoff.store import Agent
 
@@ -48,3 +50,18 @@ async def create_agent(body: NewAgentRequest, agent: AgentDep, services: Service
         teams=body.teams, capacity=body.capacity,
     )
     return await describe(services, created)
+
+
+@router.put("/agents/me/password", status_code=status.HTTP_204_NO_CONTENT)
+async def change_password(body: PasswordChangeRequest, agent: AgentDep, services: ServicesDep) -> None:
+    """A new password; every token of this account, this one included, stops working: log in again."""
+    await services.accounts.change_password(agent, body.current_password, body.new_password)
+
+
+@router.delete("/agents/{username}", status_code=status.HTTP_204_NO_CONTENT)
+async def remove_agent(username: str, agent: AgentDep, services: ServicesDep) -> None:
+    """Remove an account (it must hold no conversation): it cannot log in, its tokens stop working."""
+    ensure_admin(agent)
+    if username.strip().lower() == agent.username:
+        raise Invalid("you cannot remove your own account; another admin can")
+    await services.accounts.remove(username)

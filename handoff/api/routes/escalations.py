@@ -27,20 +27,20 @@ async def queue(
 @router.get("/{escalation_id}")
 async def show(escalation_id: int, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     escalation = await services.escalations.visible(agent, escalation_id)
-    return await services.escalations.detail(escalation)
+    return await services.escalations.detail(escalation, agent)
 
 
 @router.post("/{escalation_id}/claim")
 async def claim(escalation_id: int, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     escalation = await services.escalations.claim(agent, escalation_id)
-    return await services.escalations.detail(escalation)
+    return await services.escalations.detail(escalation, agent)
 
 
 @router.get("/{escalation_id}/transcript")
 async def transcript(escalation_id: int, agent: AgentDep, services: ServicesDep) -> list[dict[str, Any]]:
-    """Every customer, bot and agent message of the conversation so far, with times."""
-    escalation = await services.escalations.visible(agent, escalation_id)
-    return await services.conversations.transcript(escalation.sender_id)
+    """The customer, bot and agent messages of the conversation up to this escalation's close, with
+    times; stretches under escalations of teams this agent is not in are left out."""
+    return await services.escalations.transcript(agent, escalation_id, services.conversations)
 
 
 @router.post("/{escalation_id}/messages", status_code=status.HTTP_201_CREATED)
@@ -69,13 +69,13 @@ async def transfer(escalation_id: int, body: TransferRequest, agent: AgentDep, s
         online = await services.presence.status(to_agent.username) == "online"
     moved = await services.escalations.transfer(agent, escalation_id, to_agent=to_agent,
                                                 to_team=body.team or None, online=online)
-    return await services.escalations.detail(moved)
+    return await services.escalations.detail(moved, agent)
 
 
 @router.post("/{escalation_id}/resolve")
 async def resolve(escalation_id: int, body: ResolveRequest, agent: AgentDep, services: ServicesDep) -> dict[str, Any]:
     closed = await services.escalations.resolve(agent, escalation_id, outcome=body.outcome, handback=body.handback)
-    return await services.escalations.detail(closed)
+    return await services.escalations.detail(closed, agent)
 
 
 @router.post("/{escalation_id}/handback")
@@ -84,4 +84,4 @@ async def handback(escalation_id: int, agent: AgentDep, services: ServicesDep,
     """Give the conversation back to the bot, which says it is back and asks for a CSAT rating."""
     outcome = body.outcome if body else "resolved"
     closed = await services.escalations.resolve(agent, escalation_id, outcome=outcome, handback=True)
-    return await services.escalations.detail(closed)
+    return await services.escalations.detail(closed, agent)

@@ -10,7 +10,9 @@ customer.message, customer.typing, agent.message, agent.typing (and "hello" firs
 for a client message it could not act on). The client may send {"type": "typing",
 "escalation_id": N}, {"type": "heartbeat"} or {"type": "presence", "status": "away"}.
 While the socket is open the agent's presence is kept alive; once it closes, the agent goes
-offline when the presence TTL runs out."""
+offline when the presence TTL runs out. The server closes it (code 4401, with an "error" first)
+when its token expires or is revoked: signed out, the password changed, the account removed.
+"""
 
 from __future__ import annotations
 
@@ -18,11 +20,12 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, WebSocket, WebSocketDisconnect
 
-from handoff.api.deps import agent_for_token
+from handoff.api.deps import session_for_token
 from handoff.errors import HandoffError
 from handoff.realtime.live import Connection
 from handoff.services import Services
@@ -65,23 +68,29 @@ async def live_feed(websocket: WebSocket) -> None:
     try:
         if "token" in websocket.query_params:
             raise HTTPException(401, 'a token in the URL is not accepted; send {"type": "auth", "token": ...} first')
-        agent = await agent_for_token(services, await _first_message_token(websocket))
+        token = await _first_message_token(websocket)
+        signed_in = await session_for_token(services, token)
     except HTTPException as error:
-        await websocket.send_json({"type": "error", "data": {"detail": error.detail}})
-        await websocket.close(code=UNAUTHORIZED, reason=str(error.detail)[:120])
+        await _refuse(websocket, str(error.detail))
         return
     except WebSocketDisconnect:
         return
+    agent = signed_in.agent
     connection = services.live.connect(agent)
     status = await services.presence.heartbeat(agent)
     await websocket.send_json({"type": "hello", "data": {**agent.public(), "status": status}})
+    watch = asyncio.create_task(_watch_token(services, token, signed_in.claims.expires_at))
     tasks = [
         asyncio.create_task(_send(websocket, connection)),
         asyncio.create_task(_receive(websocket, services, agent)),
         asyncio.create_task(_keep_present(services, agent)),
+        watch,
     ]
     try:
         await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        if watch.done() and not watch.cancelled() and watch.exception() is None:
+            with contextlib.suppress(RuntimeError, WebSocketDisconnect):
+                await _refuse(websocket, watch.result())
     finally:
         services.live.disconnect(connection)
         # Not one cancel() and an await: a cancel can be lost inside a Redis call (handoff/tasks.py),
@@ -100,6 +109,29 @@ def _log_unexpected_end(task: asyncio.Task[None]) -> None:
     error = task.exception()
     if error is not None and not isinstance(error, CLOSED):
         logger.error("console task %s failed", task.get_name(), exc_info=error)
+
+
+async def _refuse(websocket: WebSocket, detail: str) -> None:
+    await websocket.send_json({"type": "error", "data": {"detail": detail}})
+    # A close reason is at most 123 bytes of UTF-8.
+    await websocket.close(code=UNAUTHORIZED, reason=detail.encode()[:120].decode(errors="ignore"))
+
+
+async def _watch_token(services: Services, token: str, expires_at: float) -> str:
+    """Returns why the token no longer holds: it expired, or was revoked (signed out, the password
+    changed, the account removed; checked every HANDOFF_TOKEN_RECHECK_SECONDS)."""
+    interval = services.settings.token_recheck_seconds
+    while True:
+        remaining = expires_at - time.time()
+        if remaining <= 0:
+            return "the token has expired: log in again"
+        await asyncio.sleep(min(interval, remaining))
+        try:
+            await session_for_token(services, token)
+        except HTTPException as error:
+            return str(error.detail)
+        except Exception as error:  # the store not answering for a moment: the expiry still holds
+            logger.warning("could not recheck a console's token: %s: %s", type(error).__name__, error)
 
 
 async def _send(websocket: WebSocket, connection: Connection) -> None:

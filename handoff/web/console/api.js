@@ -29,6 +29,18 @@ export class Api {
     sessionStorage.removeItem(TOKEN_KEY);
   }
 
+  /** Revoke the token on the server too (POST /auth/logout), then forget it. */
+  async signOut() {
+    if (this.token) {
+      try {
+        await this.request("POST", "/auth/logout");
+      } catch {
+        /* revoked or expired already, or the service is unreachable: forget it anyway */
+      }
+    }
+    this.logout();
+  }
+
   async request(method, path, body, auth = true) {
     const headers = { Accept: "application/json" };
     if (body !== undefined) headers["Content-Type"] = "application/json";
@@ -86,8 +98,14 @@ export class LiveSocket {
         /* not JSON: ignore */
       }
     };
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       this.onState(false);
+      if (event.code === 4401) {
+        // The server ended the token (expired, signed out, password changed): sign in again.
+        this.api.logout();
+        this.api.onUnauthorized(event.reason || "the session ended");
+        return;
+      }
       if (this.closed || !this.api.token) return;
       setTimeout(() => this.open(), this.delay);
       this.delay = Math.min(this.delay * 2, 15000);

@@ -74,8 +74,8 @@ $("login-form").addEventListener("submit", async (event) => {
   }
 });
 
-$("logout").addEventListener("click", () => {
-  api.logout();
+$("logout").addEventListener("click", async () => {
+  await api.signOut();
   state.selected = null;
   showLogin("You are signed out.");
 });

@@ -2,12 +2,38 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
 
 import httpx
+import pytest
+from websockets.exceptions import ConnectionClosed
 
 from handoff.auth.tokens import TokenIssuer
-from tests.handoff.harness import Server
+from tests.handoff.harness import DEMO_PASSWORD, Server, handoff_settings, next_push
+
+
+async def login(server: Server, username: str, password: str = DEMO_PASSWORD, source: str = "127.0.0.1",
+                ) -> httpx.Response:
+    """A login from `source`, one of loopback's many addresses, as a distinct client would be."""
+    transport = httpx.AsyncHTTPTransport(local_address=source)
+    async with httpx.AsyncClient(base_url=server.url, trust_env=False, transport=transport) as client:
+        return await client.post("/auth/login", json={"username": username, "password": password})
+
+
+@pytest.fixture
+async def strict(redis_url: str, tmp_path: Path) -> AsyncIterator[Server]:
+    """A replica that locks after 3 failures per account or 6 per address, for 3 seconds, whose
+    tokens last 4 seconds, and whose consoles recheck their token every 0.2 s."""
+    settings = handoff_settings(
+        redis_url, f"sqlite:///{tmp_path / 'handoff.db'}", tmp_path, HANDOFF_LOGIN_FAILURES_PER_ACCOUNT=3,
+        HANDOFF_LOGIN_FAILURES_PER_ADDRESS=6, HANDOFF_LOGIN_WINDOW_SECONDS=3, HANDOFF_TOKEN_TTL_SECONDS=4,
+        HANDOFF_TOKEN_RECHECK_SECONDS=0.2)
+    async with Server(settings) as running:
+        yield running
 
 
 async def test_login_returns_an_expiring_token_and_the_agent(server: Server) -> None:
@@ -40,8 +66,14 @@ async def test_expired_forged_and_missing_tokens_get_401(server: Server) -> None
         ):
             response = await client.get("/escalations", headers=headers)
             assert (response.status_code, response.json()["detail"]) == (401, says)
-        fresh = issuer.issue("maya", "agent").token
+        current = await server.services.accounts.current("maya")
+        assert current is not None
+        fresh = issuer.issue("maya", "agent", current[1]).token
         assert (await client.get("/agents/me", headers={"Authorization": f"Bearer {fresh}"})).status_code == 200
+        # Signed with the key but not for maya's current credentials: refused.
+        unstamped = issuer.issue("maya", "agent").token
+        response = await client.get("/agents/me", headers={"Authorization": f"Bearer {unstamped}"})
+        assert response.status_code == 401 and "password of this account changed" in response.json()["detail"]
 
 
 async def test_presence_online_away_offline(server: Server) -> None:
@@ -90,3 +122,98 @@ async def test_health_reports_the_database_and_what_is_down(server: Server) -> N
     # The harness points at a Rasa that is not running: degraded, not down, and it says why.
     assert response.status_code == 200 and body["status"] == "degraded"
     assert body["dependencies"]["rasa"] == "down: ConnectError" and "rasa" in body["degraded"]
+
+
+async def test_no_demo_accounts_outside_the_demo(redis_url: str, tmp_path: Path) -> None:
+    """Issue 19, finding 8: the demo accounts and their published password were seeded into any
+    empty store. Without HANDOFF_DEMO_MODE the store starts with no account at all."""
+    settings = handoff_settings(redis_url, f"sqlite:///{tmp_path / 'shop.db'}", tmp_path, HANDOFF_DEMO_MODE=False)
+    async with Server(settings) as shop:
+        assert await shop.services.accounts.all() == []
+        for username in ("admin", "maya", "sam"):
+            assert (await login(shop, username)).status_code == 401
+        await shop.services.accounts.create(username="owner", password="a long secret", display_name="Owner",
+                                            role="admin", teams=["general"])
+        assert (await login(shop, "owner", "a long secret")).status_code == 200
+    assert not settings.demo_mode and handoff_settings(redis_url, "sqlite://", tmp_path).demo_mode
+
+
+async def test_repeated_failures_lock_the_account_then_it_opens_again(strict: Server) -> None:
+    for _ in range(3):
+        assert (await login(strict, "maya", "guess-guess")).status_code == 401
+    locked = await login(strict, "maya")  # the right password, but locked: not even checked
+    assert locked.status_code == 429 and "too many failed logins for this account" in locked.json()["detail"]
+    assert 1 <= int(locked.headers["Retry-After"]) <= 3
+    assert (await login(strict, "MAYA ", "guess")).status_code == 429  # the same account, spelt otherwise
+    assert (await login(strict, "sam")).status_code == 200  # other accounts are not locked
+    await asyncio.sleep(3.2)
+    assert (await login(strict, "maya")).status_code == 200
+    # A success clears the account's count.
+    for _ in range(2):
+        assert (await login(strict, "maya", "guess-guess")).status_code == 401
+    assert (await login(strict, "maya")).status_code == 200
+    assert (await login(strict, "maya", "guess-guess")).status_code == 401
+
+
+async def test_repeated_failures_from_one_address_lock_that_address(strict: Server) -> None:
+    for i in range(6):  # a different username each time: no account reaches its own limit
+        assert (await login(strict, f"user{i}-" + "x" * 50, "guess-guess", source="127.0.0.7")).status_code == 401
+    refused = await login(strict, "admin", source="127.0.0.7")
+    assert refused.status_code == 429 and "your address" in refused.json()["detail"]
+    assert (await login(strict, "admin", source="127.0.0.1")).status_code == 200  # other clients log in
+
+
+async def test_sign_out_password_change_and_removal_revoke_tokens(server: Server) -> None:
+    maya, other_maya, admin = await server.login("maya"), await server.login("maya"), await server.login("admin")
+    assert (await maya.post("/auth/logout")).status_code == 204
+    gone = await maya.get("/agents/me")
+    assert (gone.status_code, gone.json()["detail"]) == (401, "this token was signed out: log in again")
+    assert (await other_maya.get("/agents/me")).status_code == 200  # only that token
+
+    wrong = await other_maya.put("/agents/me/password",
+                                 json={"current_password": "nope-nope", "new_password": "a new long one"})
+    assert (wrong.status_code, wrong.json()["detail"]) == (403, "the current password is wrong")
+    short = await other_maya.put("/agents/me/password",
+                                 json={"current_password": DEMO_PASSWORD, "new_password": "short"})
+    assert short.status_code == 422
+    changed = await other_maya.put("/agents/me/password",
+                                   json={"current_password": DEMO_PASSWORD, "new_password": "a new long one"})
+    assert changed.status_code == 204
+    assert (await other_maya.get("/agents/me")).status_code == 401
+    assert (await login(server, "maya")).status_code == 401
+    maya = await server.login("maya", "a new long one")
+
+    assert (await maya.delete("/agents/sam")).status_code == 403
+    assert (await admin.delete("/agents/admin")).status_code == 422
+    assert (await admin.delete("/agents/nobody")).status_code == 404
+    assert (await admin.delete("/agents/maya")).status_code == 204
+    assert (await maya.get("/agents/me")).status_code == 401
+    assert (await login(server, "maya", "a new long one")).status_code == 401
+    assert "maya" not in [a["username"] for a in (await admin.get("/agents")).json()]
+    for client in (maya, other_maya, admin):
+        await client.aclose()
+
+
+async def closed_with(ws: Any) -> tuple[dict[str, Any], int]:
+    error = await next_push(ws, "error", timeout=6)
+    with pytest.raises(ConnectionClosed):
+        async with asyncio.timeout(6):
+            while True:
+                await ws.recv()
+    return error["data"], ws.close_code
+
+
+async def test_an_open_console_is_closed_when_its_token_is_revoked_or_expires(strict: Server) -> None:
+    maya = await strict.login("maya")
+    async with strict.websocket(maya.token) as ws:  # type: ignore[attr-defined]
+        await next_push(ws, "hello")
+        assert (await maya.post("/auth/logout")).status_code == 204
+        data, code = await closed_with(ws)
+        assert code == 4401 and data["detail"] == "this token was signed out: log in again"
+    sam = await strict.login("sam")
+    async with strict.websocket(sam.token) as ws:  # type: ignore[attr-defined]
+        await next_push(ws, "hello")
+        data, code = await closed_with(ws)  # 4 s tokens
+        assert code == 4401 and "expired" in data["detail"]
+    for client in (maya, sam):
+        await client.aclose()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import json
+import time
 
 import httpx
 import pytest
@@ -13,6 +14,7 @@ from sqlalchemy import text
 
 from handoff.errors import Invalid
 from handoff.store import Escalation
+from handoff.store import escalations as rows
 from tests.handoff.harness import Server
 
 PACKET = {"summary_line": "Wants to return the wool sweater from LK-100232 (frustration)",
@@ -191,6 +193,55 @@ async def test_transcript_follows_the_stream(server: Server) -> None:
         ("agent", "Hi, I'm Maya", 12.0)]
 
 
+async def test_an_old_escalation_shows_its_own_stretch_of_the_conversation(server: Server) -> None:
+    """Issue 19, finding 7: a closed escalation showed the whole live conversation, later ones of
+    other teams included."""
+    services, redis = server.services, server.services.redis
+    first = await open_escalation(server, "web-omar", team="returns")
+    await services.db.run(lambda s: rows.close(s, first.id, state="completed", outcome="resolved", by="maya",
+                                               detail=None, now=time.time()))
+    await asyncio.sleep(0.05)
+    second = await open_escalation(server, "web-omar", team="delivery")
+    later = {"event": "bot", "text": "Sam here, your new address is 12 Elm St", "timestamp": time.time() + 1,
+             "metadata": {"agent": "Sam"}}
+    earlier = {"event": "user", "text": "my sweater is too small", "timestamp": first.created_at + 0.001,
+               "input_channel": "socketio"}
+    for event in (earlier, later):
+        await redis.xadd("test:events", {"sender_id": "web-omar", "type": event["event"], "event": json.dumps(event)})
+    maya, sam, admin = await server.login("maya"), await server.login("sam"), await server.login("admin")
+    async with asyncio.timeout(10):
+        while len((await admin.get(f"/escalations/{second.id}/transcript")).json()) < 2:
+            await asyncio.sleep(0.05)
+    assert [line["text"] for line in (await maya.get(f"/escalations/{first.id}/transcript")).json()] == [
+        "my sweater is too small"]
+    assert [line["text"] for line in (await admin.get(f"/escalations/{first.id}/transcript")).json()] == [
+        "my sweater is too small"]
+    # Sam's team (delivery) holds the conversation now, but the returns stretch is not theirs.
+    assert [line["text"] for line in (await sam.get(f"/escalations/{second.id}/transcript")).json()] == [
+        "Sam here, your new address is 12 Elm St"]
+    assert len((await admin.get(f"/escalations/{second.id}/transcript")).json()) == 2
+
+
+async def test_the_packet_leaves_out_what_other_teams_handled(server: Server) -> None:
+    services = server.services
+    parcel = await open_escalation(server, "web-liam", team="delivery")
+    await services.db.run(lambda s: rows.close(s, parcel.id, state="completed", outcome="resolved", by="sam",
+                                               detail=None, now=parcel.created_at + 10))
+    packet = {"summary_line": "wants a refund",
+              "transcript": [{"role": "customer", "text": "where is my parka", "time": parcel.created_at + 1},
+                             {"role": "agent", "text": "Sam: it is at the depot", "time": parcel.created_at + 2},
+                             {"role": "customer", "text": "now I want a refund", "time": parcel.created_at + 20}],
+              "earlier_escalations": [{"id": parcel.id, "team": "delivery", "summary_line": "late parka"},
+                                      {"id": 99, "team": "returns", "summary_line": "old return"}]}
+    refund = await services.escalations.open(sender_id="web-liam", channel="rest", reason="frustration",
+                                             team="returns", frustration=0.3, packet=packet)
+    maya, admin = await server.login("maya"), await server.login("admin")
+    seen = (await maya.get(f"/escalations/{refund.id}")).json()["packet"]
+    assert [line["text"] for line in seen["transcript"]] == ["now I want a refund"]
+    assert [e["summary_line"] for e in seen["earlier_escalations"]] == ["old return"]
+    assert (await admin.get(f"/escalations/{refund.id}")).json()["packet"] == packet
+
+
 async def test_canned_responses_and_knowledge_search_need_a_login(server: Server) -> None:
     maya = await server.login("maya")
     canned = (await maya.get("/canned-responses")).json()
@@ -206,8 +257,8 @@ async def test_odd_packets_and_ratings(server: Server) -> None:
     opened = await service.open(sender_id="odd", channel=None, reason="frustration", team="general", frustration=0.2,
                                 packet={"checked_at": datetime.datetime(2026, 1, 2, 3, 4, 5), "tags": {"x"}})
     assert (await service.get(opened.id)).packet == {"checked_at": "2026-01-02 03:04:05", "tags": "{'x'}"}
-    for rating in (0, 6, "five", None):
-        with pytest.raises(Invalid, match="a CSAT rating is 1 to 5"):
+    for rating in (0, 6, "4.5", 4.5, True, None):  # one parser for the bot and the service: contract/csat.py
+        with pytest.raises(Invalid, match="a CSAT rating is a whole number from 1 to 5"):
             await service.record_csat("odd", rating, None)  # type: ignore[arg-type]
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from handoff.auth.passwords import hash_password, password_problem, verify_password
-from handoff.auth.tokens import TokenError, TokenIssuer
+from handoff.auth.tokens import TokenError, TokenIssuer, credential_stamp
 from handoff.settings import HandoffSettings
 
 SECRET = "a-secret-long-enough-for-hs256-signing"
@@ -32,6 +32,18 @@ def test_a_token_names_its_agent_until_it_expires() -> None:
         issuer.username("")
     with pytest.raises(ValueError, match="at least 32 bytes"):
         TokenIssuer("short", 60)
+
+
+def test_a_token_carries_its_own_id_and_the_credentials_stamp() -> None:
+    issuer = TokenIssuer(SECRET, ttl_seconds=60)
+    first, second = issuer.issue("maya", "agent", "stamp-1"), issuer.issue("maya", "agent", "stamp-1")
+    claims = issuer.read(first.token)
+    assert (claims.username, claims.stamp, claims.expires_at) == ("maya", "stamp-1", first.expires_at)
+    assert claims.token_id and claims.token_id != issuer.read(second.token).token_id
+    # A new password always has a new salt, so a new stamp.
+    hashed = [hash_password("correct horse", rounds=4) for _ in range(2)]
+    assert credential_stamp(hashed[0]) != credential_stamp(hashed[1])
+    assert credential_stamp(hashed[0]) == credential_stamp(hashed[0])
 
 
 def test_passwords_are_salted_and_checked() -> None:

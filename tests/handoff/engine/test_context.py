@@ -9,7 +9,7 @@ import pytest
 
 from handoff.clients.knowledge import KnowledgeSuggestions
 from handoff.clients.orders import order_lookup_from_backend
-from handoff.engine.context import ContextBuilder, Decision
+from handoff.engine.context import NOT_VERIFIED_NOTICE, ContextBuilder, Decision, for_agents
 from handoff.engine.timeline import from_tracker
 from handoff.services import history_of
 from orders.demo_store import DemoStore
@@ -35,7 +35,12 @@ async def test_packet_for_a_customer_stuck_on_a_delivery(services: Services, kno
     # Typed, never confirmed by a flow: the order number is known but the customer is not verified.
     assert packet["identity"]["order_number"] == "LK-100235"
     assert packet["identity"]["verified"] is False and packet["identity"]["name"] is None
-    assert packet["order"]["number"] == "LK-100235" and packet["order_error"] is None
+    assert packet["order_error"] is None
+    # Not verified: the agent sees the number and the state, marked, and nothing a caller could
+    # use to pass verification (issue 19, finding 5).
+    assert packet["order"] == {"number": "LK-100235", "status": packet["order"]["status"], "verified": False,
+                               "notice": NOT_VERIFIED_NOTICE}
+    assert packet["order"]["status"] and packet["identity"]["verification"] == "not verified"
     assert packet["summary_line"].startswith("frustration (0.83) · LK-100235")
     assert packet["summary"]["goal"].startswith("where is my order LK-100235")
     assert packet["detection"] == {"reason": "frustration", "score": 0.83,
@@ -57,7 +62,8 @@ async def test_earlier_escalations_are_found_by_conversation_and_by_email(servic
                                     frustration=0.1, packet={"summary_line": "first time"})
     await services.escalations.open(sender_id="telegram-77", channel="telegram", reason="lost_parcel",
                                     team="delivery", frustration=0.3,
-                                    packet={"summary_line": "lost parcel", "identity": {"email": "omar.h@example.com"}})
+                                    packet={"summary_line": "lost parcel",
+                                            "identity": {"email": "omar.h@example.com", "email_verified": True}})
     builder = ContextBuilder(orders=orders, knowledge=KnowledgeSuggestions(f"http://127.0.0.1:{free_port()}"),
                              history=history_of(services.escalations))
     packet = await builder.build(sender_id="cust-2", timeline=from_tracker(verified_return_tracker()),
@@ -65,7 +71,9 @@ async def test_earlier_escalations_are_found_by_conversation_and_by_email(servic
     assert sorted(e["summary_line"] for e in packet["earlier_escalations"]) == ["first time", "lost parcel"]
     # Verified: the name comes from the order.
     assert packet["identity"] == {"order_number": "LK-100233", "email": "omar.h@example.com", "postcode": None,
-                                  "verified": True, "name": "Omar Haddad"}
+                                  "verified": True, "email_verified": True, "verification": "verified",
+                                  "name": "Omar Haddad"}
+    assert packet["order"]["customer"]["name"] == "Omar Haddad" and packet["order"]["items"]
     assert packet["channel"] == "socketio"
     # The knowledge service is down: no suggestions, the reason noted, the packet built anyway.
     assert packet["suggested_articles"] == []
@@ -89,3 +97,50 @@ async def test_order_backend_down_or_order_unknown(services: Services, orders) -
     packet = await ContextBuilder(orders=None, knowledge=builder.knowledge, history=builder.history).build(
         sender_id="cust-1", timeline=from_tracker(tracker), decision=FRUSTRATED)
     assert packet["order"] is None and packet["order_error"] == "no order backend is configured"
+
+
+async def test_a_typed_email_and_an_order_verified_for_another_number_disclose_nothing(
+        services: Services, orders) -> None:
+    """Issue 19, finding 5: the packet showed any order the customer typed in full, and earlier
+    escalations of any e-mail address they typed."""
+    await services.escalations.open(sender_id="telegram-77", channel="telegram", reason="lost_parcel",
+                                    team="delivery", frustration=0.3,
+                                    packet={"summary_line": "Omar's lost parcel",
+                                            "identity": {"email": "omar.h@example.com", "verified": True}})
+    builder = ContextBuilder(orders=orders, knowledge=KnowledgeSuggestions(f"http://127.0.0.1:{free_port()}"),
+                             history=history_of(services.escalations))
+    tracker = verified_return_tracker()
+    # Verified LK-100233 earlier, now asks about a neighbour's order and types someone's address.
+    tracker["slots"].update({"order_number": "LK-100231", "order_verified": False, "email": None,
+                             "verified_orders": ["LK-100233"]})
+    tracker["events"].append({"event": "user", "text": "and lk100231, my email is omar.h@example.com",
+                              "timestamp": 60.0, "parse_data": {
+                                  "intent": {"name": "inform", "confidence": 0.9},
+                                  "entities": [{"entity": "email", "value": "omar.h@example.com"}]}})
+    packet = await builder.build(sender_id="cust-3", timeline=from_tracker(tracker),
+                                 decision=Decision("explicit_request", 0.2, {}))
+    assert packet["identity"]["verified"] is False and packet["identity"]["name"] is None
+    assert packet["identity"]["email"] == "omar.h@example.com"  # what the customer typed, shown as typed
+    assert packet["identity"]["email_verified"] is False
+    assert set(packet["order"]) == {"number", "status", "verified", "notice"}
+    assert packet["earlier_escalations"] == []  # not looked up by an address nobody verified
+    escalation = await services.escalations.open(sender_id="cust-3", channel="rest", reason="explicit_request",
+                                                 team="general", frustration=0.2, packet=packet)
+    assert escalation.email is None  # nor filed under it, to be found by it later
+
+    # The order verified in this conversation, in any spelling, is shown in full.
+    tracker["slots"]["order_number"] = "lk 100233"
+    packet = await builder.build(sender_id="cust-3", timeline=from_tracker(tracker),
+                                 decision=Decision("explicit_request", 0.2, {}))
+    assert packet["identity"]["verified"] is True and packet["order"]["customer"]["name"] == "Omar Haddad"
+
+
+def test_a_stored_packet_of_an_unverified_order_is_shown_without_its_details() -> None:
+    full = {"number": "LK-100231", "status": "shipped", "customer": {"name": "Ann"}, "email": "ann@example.com",
+            "postcode": "94110", "city": "San Francisco", "payment": {"card": "visa 4242"}}
+    old = {"identity": {"order_number": "LK-100231", "verified": False}, "order": full}
+    assert for_agents(old)["order"] == {"number": "LK-100231", "status": "shipped", "verified": False,
+                                        "notice": NOT_VERIFIED_NOTICE}
+    verified = {"identity": {"verified": True}, "order": full}
+    assert for_agents(verified) == verified
+    assert for_agents({"order": None}) == {"order": None}

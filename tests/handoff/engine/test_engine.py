@@ -188,6 +188,17 @@ async def test_csat_from_the_survey_slots_is_stored(engine: HandoffEngine, servi
     assert await services.escalations.active_for("rated") is None
 
 
+async def test_a_rating_the_bot_refuses_is_not_stored_either(engine: HandoffEngine, services: Services) -> None:
+    """Issue 19 gap: the engine stored "4.5" as 4 where the bot refused it; both read it with contract/csat.py."""
+    opened = await resolved_escalation(services, "half")
+    feed = Feed(engine)
+    for value in ("4.5", 4.5, "between 3 and 4", "10"):
+        await feed("half", {"event": "slot", "name": "csat_rating", "value": value})
+    assert (await services.escalations.get(opened.id)).csat_rating is None
+    await feed("half", {"event": "slot", "name": "csat_rating", "value": "four"})
+    assert (await services.escalations.get(opened.id)).csat_rating == 4
+
+
 async def test_a_skipped_comment_stores_no_comment(engine: HandoffEngine, services: Services) -> None:
     opened = await resolved_escalation(services, "brief")
     feed = Feed(engine)

@@ -10,9 +10,10 @@ from sqlalchemy.exc import IntegrityError
 
 from handoff.auth.accounts import Accounts
 from handoff.errors import Conflict, Invalid, NotFound
-from handoff.store import Agent, Database
+from handoff.store import Agent, Database, Escalation, revoked_tokens
 from handoff.store import agents as agent_rows
 from handoff.store import escalations as rows
+from handoff.store.agents import active_chats
 
 PACKET = {
     "summary_line": "Where is order LK-100235? Late parcel, customer upset",
@@ -80,6 +81,28 @@ async def test_claim_respects_capacity(database: Database) -> None:
     await database.run(lambda s: rows.claim(s, first.id, busy, 1.0))
     with pytest.raises(Conflict, match="capacity"):
         await database.run(lambda s: rows.claim(s, second.id, busy, 2.0))
+
+
+async def test_one_agents_claims_at_once_stay_within_capacity(database: Database) -> None:
+    """Issue 19 gap: the capacity check counted, then claimed; on PostgreSQL two claims of different
+    escalations by one agent both passed. Each round: 8 claims at once by one agent of capacity 2."""
+    busy = await agent(database, "busy", capacity=2)
+    for round_ in range(5):
+        opened = [await open_one(database, f"r{round_}-{i}") for i in range(8)]
+
+        async def claim(escalation: Escalation) -> Escalation | Conflict:
+            try:
+                return await database.run(lambda s: rows.claim(s, escalation.id, busy, 1.0))
+            except Conflict as error:
+                return error
+
+        results = await asyncio.gather(*(claim(e) for e in opened))
+        won = [r for r in results if not isinstance(r, Conflict)]
+        assert len(won) == 2, f"round {round_}: {len(won)} claims won for a capacity of 2"
+        assert await database.run(lambda s: active_chats(s, busy.id)) == 2
+        for escalation in won:  # free the agent for the next round
+            await database.run(lambda s, e=escalation: rows.close(s, e.id, state="completed", outcome="resolved",
+                                                                  by="busy", detail=None, now=2.0))
 
 
 async def test_transfer_to_team_requeues_and_to_agent_reassigns(database: Database) -> None:
@@ -166,3 +189,32 @@ async def test_a_full_listing_keeps_the_longest_waiting_and_the_latest_closed(da
                                                                detail=None, now=2000.0))
     closed = await database.run(lambda s: rows.listing(s, admin, states=["failed"], mine=False, limit=3))
     assert [e.id for e in closed] == [e.id for e in reversed(opened[2:])]
+
+
+async def test_signed_out_tokens_are_kept_until_they_expire(database: Database) -> None:
+    await database.run(lambda s: revoked_tokens.revoke(s, "old", expires_at=100.0, now=50.0))
+    await database.run(lambda s: revoked_tokens.revoke(s, "new", expires_at=300.0, now=50.0))
+    await database.run(lambda s: revoked_tokens.revoke(s, "new", expires_at=300.0, now=60.0))  # twice: once
+    assert await database.run(lambda s: revoked_tokens.is_revoked(s, "old"))
+    await database.run(lambda s: revoked_tokens.revoke(s, "x" * 64, expires_at=400.0, now=200.0))  # sweeps "old"
+    assert not await database.run(lambda s: revoked_tokens.is_revoked(s, "old"))
+    assert await database.run(lambda s: revoked_tokens.is_revoked(s, "new"))
+    assert not await database.run(lambda s: revoked_tokens.is_revoked(s, "never"))
+
+
+async def test_a_removed_account_is_found_by_nothing_and_must_hold_no_chat(database: Database) -> None:
+    accounts = Accounts(database, bcrypt_rounds=4)
+    busy = await agent(database, "busy")
+    escalation = await open_one(database)
+    await database.run(lambda s: rows.claim(s, escalation.id, busy, 1.0))
+    with pytest.raises(Conflict, match="holds conversations"):
+        await accounts.remove("busy")
+    await database.run(lambda s: rows.close(s, escalation.id, state="completed", outcome="resolved", by="busy",
+                                            detail=None, now=2.0))
+    assert (await accounts.remove("BUSY")).username == "busy"
+    assert await accounts.get("busy") is None and await accounts.current("busy") is None
+    assert await accounts.authenticate("busy", "correct horse") is None
+    assert await accounts.all() == []
+    assert (await database.run(lambda s: rows.get(s, escalation.id))).agent == "busy"  # history keeps the name
+    with pytest.raises(NotFound):
+        await accounts.remove("busy")
