@@ -9,10 +9,11 @@ account's count, not its address's: one known account must not reset the guessin
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 
 from redis.asyncio import Redis
+
+from handoff.keys import keyed
 
 # KEYS: the counters; ARGV: window seconds. Each counter is incremented, and given the window
 # when it is new, in one step (a crash between INCR and EXPIRE would leave a lock for ever).
@@ -32,11 +33,6 @@ class Lock:
     retry_after: int
 
 
-def _digest(value: str) -> str:
-    # Usernames and addresses are whatever a client sent: hashed, no key can be long or collide.
-    return hashlib.sha256(value.encode()).hexdigest()
-
-
 class LoginThrottle:
     def __init__(self, redis: Redis, prefix: str, *, max_per_account: int, max_per_address: int,
                  window_seconds: int) -> None:
@@ -48,10 +44,11 @@ class LoginThrottle:
         self._fail = redis.register_script(_FAIL)
 
     def _account_key(self, username: str) -> str:
-        return f"{self.prefix}:login-failures:account:{_digest(username.strip().lower())}"
+        # Usernames and addresses are whatever a client sent: digested, no key is long or collides.
+        return keyed(self.prefix, "login-failures:account", username.strip().lower())
 
     def _address_key(self, address: str) -> str:
-        return f"{self.prefix}:login-failures:address:{_digest(address)}"
+        return keyed(self.prefix, "login-failures:address", address)
 
     async def lock(self, username: str, address: str) -> Lock | None:
         """The lock on this username or this address, if either is locked now."""
