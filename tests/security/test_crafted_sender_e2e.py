@@ -8,7 +8,6 @@ person they ask for, and a third conversation still flows."""
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import httpx
@@ -16,6 +15,7 @@ import redis
 
 from handoff.keys import keyed
 from tests.conftest import Stack
+from tests.waiting import until
 
 WAIT = 60.0
 
@@ -37,16 +37,6 @@ def admin_headers(stack: Stack) -> dict[str, str]:
 def escalation_of(stack: Stack, sender: str) -> dict | None:
     cards = httpx.get(f"{stack.url('handoff')}/escalations", headers=admin_headers(stack), timeout=30).json()
     return next((card for card in cards if card["sender_id"] == sender), None)
-
-
-def until(check, what: str, timeout: float = WAIT):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_a_sender_named_after_anothers_key_does_not_stop_their_hand_over(stack: Stack) -> None:

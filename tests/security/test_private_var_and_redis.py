@@ -28,6 +28,7 @@ import redis
 from stack.settings import ROOT, StackSettings
 from stack.supervisor import Supervisor
 from tests.conftest import free_port, trained_model
+from tests.waiting import alive
 
 READY = "Baton is ready."
 
@@ -122,14 +123,6 @@ def test_the_redis_password_is_in_no_command_line_and_no_log(launched: Launched)
     assert password not in supervisor.layout.config.read_text()
     printed = launched.output.read_text(errors="replace")
     assert READY in printed and password not in printed
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def test_sigterm_stops_every_process(launched: Launched) -> None:

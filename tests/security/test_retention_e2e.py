@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import time
 import uuid
 
 import httpx
@@ -16,6 +15,7 @@ import redis
 from handoff.keys import id_digest, keyed
 from stack.settings import ROOT
 from tests.conftest import Stack
+from tests.waiting import until
 
 DAY = 86_400
 PREFIX = "baton:handoff"
@@ -35,16 +35,6 @@ def escalation_of(stack: Stack, sender: str) -> dict | None:
     cards = httpx.get(f"{stack.url('handoff')}/escalations", timeout=30,
                       headers={"Authorization": f"Bearer {login.json()['access_token']}"}).json()
     return next((card for card in cards if card["sender_id"] == sender), None)
-
-
-def until(check, what: str, timeout: float = 60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_a_conversation_expires_and_one_customer_can_be_purged(stack: Stack) -> None:

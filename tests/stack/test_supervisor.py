@@ -23,14 +23,7 @@ from stack import health
 from stack.procfile import processes
 from stack.settings import StackSettings
 from stack.supervisor import Layout, Supervisor, config_text, program_command, write_config
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
+from tests.waiting import alive
 
 
 def wait_for(condition, timeout: float = 60) -> bool:  # type: ignore[no-untyped-def]
