@@ -17,8 +17,6 @@ from handoff.keys import keyed
 from tests.conftest import Stack
 from tests.waiting import until
 
-WAIT = 60.0
-
 
 def send(stack: Stack, sender: str, text: str) -> list[dict]:
     response = httpx.post(f"{stack.url('rasa')}/webhooks/rest/webhook",
