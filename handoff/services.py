@@ -30,6 +30,7 @@ from handoff.engine.engine import HandoffEngine
 from handoff.engine.hours import BusinessHours
 from handoff.escalations.queue import EscalationQueue
 from handoff.escalations.reannounce import Reannouncer
+from handoff.escalations.retention import RetentionSweeper
 from handoff.escalations.service import EscalationService
 from handoff.realtime.live import LiveHub
 from handoff.realtime.presence import Presence
@@ -94,6 +95,7 @@ class Services:
         await queue.sync(await db.run(escalation_rows.queued), time.time())
         services._spawn(live.run(services._stop), "live-channel")
         services._spawn(services.reannouncer.run(services._stop), "reannounce")
+        services._spawn(RetentionSweeper(db, settings.retention_seconds).run(services._stop), "retention")
         if engine:
             services.engine = build_engine(settings, redis=redis, conversations=services.conversations,
                                            escalations=escalations, rasa=rasa, presence=services.presence)
