@@ -7,6 +7,8 @@ connectors trust the body, its shape (issue 19, finding 9 and the fuzz of "Fault
   `Agent.handle_message`, which every input channel calls (REST, callback, socket.io, Telegram,
   Twilio, Facebook, Slack), so no channel can be missed. Nothing is lost silently: the customer
   is told, in words, and still has their text.
+- Text, every channel: a lone UTF-16 surrogate (JSON allows "\ud800") cannot be written as UTF-8
+  and made spaCy fail on the message; each becomes U+FFFD, as a decoder would make it.
 - Shape, the REST (and callback) channel: the body must be a JSON object with a non-empty
   `sender` (text or a number), a `message` that is text, and `metadata`, when given, an object.
   Otherwise 400 with one sentence that says what is wrong. Rasa's handler would answer 500 (a list
@@ -48,6 +50,15 @@ def too_long(text: Any, limit: int) -> bool:
     return isinstance(text, str) and len(text) > limit
 
 
+def without_lone_surrogates(text: str) -> str:
+    """`text` with each lone surrogate replaced by U+FFFD (pairs were joined when it was decoded)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return text
+
+
 # --- every channel: the size ---
 
 def _limit_size(handle_message: Callable[..., Awaitable[Any]], limit: int) -> Callable[..., Awaitable[Any]]:
@@ -58,6 +69,8 @@ def _limit_size(handle_message: Callable[..., Awaitable[Any]], limit: int) -> Ca
             await message.output_channel.send_text_message(
                 message.sender_id, TOO_LONG.format(length=len(message.text), limit=limit))
             return None
+        if isinstance(message.text, str):
+            message.text = without_lone_surrogates(message.text)
         return await handle_message(self, message)
 
     return handle_within_limit

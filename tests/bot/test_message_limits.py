@@ -71,3 +71,17 @@ def test_an_oversized_message_is_answered_and_not_handled() -> None:
     assert "at most 10" in collector.messages[0]["text"] and collector.messages[0]["recipient_id"] == "s1"
     assert asyncio.run(limited(agent, UserMessage("x" * 10, collector, "s1"))) == "handled"
     assert len(handled) == 1
+
+
+def test_lone_surrogates_become_replacement_characters() -> None:
+    assert message_limits.without_lone_surrogates("a\ud800b\udfff") == "a\ufffdb\ufffd"
+    assert message_limits.without_lone_surrogates("ok \U0001f642 é") == "ok \U0001f642 é"
+
+    seen: list[str] = []
+
+    async def handle(_agent: Agent, message: UserMessage) -> None:
+        seen.append(message.text)
+
+    limited = message_limits._limit_size(handle, 100)
+    asyncio.run(limited(object.__new__(Agent), UserMessage("hi \ud800", CollectingOutputChannel(), "s2")))
+    assert seen == ["hi \ufffd"]

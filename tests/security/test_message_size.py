@@ -184,3 +184,13 @@ def test_an_escalation_number_past_the_database_is_refused(stack: Stack) -> None
     response = httpx.post(f"{stack.url('handoff')}/escalations/36893488147419103231/claim",
                           headers=admin_headers(stack), timeout=30)
     assert response.status_code == 422, response.text
+
+
+def test_a_lone_surrogate_is_read_without_an_error(stack: Stack) -> None:
+    before = len(rasa_log(stack))
+    response = httpx.post(f"{stack.url('rasa')}/webhooks/rest/webhook",
+                          content=b'{"sender": "size-surrogate", "message": "hello \\ud800"}',
+                          headers={"Content-Type": "application/json"}, timeout=60)
+    assert response.status_code == 200 and response.json(), response.text
+    log = rasa_log(stack)[before:]
+    assert "rest.message.received.failure" not in log and "Traceback" not in log, log[-3000:]
