@@ -34,7 +34,7 @@ def test_no_request_gets_a_server_error_or_an_unhandled_exception(stack: Stack) 
                      headers=handoff_token(handoff, "admin", stack.settings.demo_password)),
         fuzz_openapi("knowledge", stack.url("knowledge"), examples=EXAMPLES,
                      headers={"Authorization": f"Bearer {stack.env['KNOWLEDGE_TOKEN']}"}),
-        fuzz_rasa_rest(stack.url("rasa"), examples=20),
+        fuzz_rasa_rest(stack.url("rasa"), examples=20, headers=stack.rasa_headers),
         fuzz_rasa_socketio(stack.url("rasa")),
     ]
     time.sleep(1.0)  # the last requests' log lines
