@@ -18,7 +18,7 @@ from tests.e2e.test_channels import PROVIDERS, customer
 def test_an_oversized_message_on_a_messaging_app_is_answered_there(
     web_stack: Stack, fake_providers: FakeProviders, provider: str,
 ) -> None:
-    person = customer(provider)
+    person = customer(provider, fake_providers)
     response = person.post(web_stack, "v" * 20_000)
     assert response.status_code < 300, response.text
     sent = fake_providers.wait_for(provider, person.recipient, "too long")
