@@ -14,9 +14,11 @@ connectors trust the body, its shape (issue 19, finding 9 and the fuzz of "Fault
   Otherwise 400 with one sentence that says what is wrong. Rasa's handler would answer 500 (a list
   or an empty body) or log an exception and answer `[]` (a number as message), and a body without
   `sender` would land in the one conversation called "default" that every such client shares.
-- Shape, socket.io: `user_uttered` and `session_request` must carry an object with text where
-  text belongs (metadata: an object, or a JSON object as text); the client is told otherwise.
-  Rasa's handlers raise on anything else, which engine.io logs as an unhandled error.
+- Shape, socket.io, for Rasa's own SocketIOInput: `user_uttered` and `session_request` must carry
+  an object with text where text belongs (metadata: an object, or a JSON object as text); the client
+  is told otherwise. Rasa's handlers raise on anything else, which engine.io logs as an unhandled
+  error. Baton's widget channel (bot/channels/socketio.py) has handlers of its own that check
+  their events themselves; this applies where credentials name Rasa's `socketio` channel.
 
 `install()` patches Rasa 3.6's classes in place (bot/serve.py calls it, after bot/rasa_patches.py);
 the connectors' subclasses in bot/channels/ inherit the checks.
