@@ -30,7 +30,9 @@ def test_no_request_gets_a_server_error_or_an_unhandled_exception(stack: Stack) 
     marks = LogMarks.now(sorted(stack.logs.glob("*.log")))
     handoff = stack.url("handoff")
     results = [
-        fuzz_openapi("handoff", handoff, examples=EXAMPLES,
+        # Not the login: its failures lock the address (handoff/auth/throttle.py), and the suite's
+        # later tests log in from the same one. bench/fuzz.py, on a stack of its own, fuzzes it too.
+        fuzz_openapi("handoff", handoff, examples=EXAMPLES, skip=frozenset({"POST /auth/login"}),
                      headers=handoff_token(handoff, "admin", stack.settings.demo_password)),
         fuzz_openapi("knowledge", stack.url("knowledge"), examples=EXAMPLES,
                      headers={"Authorization": f"Bearer {stack.env['KNOWLEDGE_TOKEN']}"}),
