@@ -37,6 +37,12 @@ VERIFICATION_KEY_PREFIX = "baton:verification"  # order verification's failures 
 # value of the bot-handoff contract, which owns it.
 EVENT_STREAM = bot_handoff.EVENT_STREAM
 
+# The longest message, in characters, any channel takes from a customer or an agent (issue 19,
+# finding 9): Rasa's channels answer a longer one with a request to shorten it (bot/message_limits.py),
+# the agents' API refuses it (handoff/api/schemas.py), and the handoff service's transcript cuts any
+# longer text it is sent. BATON_MAX_MESSAGE_CHARS changes it for the bot and the transcript.
+MAX_MESSAGE_CHARS = 2_000
+
 # The password of the demo agents the handoff store seeds when it is empty (shown by ./baton run).
 DEMO_PASSWORD = "larkspur-demo"
 

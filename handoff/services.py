@@ -78,7 +78,8 @@ class Services:
         queue, live = EscalationQueue(redis, prefix), LiveHub(redis, prefix)
         rasa = RasaClient(settings.rasa_url, settings.rasa_token, timeout=settings.rasa_timeout_seconds)
         escalations = EscalationService(db, queue, live, rasa)
-        conversations = ConversationStore(redis, prefix, settings.retention_seconds)
+        conversations = ConversationStore(redis, prefix, settings.retention_seconds,
+                                          max_text_chars=settings.transcript_text_chars)
         services = cls(
             settings=settings, redis=redis, db=db, conversations=conversations,
             accounts=accounts, tokens=TokenIssuer(settings.secret_key(), settings.token_ttl_seconds),

@@ -17,6 +17,7 @@ from defaults import (
     EVENT_STREAM,
     HANDOFF_KEY_PREFIX,
     KNOWLEDGE_PORT,
+    MAX_MESSAGE_CHARS,
     RASA_KEY_PREFIX,
     RASA_PORT,
     REDIS_URL,
@@ -54,6 +55,10 @@ class HandoffSettings(BaseSettings):
     key_prefix: str = Field(HANDOFF_KEY_PREFIX, alias="HANDOFF_KEY_PREFIX")
     # Rasa's tracker store's prefix (endpoints.yml), so `python -m handoff.purge` finds the tracker.
     rasa_key_prefix: str = Field(RASA_KEY_PREFIX, alias="BATON_RASA_KEY_PREFIX")
+    # A transcript line keeps at most this many characters of what was said, customer, bot or
+    # agent: Rasa's channels already refuse customer messages over BATON_MAX_MESSAGE_CHARS, and a
+    # help-centre answer can be a little longer, so anything past four times that is cut and marked.
+    transcript_text_chars: int = Field(4 * MAX_MESSAGE_CHARS, alias="HANDOFF_TRANSCRIPT_TEXT_CHARS", ge=100)
     rasa_url: str = Field(url(RASA_PORT), alias="BATON_RASA_URL")
     # Signs the JWT every call to Rasa carries (handoff/clients/rasa.py); the same secret Rasa is
     # started with (bot/serve.py). RASA_TOKEN_FILE, when set, names a file holding it instead.

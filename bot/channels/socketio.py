@@ -81,7 +81,7 @@ class SocketIOInput(RasaSocketIOInput):
             return True
 
         @sio.on("session_request", namespace=self.namespace)
-        async def session_request(sid: str, data: Any) -> None:
+        async def session_request(sid: str, data: Any = None) -> None:  # an event may carry no data
             data = data if isinstance(data, dict) else {}
             session_id, secret = data.get("session_id"), data.get("secret")
             if not widget_session.valid(self.widget_key, session_id, secret):
@@ -105,7 +105,7 @@ class SocketIOInput(RasaSocketIOInput):
             await sio.emit("session_confirm", session_id, room=sid, namespace=self.namespace)
 
         @sio.on(self.user_message_evt, namespace=self.namespace)
-        async def handle_message(sid: str, data: Any) -> dict[str, Any]:
+        async def handle_message(sid: str, data: Any = None) -> dict[str, Any]:
             data = data if isinstance(data, dict) else {}
             bound = (await sio.get_session(sid, namespace=self.namespace)).get(BOUND)
             claimed = data.get("session_id")

@@ -1,11 +1,19 @@
-"""Request bodies of the agents' API. Text is checked for emptiness by the service, which says
-so in words; here only the shape."""
+"""Request bodies and path parameters of the agents' API. Text is checked for emptiness by the
+service, which says so in words; here only the shape and the bounds (a message to a customer is
+no longer than the bot accepts from one: defaults.MAX_MESSAGE_CHARS)."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
+from fastapi import Path
 from pydantic import BaseModel, Field
+
+from defaults import MAX_MESSAGE_CHARS
+
+# Escalation ids are the database's 64-bit integer keys: a larger number names nothing, and
+# SQLite cannot even compare it (OverflowError, a 500, before this bound).
+EscalationId = Annotated[int, Path(ge=1, le=2**63 - 1, description="the escalation's number")]
 
 
 class LoginRequest(BaseModel):
@@ -32,7 +40,7 @@ class NewAgentRequest(BaseModel):
 
 
 class TextRequest(BaseModel):
-    text: str = Field(max_length=20_000)
+    text: str = Field(max_length=MAX_MESSAGE_CHARS)
 
 
 class TransferRequest(BaseModel):

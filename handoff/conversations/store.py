@@ -17,6 +17,7 @@ from typing import Any
 
 from redis.asyncio import Redis
 
+from defaults import MAX_MESSAGE_CHARS
 from handoff.keys import keyed
 from handoff.settings import DEFAULT_RETENTION_SECONDS
 from handoff.stream.events import StreamEvent
@@ -48,10 +49,12 @@ return 1
 
 
 class ConversationStore:
-    def __init__(self, redis: Redis, prefix: str, retention_seconds: int = DEFAULT_RETENTION_SECONDS) -> None:
+    def __init__(self, redis: Redis, prefix: str, retention_seconds: int = DEFAULT_RETENTION_SECONDS,
+                 max_text_chars: int = 4 * MAX_MESSAGE_CHARS) -> None:
         self.redis = redis
         self.prefix = prefix
         self.retention_seconds = retention_seconds
+        self.max_text_chars = max_text_chars  # of one transcript line (HANDOFF_TRANSCRIPT_TEXT_CHARS)
         self._apply = redis.register_script(_APPLY)
 
     def _state_key(self, sender_id: str) -> str:
@@ -77,7 +80,7 @@ class ConversationStore:
             updates["owner"] = "bot"
         elif event.type == "slot" and event.event.get("name"):
             updates[f"slot:{event.event['name']}"] = json.dumps(event.event.get("value"))
-        entry = event.transcript_entry()
+        entry = event.transcript_entry(self.max_text_chars)
         # The index is scored by when the event was applied, not by the event's own timestamp:
         # one missing or far off would keep a conversation listed for ever, or drop it at once.
         now = time.time()

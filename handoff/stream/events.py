@@ -47,8 +47,19 @@ class StreamEvent:
     def channel(self) -> str | None:
         return self.event.get("input_channel") or self.metadata.get("input_channel")
 
-    def transcript_entry(self) -> dict[str, Any] | None:
-        """The line this event adds to the conversation's transcript, if it adds one."""
+    def transcript_entry(self, max_text_chars: int | None = None) -> dict[str, Any] | None:
+        """The line this event adds to the conversation's transcript, if it adds one; its text cut
+        to `max_text_chars` (marked with `cut_from`, the length said) so no line grows unbounded."""
+        entry = self._transcript_line()
+        if entry is None or max_text_chars is None:
+            return entry
+        text = entry["text"]
+        if len(text) > max_text_chars:
+            entry["text"] = text[: max_text_chars - 1] + "\u2026"
+            entry["cut_from"] = len(text)
+        return entry
+
+    def _transcript_line(self) -> dict[str, Any] | None:
         if not self.event:  # unreadable entry: nothing trustworthy to show
             return None
         if self.type == "user":
@@ -57,7 +68,7 @@ class StreamEvent:
             return {
                 "id": self.entry_id,
                 "role": "customer",
-                "text": self.event.get("text") or "",
+                "text": _text(self.event.get("text")),
                 "time": self.timestamp,
                 "channel": self.channel,
                 "intent": intent.get("name"),
@@ -76,7 +87,14 @@ class StreamEvent:
                 "action": self.metadata.get("utter_action"),
                 # "agent_joined" / "agent_left" notices are shown as notices, not as the agent's words
                 "kind": self.metadata.get("kind"),
-                "text": self.event.get("text") or "",
+                "text": _text(self.event.get("text")),
                 "time": self.timestamp,
             }
         return None
+
+
+def _text(value: Any) -> str:
+    """What was said, as text: an event written by hand may carry anything in `text`."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else json.dumps(value)

@@ -89,3 +89,20 @@ async def test_forget_removes_one_conversation_and_leaves_the_others(redis: Redi
         assert [t["text"] for t in await store.transcript(sender)] == [f"hello from {sender}"]
     assert sorted(await redis.zrange("test:conversations", 0, -1)) == [b"gone:transcript", b"kept"]
     assert await store.forget("gone") == 0
+
+
+async def test_a_transcript_line_is_cut_to_its_bound_and_marked(redis: Redis) -> None:
+    store = ConversationStore(redis, "test", max_text_chars=100)
+    assert await store.apply(user_event("7-0", "c6", "q" * 20_000)) is True
+    assert await store.apply(user_event("8-0", "c6", "short")) is True
+    cut, whole = await store.transcript("c6")
+    assert len(cut["text"]) == 100 and cut["text"].startswith("q" * 99) and cut["cut_from"] == 20_000
+    assert whole["text"] == "short" and "cut_from" not in whole
+
+
+async def test_text_that_is_not_a_string_is_stored_as_text(redis: Redis) -> None:
+    store = ConversationStore(redis, "test")
+    entry = StreamEvent.from_entry("9-0", {"sender_id": "c7", "type": "user",
+                                           "event": json.dumps({"event": "user", "text": {"a": [1]}})})
+    assert await store.apply(entry) is True
+    assert [line["text"] for line in await store.transcript("c7")] == ['{"a": [1]}']
