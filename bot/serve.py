@@ -20,7 +20,7 @@ from pathlib import Path
 
 from rasa.__main__ import main as rasa_main
 
-from bot import message_limits, payload_guard, rasa_patches, socketio_close
+from bot import message_limits, message_rate, payload_guard, rasa_patches, socketio_close
 
 # Prefixes of the flags (argparse accepts abbreviations, and -tSECRET) that would carry the
 # secret on the command line; refused so nobody reintroduces them.
@@ -54,6 +54,7 @@ def main() -> None:
     rasa_patches.install()
     payload_guard.install()  # customers type words; only offered buttons are payloads
     message_limits.install()  # every channel: message size and shape (bot/message_limits.py)
+    message_rate.install()  # every channel: messages per sender per minute (bot/message_rate.py)
     socketio_close.install()  # a closed widget WebSocket logs no traceback (bot/socketio_close.py)
     # The one line that says Rasa is not running as shipped (the lock poll changes behaviour).
     print(f"baton: Rasa {rasa_patches.RASA_VERSION} patched (bot/rasa_patches.py): action results and events "

@@ -33,6 +33,7 @@ REDIS_URL = f"redis://{HOST}:{REDIS_PORT}/0"
 RASA_KEY_PREFIX = "baton"  # Rasa's tracker and lock stores (endpoints.yml)
 HANDOFF_KEY_PREFIX = "baton:handoff"  # the handoff service's own keys
 VERIFICATION_KEY_PREFIX = "baton:verification"  # order verification's failures and locks (bot/actions)
+MESSAGE_RATE_KEY_PREFIX = "baton:message-rate"  # messages per sender per minute (bot/message_rate.py)
 # The stream Rasa's event broker (bot/broker.py) appends to and the handoff service follows: a
 # value of the bot-handoff contract, which owns it.
 EVENT_STREAM = bot_handoff.EVENT_STREAM
@@ -42,6 +43,9 @@ EVENT_STREAM = bot_handoff.EVENT_STREAM
 # the agents' API refuses it (handoff/api/schemas.py), and the handoff service's transcript cuts any
 # longer text it is sent. BATON_MAX_MESSAGE_CHARS changes it for the bot and the transcript.
 MAX_MESSAGE_CHARS = 2_000
+# Messages one sender may send a minute, on any channel (bot/message_rate.py): a person typing
+# fast sends a dozen; a script sends hundreds.
+MAX_MESSAGES_PER_MINUTE = 30
 
 # The password of the demo agents the handoff store seeds when it is empty (shown by ./baton run).
 DEMO_PASSWORD = "larkspur-demo"
