@@ -6,7 +6,7 @@ Rasa's REST channel and its socket.io channel get malformed and oversized bodies
 non-UTF-8 bytes, wrong types, huge strings, deep nesting, missing or 10,000-character senders,
 then random JSON documents. A request answered 5xx, or a connection dropped, counts as a server
 error; afterwards every process's log is searched for tracebacks and ERROR lines written during
-the run. The goal is zero of both (issue 19, "Faults, measured"; figures in docs/reliability-fuzz.md).
+the run. The goal is zero of both (issue 19, "Faults, measured"; figures in docs/reliability.md).
 
 The processes are started here from stack/Procfile on free loopback ports, as the test fixtures
 start them (tests/conftest.py). tests/security/test_fuzz.py runs a bounded version of this.

@@ -2,7 +2,7 @@
 `stack` fixture). The handoff and knowledge APIs get schemathesis' valid and invalid requests
 from their OpenAPI schemas, Rasa's REST and socket.io channels malformed and oversized bodies;
 none may be answered 5xx and no process may log an unhandled exception. The full run's figures
-are in docs/reliability-fuzz.md."""
+are in docs/reliability.md."""
 
 from __future__ import annotations
 
