@@ -131,6 +131,17 @@ async def test_a_flows_reason_opens_for_its_team(engine: HandoffEngine, services
     assert escalation.packet["facts"]["slots"]["order_number"] == "LK-100233"
 
 
+async def test_the_bots_promise_alone_opens_an_escalation(engine: HandoffEngine, services: Services) -> None:
+    """The one owner of the promise (docs/decisions/0103): a quiet message the detector passes by,
+    then the bot's `unresolved_reason`; the slot alone opens the escalation."""
+    feed = Feed(engine)
+    await feed.customer("quiet", "could a colleague of yours have a look, when convenient", "ask_question", 0.12)
+    assert await services.escalations.active_for("quiet") is None  # the detector did not hand over
+    await feed("quiet", {"event": "slot", "name": "unresolved_reason", "value": "explicit_request"})
+    escalation = await services.escalations.active_for("quiet")
+    assert escalation is not None and escalation.reason == "explicit_request"
+
+
 async def test_customer_messages_of_an_open_escalation_reach_the_agents_once(engine: HandoffEngine,
                                                                             services: Services) -> None:
     opened = await services.escalations.open(sender_id="waiting", channel="rest", reason="frustration",
