@@ -18,9 +18,10 @@ from dataclasses import dataclass
 
 from redis.asyncio import Redis
 
+from defaults import MESSAGE_RATE_KEY_PREFIX
 from handoff.conversations.store import ConversationStore
 from handoff.escalations.queue import EscalationQueue
-from handoff.keys import keyed
+from handoff.keys import id_digest, keyed
 from handoff.settings import HandoffSettings, get_settings
 from handoff.store import Database
 from handoff.store.purge import delete_sender
@@ -69,6 +70,9 @@ async def purge(redis: Redis, db: Database, settings: HandoffSettings, sender_id
     redis_keys = await ConversationStore(redis, prefix).forget(sender_id)
     keys = [keyed(prefix, kind, sender_id) for kind in SENDER_KEY_KINDS]
     redis_keys += int(await redis.delete(*keys, rasa_tracker_key(settings.rasa_key_prefix, sender_id)))
+    # The bot's count of their messages this minute (bot/message_rate.py); it expires in two.
+    async for key in redis.scan_iter(match=f"{MESSAGE_RATE_KEY_PREFIX}:{id_digest(sender_id)}:*", count=PAGE):
+        redis_keys += int(await redis.delete(key))
     stream = settings.event_stream
     entries = await purge_stream(redis, stream, sender_id, f"{stream}:attempts:{settings.consumer_group}")
     entries += await purge_stream(redis, f"{stream}:dead", sender_id)

@@ -9,10 +9,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import subprocess
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
@@ -97,14 +98,21 @@ async def closed_by_server(ws: Any, within: float) -> tuple[str, int | None]:
     raise AssertionError(f"the console stayed open {within} s")
 
 
+@contextlib.asynccontextmanager
+async def console(handoff: Stack, token: str) -> AsyncIterator[Any]:
+    """A console's live feed, signed in as the console does: the token as the first message."""
+    async with connect(handoff.url("handoff").replace("http://", "ws://") + "/ws", proxy=None) as ws:
+        await ws.send(json.dumps({"type": "auth", "token": token}))
+        yield ws
+
+
 async def test_revoked_tokens_stop_working_and_close_the_console(
         handoff_alone: Callable[[dict[str, str]], Stack]) -> None:
     handoff = handoff_alone(DEMO)
-    ws_url = handoff.url("handoff").replace("http://", "ws://") + "/ws?token="
 
     # Signing out: that token, and a console open with it, are done.
     maya = await token(handoff, "maya")
-    async with connect(ws_url + maya, proxy=None) as ws:
+    async with console(handoff, maya) as ws:
         assert json.loads(await ws.recv())["type"] == "hello"
         assert (await call(handoff, "POST", "/auth/logout", maya)).status_code == 204
         detail, code = await closed_by_server(ws, within=20)
@@ -121,7 +129,7 @@ async def test_revoked_tokens_stop_working_and_close_the_console(
 
     # A removed account: its tokens and its password.
     sam, admin = await token(handoff, "sam"), await token(handoff, "admin")
-    async with connect(ws_url + sam, proxy=None) as ws:
+    async with console(handoff, sam) as ws:
         assert json.loads(await ws.recv())["type"] == "hello"
         assert (await call(handoff, "DELETE", "/agents/sam", admin)).status_code == 204
         detail, code = await closed_by_server(ws, within=20)
@@ -133,7 +141,7 @@ async def test_revoked_tokens_stop_working_and_close_the_console(
 async def test_an_expired_token_closes_the_console(handoff_alone: Callable[[dict[str, str]], Stack]) -> None:
     handoff = handoff_alone({**DEMO, "HANDOFF_TOKEN_TTL_SECONDS": "4"})
     maya = await token(handoff, "maya")
-    async with connect(handoff.url("handoff").replace("http://", "ws://") + f"/ws?token={maya}", proxy=None) as ws:
+    async with console(handoff, maya) as ws:
         assert json.loads(await ws.recv())["type"] == "hello"
         detail, code = await closed_by_server(ws, within=15)
     assert code == 4401 and "expired" in detail

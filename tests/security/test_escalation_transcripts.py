@@ -19,7 +19,7 @@ SECRET = "my new address is 12 Elm Street, apartment 4"
 
 async def say(http: httpx.AsyncClient, stack: Stack, sender: str, text: str) -> list[dict[str, Any]]:
     response = await http.post(f"{stack.url('rasa')}/webhooks/rest/webhook",
-                               json={"sender": sender, "message": text}, timeout=60)
+                               json={"sender": sender, "message": text}, timeout=60, headers=stack.rasa_headers())
     response.raise_for_status()
     return response.json()
 

@@ -28,7 +28,7 @@ async def test_a_flood_from_one_sender_is_told_to_wait(stack: Stack) -> None:
             return [reply.get("text", "") for reply in response.json()]
 
         replies = await asyncio.gather(*(send(i) for i in range(FLOOD)))
-        refused = sum(TOO_FAST in texts for texts in replies)
+        refused = sum(any(TOO_FAST in text for text in texts) for texts in replies)
         assert refused >= FLOOD - 2 * MAX_MESSAGES_PER_MINUTE, refused
         # Another customer meanwhile is answered as usual.
         other = await client.post(f"{stack.url('rasa')}/webhooks/rest/webhook", headers=stack.rasa_headers(),

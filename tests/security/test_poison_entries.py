@@ -139,7 +139,9 @@ async def test_health_is_degraded_with_the_dead_letter_count_and_error(redis_url
     redis = Redis.from_url(redis_url)
     try:
         async with Server(settings) as server, httpx.AsyncClient(base_url=server.url, trust_env=False) as client:
-            assert (await client.get("/health")).json()["status"] == "ok"
+            first = (await client.get("/health")).json()
+            # The harness runs no Rasa or knowledge service: degraded for those, no dead letter yet.
+            assert first["dead_letters"]["count"] == 0 and set(first.get("degraded", [])) <= {"rasa", "knowledge"}
             await poison(redis, "victim")
             await say(redis, "victim", "hello")
             await say(redis, "other", "hi")

@@ -25,6 +25,7 @@ import httpx
 import pytest
 import redis
 
+from stack import health
 from stack.settings import ROOT, StackSettings
 from stack.supervisor import Supervisor
 from tests.conftest import free_port, trained_model
@@ -84,7 +85,8 @@ def test_every_file_under_var_is_private(launched: Launched) -> None:
     sender = f"modes-{uuid.uuid4().hex[:8]}"
     # An order check: the action server opens the demo order store; Rasa writes its tracker to Redis.
     for text in ("where is my order LK-100231?", "maya.chen@example.com"):
-        response = httpx.post(f"{rasa}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60)
+        response = httpx.post(f"{rasa}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60,
+                              headers=health.rasa_headers(settings))
         assert response.status_code == 200
     files = {path.relative_to(settings.var_dir).as_posix(): path for path in settings.var_dir.rglob("*")}
     for expected in ("handoff.db", "orders.db", "redis/appendonlydir", "logs/handoff.log", "redis_password"):

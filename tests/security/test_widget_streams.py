@@ -17,7 +17,7 @@ ATTEMPTS = 8  # what one session opened in the attack
 
 
 async def test_one_session_cannot_open_streams_without_end(stack: Stack) -> None:
-    server = redis.Redis.from_url(stack.redis_url())
+    server = redis.Redis.from_url(stack.redis_url)
     async with httpx.AsyncClient(base_url=stack.url("handoff"), timeout=30, trust_env=False) as client:
         session = (await client.post("/widget/sessions")).json()
         url, headers = f"/widget/events/{session['session_id']}", {"X-Widget-Secret": session["secret"]}

@@ -41,6 +41,9 @@ async def health(redis: RedisDep, consumer: ConsumerDep, services: ServicesDep, 
         body["last_error"] = consumer.last_error
     # Rasa or the knowledge service down: degraded (200), the rest of the service keeps serving.
     body["dependencies"] = await dependency_states(services)
-    if body["status"] == "ok" and degraded(body["dependencies"]):
-        body.update(status="degraded", degraded=degraded(body["dependencies"]))
+    down = degraded(body["dependencies"])
+    if down:  # named whatever else is wrong, so an operator sees every cause at once
+        body["degraded"] = down
+        if body["status"] == "ok":
+            body["status"] = "degraded"
     return body
