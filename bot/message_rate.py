@@ -15,7 +15,6 @@ the message itself (bot/rasa_patches.py), so nothing is counted twice or lost.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -27,6 +26,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot.settings import RasaSettings
+from contract.id_digest import id_digest
 
 logger = logging.getLogger(__name__)
 _INSTALLED = "_baton_message_rate"
@@ -43,7 +43,7 @@ class MessageRate:
         self.per_minute = per_minute
 
     def key(self, sender_id: str, window: int) -> str:
-        digest = hashlib.sha256(sender_id.encode("utf-8", "surrogatepass")).hexdigest()
+        digest = id_digest(sender_id)
         return f"{self.prefix}:{digest}:{window}"
 
     async def allow(self, sender_id: str, now: float | None = None) -> bool:

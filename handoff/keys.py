@@ -9,12 +9,9 @@ as a value wherever it is shown (the conversation index, the escalations).
 
 from __future__ import annotations
 
-import hashlib
+from contract.id_digest import id_digest
 
-
-def id_digest(identifier: str) -> str:
-    # surrogatepass: an id decoded from JSON may hold a lone surrogate, still a distinct id.
-    return hashlib.sha256(identifier.encode("utf-8", "surrogatepass")).hexdigest()
+__all__ = ["id_digest", "keyed"]
 
 
 def keyed(prefix: str, kind: str, identifier: str) -> str:

@@ -16,7 +16,6 @@ Redis holds a bounded amount per order or sender, for at most a window or a lock
 
 from __future__ import annotations
 
-import hashlib
 import math
 import secrets
 import time
@@ -26,6 +25,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 
 from bot.actions.settings import ActionSettings
+from contract.id_digest import id_digest
 
 LIMIT = 3
 WINDOW_SECONDS = 15 * 60
@@ -51,7 +51,7 @@ class VerificationLockout:
         self.clock = clock
 
     def _key(self, kind: str, scope: str, identifier: str) -> str:
-        digest = hashlib.sha256(identifier.encode("utf-8", "surrogatepass")).hexdigest()
+        digest = id_digest(identifier)
         return f"{self.prefix}:{kind}:{scope}:{digest}"
 
     def _scopes(self, order_number: str, sender: str) -> list[tuple[str, str]]:
