@@ -10,15 +10,15 @@ from collections.abc import Callable
 import jwt
 import redis
 
+from contract.rasa_jwt import admin_claims
 from stack.settings import StackSettings
 
 
 def rasa_headers(settings: StackSettings, ttl_seconds: int = 300) -> dict[str, str]:
     """Authorization for Rasa's HTTP API: a JWT signed with the stack's secret, which Rasa checks
     with --jwt-secret (bot/serve.py). `role: admin` lets it read any conversation."""
-    issued = int(time.time())
-    claims = {"user": {"username": "baton-stack", "role": "admin"}, "iat": issued, "exp": issued + ttl_seconds}
-    return {"Authorization": f"Bearer {jwt.encode(claims, settings.token(), algorithm='HS256')}"}
+    token = jwt.encode(admin_claims("baton-stack", ttl_seconds), settings.token(), algorithm="HS256")
+    return {"Authorization": f"Bearer {token}"}
 
 
 def _http_ok(url: str, headers: Callable[[], dict[str, str]] = dict) -> Callable[[], bool]:

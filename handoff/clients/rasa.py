@@ -27,6 +27,7 @@ import httpx
 import jwt
 
 from contract import bot_handoff as contract
+from contract.rasa_jwt import admin_claims
 from handoff.errors import Upstream
 
 # A JWT lives this long; the client signs a new one halfway through, so none is used near expiry.
@@ -64,9 +65,7 @@ def quiet_http_logs() -> None:
 def bearer(secret: str, *, ttl_seconds: int = BEARER_TTL_SECONDS, now: float | None = None) -> str:
     """A JWT Rasa accepts on every endpoint. Rasa reads `user.role`: `admin` may use any
     conversation, `user` only the one named like `user.username`."""
-    issued = int(time.time() if now is None else now)
-    claims = {"user": {"username": "baton-handoff", "role": "admin"}, "iat": issued, "exp": issued + ttl_seconds}
-    return jwt.encode(claims, secret, algorithm="HS256")
+    return jwt.encode(admin_claims("baton-handoff", ttl_seconds, now), secret, algorithm="HS256")
 
 
 class RasaClient:
