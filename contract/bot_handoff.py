@@ -20,11 +20,19 @@ EVENT_STREAM: Final = "baton:events"  # the default; BATON_EVENT_STREAM names an
 ENTRY_SENDER_ID: Final = "sender_id"  # the conversation
 ENTRY_TYPE: Final = "type"  # the Rasa event's name ("user", "bot", "slot", ...)
 ENTRY_EVENT: Final = "event"  # the whole Rasa event, as JSON
+# The longest conversation id the handoff store keeps (its sender_id columns, on PostgreSQL a
+# varchar(255)): the REST channel, where a client names the conversation, refuses a longer one.
+MAX_SENDER_ID: Final = 255
 
 # --- slots the handoff service reads ------------------------------------------------------------
 UNRESOLVED_REASON_SLOT: Final = "unresolved_reason"
 CSAT_RATING_SLOT: Final = "csat_rating"  # 1..5
 CSAT_COMMENT_SLOT: Final = "csat_comment"  # "" when skipped
+# The bot promised the customer to check back: {"due_at": epoch seconds, "note": for the team,
+# "told": the bot's words to the customer}. The handoff service makes it a follow-up task for the
+# team of the conversation's escalation, once per stream entry (handoff/escalations/bot_tasks.py).
+FOLLOW_UP_SLOT: Final = "follow_up"
+FOLLOW_UP_NOTE_CHARS: Final = 500
 
 # The values of `unresolved_reason`: why the bot promised a person.
 EXPLICIT_REQUEST: Final = "explicit_request"  # the customer asked for one
@@ -35,10 +43,18 @@ FLOW_FAILED: Final = "flow_failed"  # the order system was down twice
 LOST_PARCEL: Final = "lost_parcel"
 POLICY_EXCEPTION: Final = "policy_exception"
 DAMAGED_ITEM: Final = "damaged_item"  # damaged or wrong item
+# The customer reports their own case of a topic a help-centre article gives to a person (its front
+# matter `person_case`, knowledge/articles.py): a warranty claim, a charge they do not recognise.
+PERSON_TOPIC: Final = "person_topic"
+# The customer's messages were not understood twice in a row, after the bot said what it can do;
+# the same name as the handoff detector's own reason for a run of NLU fallbacks.
+NLU_FALLBACK_REPEATED: Final = "nlu_fallback_repeated"
 UNRESOLVED_REASONS: Final = frozenset({
     EXPLICIT_REQUEST, KNOWLEDGE_NO_MATCH, KNOWLEDGE_REJECTED, VERIFICATION_FAILED, FLOW_FAILED,
-    LOST_PARCEL, POLICY_EXCEPTION, DAMAGED_ITEM,
+    LOST_PARCEL, POLICY_EXCEPTION, DAMAGED_ITEM, NLU_FALLBACK_REPEATED, PERSON_TOPIC,
 })
+# The reasons an article may name in its front matter `person_case`: cases only a person decides.
+PERSON_CASE_REASONS: Final = frozenset({LOST_PARCEL, POLICY_EXCEPTION, DAMAGED_ITEM, PERSON_TOPIC})
 
 # --- what the handoff service asks of the bot ---------------------------------------------------
 HANDBACK_INTENT: Final = "handback"  # the bot says it is back and runs the survey

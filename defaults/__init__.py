@@ -25,6 +25,10 @@ RASA_PORT = 5005
 ACTIONS_PORT = 5055
 KNOWLEDGE_PORT = 8001
 HANDOFF_PORT = 8002
+# --replicas N: HAProxy takes the ports above, replica i of each process listens from this base on
+# (stack/replicas.py: a block of MAX_REPLICAS ports per process).
+REPLICA_PORT_BASE = 15000
+MAX_REPLICAS = 8
 # The private redis-server ./baton run starts; not 6379, so it never meets a system Redis.
 REDIS_PORT = 6390
 REDIS_URL = f"redis://{HOST}:{REDIS_PORT}/0"
@@ -34,6 +38,8 @@ RASA_KEY_PREFIX = "baton"  # Rasa's tracker and lock stores (endpoints.yml)
 HANDOFF_KEY_PREFIX = "baton:handoff"  # the handoff service's own keys
 VERIFICATION_KEY_PREFIX = "baton:verification"  # order verification's failures and locks (bot/actions)
 MESSAGE_RATE_KEY_PREFIX = "baton:message-rate"  # messages per sender per minute (bot/message_rate.py)
+MESSAGE_ID_KEY_PREFIX = "baton:message-ids"  # messages handled, by their ids (bot/message_ids.py)
+SOCKETIO_CHANNEL = "baton:socketio"  # pub/sub: socket.io emits shared by Rasa's replicas (bot/socketio_rooms.py)
 # The stream Rasa's event broker (bot/broker.py) appends to and the handoff service follows: a
 # value of the bot-handoff contract, which owns it.
 EVENT_STREAM = bot_handoff.EVENT_STREAM
