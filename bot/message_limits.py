@@ -8,9 +8,11 @@ connectors trust the body, its shape (issue 19, finding 9 and the fuzz of "Fault
   Twilio, Facebook, Slack), so no channel can be missed. Nothing is lost silently: the customer
   is told, in words, and still has their text.
 - Text, every channel: a lone UTF-16 surrogate (JSON allows "\ud800") cannot be written as UTF-8
-  and made spaCy fail on the message; each becomes U+FFFD, as a decoder would make it.
+  and made spaCy fail on the message, and a NUL character cannot be stored by PostgreSQL (the
+  handoff store's text and JSONB refuse it); each becomes U+FFFD, as a decoder would make it.
 - Shape, the REST (and callback) channel: the body must be a JSON object with a non-empty
-  `sender` (text or a number), a `message` that is text, and `metadata`, when given, an object.
+  `sender` (text or a number, at most MAX_SENDER_ID characters and no NUL: the handoff store
+  keys conversations by it), a `message` that is text, and `metadata`, when given, an object.
   Otherwise 400 with one sentence that says what is wrong. Rasa's handler would answer 500 (a list
   or an empty body) or log an exception and answer `[]` (a number as message), and a body without
   `sender` would land in the one conversation called "default" that every such client shares.
@@ -39,6 +41,7 @@ from sanic.exceptions import InvalidUsage
 from sanic.request import Request
 
 from bot.settings import RasaSettings
+from contract.bot_handoff import MAX_SENDER_ID
 
 logger = logging.getLogger(__name__)
 _INSTALLED = "_baton_message_limits"
@@ -52,8 +55,10 @@ def too_long(text: Any, limit: int) -> bool:
     return isinstance(text, str) and len(text) > limit
 
 
-def without_lone_surrogates(text: str) -> str:
-    """`text` with each lone surrogate replaced by U+FFFD (pairs were joined when it was decoded)."""
+def readable(text: str) -> str:
+    """`text` with each lone surrogate (pairs were joined when it was decoded) and each NUL
+    replaced by U+FFFD."""
+    text = text.replace("\x00", "\ufffd")
     try:
         text.encode("utf-8")
     except UnicodeEncodeError:
@@ -72,7 +77,7 @@ def _limit_size(handle_message: Callable[..., Awaitable[Any]], limit: int) -> Ca
                 message.sender_id, TOO_LONG.format(length=len(message.text), limit=limit))
             return None
         if isinstance(message.text, str):
-            message.text = without_lone_surrogates(message.text)
+            message.text = readable(message.text)
         return await handle_message(self, message)
 
     return handle_within_limit
@@ -89,6 +94,10 @@ def rest_problem(body: Any) -> str | None:
         return "'sender' is required: the id of the conversation, as text"
     if isinstance(sender, bool) or not isinstance(sender, (str, int)):
         return "'sender' must be text (or a number)"
+    if len(str(sender)) > MAX_SENDER_ID:
+        return f"'sender' must be at most {MAX_SENDER_ID} characters"
+    if "\x00" in str(sender):
+        return "'sender' must not contain NUL characters"
     if not isinstance(body.get("message"), str):
         return "'message' is required and must be text"
     if body.get("metadata") is not None and not isinstance(body["metadata"], dict):

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from rasa.__main__ import main as rasa_main
 
-from bot import message_limits, message_rate, payload_guard, rasa_patches, socketio_close
+from bot import message_ids, message_limits, message_rate, payload_guard, rasa_patches, socketio_close
 
 # Prefixes of the flags (argparse accepts abbreviations, and -tSECRET) that would carry the
 # secret on the command line; refused so nobody reintroduces them.
@@ -47,12 +47,15 @@ def with_secret(argv: list[str], secret: str) -> list[str]:
             # Rasa would serve its HTTP API, trackers and all, to anyone.
             raise SystemExit("baton: --enable-api without RASA_TOKEN or RASA_TOKEN_FILE; refusing an open API")
         return argv
-    return [*argv, "--jwt-secret", secret, "--jwt-method", "HS256"]
+    # One argument, "--jwt-secret=...": a secret that starts with "-" (token_urlsafe makes one in
+    # 64) would otherwise be read by argparse as a flag, and Rasa would not start.
+    return [*argv, f"--jwt-secret={secret}", "--jwt-method", "HS256"]
 
 
 def main() -> None:
     rasa_patches.install()
     payload_guard.install()  # customers type words; only offered buttons are payloads
+    message_ids.install()  # a message resent under its id is handled once (bot/message_ids.py)
     message_limits.install()  # every channel: message size and shape (bot/message_limits.py)
     message_rate.install()  # every channel: messages per sender per minute (bot/message_rate.py)
     socketio_close.install()  # a closed widget WebSocket logs no traceback (bot/socketio_close.py)

@@ -7,7 +7,13 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from defaults import MAX_MESSAGE_CHARS, MAX_MESSAGES_PER_MINUTE, MESSAGE_RATE_KEY_PREFIX, REDIS_URL
+from defaults import (
+    MAX_MESSAGE_CHARS,
+    MAX_MESSAGES_PER_MINUTE,
+    MESSAGE_ID_KEY_PREFIX,
+    MESSAGE_RATE_KEY_PREFIX,
+    REDIS_URL,
+)
 from defaults.env import integer, text
 
 
@@ -20,6 +26,8 @@ class RasaSettings:
     # Where the rate is counted: the stack's Redis (stack/settings.py passes BATON_REDIS_URL).
     redis_url: str = field(default=REDIS_URL, repr=False)  # may hold the password
     message_rate_key_prefix: str = MESSAGE_RATE_KEY_PREFIX
+    # Where the ids of handled messages are kept (bot/message_ids.py).
+    message_id_key_prefix: str = MESSAGE_ID_KEY_PREFIX
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> RasaSettings:

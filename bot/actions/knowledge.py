@@ -2,6 +2,15 @@
 
 Two "No"s in a row, or two questions in a row the help centre cannot answer, mark the
 conversation unresolved and promise a person (`bot.actions.handover.promise_person`).
+
+What an article declares in its front matter decides how it is served (knowledge/articles.py):
+an article a person handles (`handled_by: person`) comes with a "Talk to a person" button that
+hands over in one step, and a customer who reports their own case of a topic the article gives to
+a person (front matter `person_case`; the reading in bot/actions/own_case.py) is handed over at
+once with the reason it names; an article about the chat itself (`about: chat`) is never served inside
+the chat: the bot hands over when the article is about reaching a person, else it says in its
+own words what it can do. A question about something other than the shop (outcome
+`off_domain`) gets an honest "not something I can help with", never an article or a person.
 """
 
 from __future__ import annotations
@@ -15,9 +24,26 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.handover import promise_person
 from bot.actions.knowledge_client import Article, KnowledgeClient, KnowledgeUnavailable
-from contract.bot_handoff import KNOWLEDGE_NO_MATCH, KNOWLEDGE_REJECTED
+from bot.actions.own_case import reports_own_case
+from contract.bot_handoff import (
+    DAMAGED_ITEM,
+    EXPLICIT_REQUEST,
+    KNOWLEDGE_NO_MATCH,
+    KNOWLEDGE_REJECTED,
+    LOST_PARCEL,
+    PERSON_TOPIC,
+    POLICY_EXCEPTION,
+)
 
 FEEDBACK_BUTTONS = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
+# Pressing it is asking for a person: the request_human rules promise one (bot/actions/handover.py).
+PERSON_BUTTON = {"title": "Talk to a person", "payload": "/request_human"}
+WHAT_I_DO = ("I can answer questions about shipping, returns and exchanges, your orders, payment, "
+             "your account, our products and Larkspur Rewards, and I can track an order or start a return.")
+OFF_DOMAIN_TEXT = ("Sorry, that isn't something I can help with: I'm the shop assistant of Larkspur & Co. "
+                   + WHAT_I_DO)
+ABOUT_ME_TEXT = ("I'm Larkspur & Co.'s chat assistant and I answer at any hour. " + WHAT_I_DO
+                 + " Whenever you'd like a person from our support team instead, just say so.")
 
 
 def _count(tracker: Tracker, slot: str) -> int:
@@ -34,7 +60,14 @@ def choice_buttons(articles: list[Article]) -> list[dict[str, str]]:
 
 def answer(dispatcher: CollectingDispatcher, article: Article) -> None:
     dispatcher.utter_message(text=f"{article.text}\n\nMore in our help centre: {article.title} {article.url}")
-    dispatcher.utter_message(text="Did that help?", buttons=FEEDBACK_BUTTONS)
+    if article.person_handles:
+        dispatcher.utter_message(
+            text="A person from our support team handles this. Did that answer your question, "
+            "or would you like to talk to a person?",
+            buttons=[*FEEDBACK_BUTTONS, PERSON_BUTTON],
+        )
+    else:
+        dispatcher.utter_message(text="Did that help?", buttons=FEEDBACK_BUTTONS)
 
 
 class ActionAnswerQuestion(Action):
@@ -52,8 +85,7 @@ class ActionAnswerQuestion(Action):
             if chosen:
                 article = await self.client.article(str(chosen))
                 if article:
-                    answer(dispatcher, article)
-                    return self._answered(article.article_id, [])
+                    return self._serve(dispatcher, article, [])
             question = tracker.latest_message.get("text") or ""
             result = await self.client.search(question)
         except KnowledgeUnavailable:
@@ -63,10 +95,15 @@ class ActionAnswerQuestion(Action):
             )
             return []
 
+        if result.outcome == "off_domain":
+            # Not a miss of the help centre: no count towards a person, and no article.
+            dispatcher.utter_message(text=OFF_DOMAIN_TEXT)
+            return [SlotSet("kb_awaiting_feedback", False)]
         if result.outcome == "confident" and result.results:
             top, *others = result.results
-            answer(dispatcher, top)
-            return self._answered(top.article_id, [a.article_id for a in others])
+            if top.person_case and reports_own_case(question):
+                return self._hand_over_case(dispatcher, top, question)
+            return self._serve(dispatcher, top, [a.article_id for a in others])
         if result.outcome == "unsure" and result.results:
             dispatcher.utter_message(
                 text="I'm not completely sure which of these you need. Is it one of them?",
@@ -74,6 +111,55 @@ class ActionAnswerQuestion(Action):
             )
             return [SlotSet("kb_awaiting_feedback", True), SlotSet("kb_alternatives", []), SlotSet("kb_no_match", 0)]
         return self._no_match(dispatcher, tracker)
+
+    async def hand_over_reported_case(self, dispatcher: CollectingDispatcher, text: str) -> list[EventType]:
+        """Before a flow starts on a report of the customer's own case ("I got charged twice",
+        which the NLU may read as a cancellation): the events that hand it over when the help
+        centre's answer gives the case to a person; empty when it does not, or cannot be asked."""
+        try:
+            result = await self.client.search(text)
+        except KnowledgeUnavailable:
+            return []
+        if result.outcome == "confident" and result.results and result.results[0].person_case:
+            return self._hand_over_case(dispatcher, result.results[0], text)
+        return []
+
+    @classmethod
+    def _serve(cls, dispatcher: CollectingDispatcher, article: Article, alternatives: list[str]) -> list[EventType]:
+        """Serve one article as its front matter says."""
+        if article.about_chat and article.person_handles:
+            # The article is about reaching a person: the customer wants one.
+            return [SlotSet("kb_awaiting_feedback", False),
+                    *promise_person(dispatcher, EXPLICIT_REQUEST, response="utter_handoff_requested")]
+        if article.about_chat:
+            dispatcher.utter_message(text=ABOUT_ME_TEXT, buttons=[PERSON_BUTTON])
+            return [SlotSet("kb_awaiting_feedback", False), SlotSet("kb_no_match", 0)]
+        answer(dispatcher, article)
+        return cls._answered(article.article_id, alternatives)
+
+    @staticmethod
+    def _hand_over_case(dispatcher: CollectingDispatcher, article: Article, question: str) -> list[EventType]:
+        """The customer told their own case of a topic the article gives to a person: one step."""
+        reason = article.person_case
+        # The flows' own words where a flow hands over the same case; the rest in general words.
+        if reason == DAMAGED_ITEM:
+            promised = promise_person(dispatcher, DAMAGED_ITEM, response="utter_damaged_handover")
+        elif reason == POLICY_EXCEPTION:
+            promised = promise_person(dispatcher, POLICY_EXCEPTION, response="utter_policy_exception_handover")
+        elif reason == LOST_PARCEL:
+            promised = promise_person(
+                dispatcher, LOST_PARCEL, text="I'm sorry your parcel hasn't reached you. Lost parcels are handled "
+                "by a person, who opens an investigation with the carrier, and you choose a replacement or a refund. "
+                "I'm bringing in a person from our team now.")
+        else:
+            promised = promise_person(
+                dispatcher, PERSON_TOPIC, text="I'm sorry about that. A person from our support team handles this, "
+                "not me: I'm bringing in a person from our team now, and they'll see everything you've told me.")
+        events: list[EventType] = [SlotSet("kb_article", article.article_id), SlotSet("kb_awaiting_feedback", False),
+                                   SlotSet("kb_no_match", 0), *promised]
+        if reason == DAMAGED_ITEM:
+            events.append(SlotSet("return_reason", question[:300]))  # for the agent's packet, as form_exits does
+        return events
 
     @staticmethod
     def _answered(article_id: str, alternatives: list[str]) -> list[EventType]:

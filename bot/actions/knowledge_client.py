@@ -10,6 +10,7 @@ from urllib.parse import quote
 import aiohttp
 
 from bot.actions.settings import ActionSettings
+from contract.bot_handoff import PERSON_CASE_REASONS
 
 # An article id as the help centre names them (file-name-like slugs). The id arrives from the
 # customer's side (a `/choose_article{...}` payload, which anyone can type), so anything else,
@@ -32,17 +33,36 @@ class Article:
     url: str
     heading: str
     text: str
+    # Declared in the article's front matter (knowledge/articles.py): "person" when a person on
+    # the support team handles (some of) what it covers; "chat" when it is about the chat
+    # assistant or reaching the support team, never served as an answer inside the chat.
+    handled_by: str = "bot"
+    about: str = "shop"
+    # The hand-over reason when a customer reporting their own case of this passage's topic goes
+    # to a person at once (front matter `person_case`); None when the bot answers such a report.
+    person_case: str | None = None
+
+    @property
+    def person_handles(self) -> bool:
+        return self.handled_by == "person"
+
+    @property
+    def about_chat(self) -> bool:
+        return self.about == "chat"
 
 
 @dataclass(frozen=True)
 class SearchAnswer:
-    outcome: str  # confident | unsure | no_match
+    outcome: str  # confident | unsure | no_match | off_domain
     confidence: float
     results: list[Article]
 
 
 def _article(row: dict[str, Any]) -> Article:
-    return Article(row["article_id"], row["title"], row["url"], row.get("heading", ""), row.get("text", ""))
+    case = row.get("person_case")
+    return Article(row["article_id"], row["title"], row["url"], row.get("heading", ""), row.get("text", ""),
+                   str(row.get("handled_by", "bot")), str(row.get("about", "shop")),
+                   case if case in PERSON_CASE_REASONS else None)
 
 
 class KnowledgeClient:
@@ -76,4 +96,5 @@ class KnowledgeClient:
         if body is None:
             return None
         section = body["sections"][0] if body.get("sections") else {"heading": body["title"], "text": body["body"]}
-        return Article(body["id"], body["title"], body["url"], section["heading"], section["text"])
+        return Article(body["id"], body["title"], body["url"], section["heading"], section["text"],
+                       str(body.get("handled_by", "bot")), str(body.get("about", "shop")))

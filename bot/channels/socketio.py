@@ -26,8 +26,9 @@ from rasa.core.channels.socketio import SocketIOInput as RasaSocketIOInput
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
 
+from bot.settings import RasaSettings
+from bot.socketio_rooms import shared_server
 from contract import widget_session
 
 logger = logging.getLogger(__name__)
@@ -35,6 +36,15 @@ logger = logging.getLogger(__name__)
 REFUSED = "session_refused"
 # A socket's own fields, kept in python-socketio's per-connection session.
 BOUND = "baton_session_id"
+
+
+# The widget's own id of a message (bot/message_ids.py handles a message resent under it once).
+MESSAGE_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def message_id(raw: Any) -> str | None:
+    """The widget's id of a message, if it is one; else None and Rasa makes one up."""
+    return raw if isinstance(raw, str) and MESSAGE_ID.fullmatch(raw) else None
 
 
 def origins(raw: Any) -> frozenset[str]:
@@ -65,12 +75,22 @@ class SocketIOInput(RasaSocketIOInput):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # cors_allowed_origins=[]: Rasa's CORS set-up (--cors) answers the HTTP requests, as in Rasa's channel.
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=[])
+        # Rooms shared over Redis: an emit from any Rasa replica reaches this one's sockets.
+        sio, rooms = shared_server(RasaSettings.from_env().redis_url, async_mode="sanic", cors_allowed_origins=[])
         socketio_webhook = SocketBlueprint(sio, self.socketio_path, "socketio_webhook", __name__)
         self.sio = sio
 
+        @socketio_webhook.listener("before_server_start")
+        async def listen(*_: Any) -> None:
+            await rooms.ready(sio)
+
         @socketio_webhook.route("/", methods=["GET"])
-        async def health(_: Request) -> HTTPResponse:
+        async def health(request: Request) -> HTTPResponse:
+            # HAProxy's check (stack/haproxy.py): Rasa serves before its model is loaded, and its
+            # own `/` says ok then; `/status` would need the API token.
+            agent = getattr(request.app.ctx, "agent", None)
+            if agent is None or not agent.is_ready():
+                return response.json({"status": "loading"}, status=503)
             return response.json({"status": "ok"})
 
         @sio.on("connect", namespace=self.namespace)
@@ -135,6 +155,7 @@ class SocketIOInput(RasaSocketIOInput):
                 bound,
                 input_channel=self.name(),
                 metadata=metadata if isinstance(metadata, dict) else {},
+                message_id=message_id(data.get("message_id")),
             )
             await on_new_message(message)
             return {"ok": True}

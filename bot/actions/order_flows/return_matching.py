@@ -30,8 +30,11 @@ ALL_WORDS = re.compile(r"\b(all|both|everything|all of them|the lot|whole order)
 # Reason categories: (key, button title, words that reveal it). Order matters: damage and wrong
 # items are checked first because they go to a person whatever else is said.
 REASONS: list[tuple[str, str, tuple[str, ...]]] = [
-    ("damaged", "It arrived damaged", ("damaged", "broken", "torn", "ripped", "stain", "hole", "defective",
-                                      "faulty", "crushed", "snapped", "falling apart", "came apart")),
+    ("damaged", "It arrived damaged", ("damaged", "broken", "broke", "torn", "tear", "ripped", "rip", "stain",
+                                      "stained", "stains", "hole", "holes", "defective", "defect", "faulty",
+                                      "crushed", "smashed", "snapped", "cracked", "dented", "scuffed", "scratched",
+                                      "ruined", "frayed", "peeling", "leaking", "falling apart", "came apart",
+                                      "came undone", "stopped working", "doesn't work", "does not work")),
     ("wrong_item", "I got the wrong item", ("wrong item", "sent me the wrong", "sent the wrong", "not what i ordered",
                                             "wrong one", "different item", "wrong colour sent", "wrong size sent")),
     ("fit", "It doesn't fit", ("fit", "too small", "too big", "too large", "too tight", "too loose", "too short",
@@ -65,11 +68,29 @@ def items_named(text: str, entities: Iterable[str], items: Sequence[Item]) -> li
     return [item for item in items if any(_contains(said, word) for word in words_for(item))]
 
 
+# The shop sent something other than what was ordered (issue 20, class 7): the shop's mistake, a
+# person's case, even when it is only a size ("you sent me an S, I ordered an M"), which the
+# word lists would read as fit. A customer's own wrong choice ("I ordered the wrong size") is not.
+_SHOP_SENT_WRONG = re.compile(
+    r"\b(?:sent|send|shipped|gave)\s+(?:me\s+|us\s+)?(?:the\s+|a\s+|an\s+)?(?:wrong|different|another)\b"
+    r"|\b(?:sent|shipped|received|got|came|arrived|delivered)\b.*\b(?:instead of|rather than)\b"
+    r"|\bi (?:had )?ordered\b[^.]*?\bbut\b[^.]*?\b(?:sent|received|got)\b"
+    r"|\b(?:sent|received|got)\b[^.]*?(?:[,;]|\bbut|\bwhen|\bthough)\s*i (?:had )?ordered\b"
+    r"|\b(?:isn't|is not|wasn't|was not|aren't|are not|not) (?:what|the (?:one|item|size|colour|color)s?) i ordered\b"
+    r"|\bsomeone else'?s\b"
+    r"|\b(?:wrong|different) (?:item|product|thing|order)s? (?:in|inside) the (?:box|parcel|package)\b",
+    re.IGNORECASE,
+)
+_OWN_CHOICE = re.compile(r"\bi (?:ordered|picked|chose|bought|selected) (?:the )?wrong\b", re.IGNORECASE)
+
+
 def reason_category(text: str) -> str | None:
     lowered = text.lower().replace("’", "'")
     for key, title, words in REASONS:
         if lowered.strip(" .!") == title.lower() or any(_contains(lowered, word) for word in words):
             return key
+        if key == "damaged" and _SHOP_SENT_WRONG.search(lowered) and not _OWN_CHOICE.search(lowered):
+            return "wrong_item"
     return None
 
 

@@ -66,6 +66,10 @@ class ValidateReturnForm(VerifiedOrderFormValidator):
     async def required_slots(
         self, domain_slots: list[str], dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[str]:
+        if reason_category(tracker.get_slot("return_reason") or "") in HANDOVER_REASONS:
+            # Damaged or wrong items go to a person, verified or not (issue 20, class 7): the
+            # form ends and the submit action hands over; the person asks for what is missing.
+            return []
         slots = await super().required_slots(domain_slots, dispatcher, tracker, domain)
         # A reason said before verification ("..., they hurt") is kept; nothing else is read yet.
         return [*slots, "return_reason"] if slots == ["order_number", "order_contact"] else slots
@@ -321,12 +325,13 @@ class ActionSubmitReturn(OrderAction):
         return "action_submit_return"
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        reason = tracker.get_slot("return_reason") or ""
+        if reason_category(reason) in HANDOVER_REASONS:
+            # Before the guard: a damaged or wrong item goes to a person even unverified.
+            return promise_person(dispatcher, DAMAGED_ITEM, response="utter_damaged_handover")
         stopped = guard(tracker, dispatcher, self.clock())
         if stopped is not None:
             return [*stopped, *RESET]
-        reason = tracker.get_slot("return_reason") or ""
-        if reason_category(reason) in HANDOVER_REASONS:
-            return promise_person(dispatcher, DAMAGED_ITEM, response="utter_damaged_handover")
         try:
             order = await self.verified_order(tracker)
             if order is None:

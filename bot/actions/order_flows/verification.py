@@ -30,6 +30,7 @@ from redis.exceptions import RedisError
 from bot.actions.handover import promise_person
 from bot.actions.order_flows.base import OrderAction, call, is_verified
 from bot.actions.order_flows.lockout import LIMIT, Failure
+from bot.actions.order_flows.welcome import welcome_back
 from contract.bot_handoff import FLOW_FAILED, VERIFICATION_FAILED
 from orders.errors import BackendUnavailable
 from orders.identity import matches, normalize_email, normalize_order_number, normalize_postcode
@@ -139,10 +140,13 @@ class VerifiedOrderFormValidator(OrderAction, FormValidationAction):
     async def extract_order_number(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
-        """The button "Wrong order number" forgets the number (and any contact given with it)."""
+        """The button "Wrong order number" forgets the number (and any contact given with it); said
+        with the right number ("wrong order number, it's LK-100232") it takes that one, so the
+        customer is not asked for what they just said."""
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent == CHANGE_ORDER_NUMBER and not is_verified(tracker):
-            return {"order_number": None, "order_contact": None}
+            said = next(tracker.get_latest_entity_values("order_number"), None)
+            return {"order_number": normalize_order_number(str(said)) if said else None, "order_contact": None}
         return {}
 
     async def validate_order_contact(
@@ -179,6 +183,10 @@ class VerifiedOrderFormValidator(OrderAction, FormValidationAction):
             details = _contact_slots(contact) or {}
             if order is not None and matches(order, **details):
                 verified = tracker.get_slot("verified_orders") or []
+                if not verified:  # the first order this conversation verified: who they are is known now
+                    greeting = await welcome_back(self.backend, order, self.now())
+                    if greeting:
+                        dispatcher.utter_message(text=greeting)
                 return {
                     "order_contact": contact, "order_verified": True, "verified_orders": [*verified, number],
                     "verification_failures": 0, **details, **await self.on_verified(order, dispatcher, tracker),

@@ -1,0 +1,125 @@
+"""A question about a policy gets the policy; a request to act starts the flow (issue 20, class 13).
+
+"Can I return a final-sale item?", "refunds?", "how do I cancel an order?" are classified as the
+flows' intents (request_return, cancel_order...), because they are about them, but they ask what
+the rules are. Starting a form there asks for an order number and never answers. So before a
+flow starts, `action_policy_first` reads how the request is put: a question about the policy is
+answered from the help centre (`ActionAnswerQuestion`, unchanged) and followed by an offer to
+start the flow as a button; anything else starts the flow (the slot `policy_first` chooses the
+branch in bot/data/orders_rules.yml). A return request that already says the item came damaged or
+wrong goes to a person at once, as does a report of the customer's own case that the help centre
+gives to a person (an article's `person_case`: "I got charged twice", read as a cancellation;
+bot/actions/own_case.py), and a "stop" outside any form is read here too: "cancel?" asks
+about cancelling, "please cancel it" cancels, a bare "stop" has nothing to stop.
+
+The reading is by the sentence's form, not its topic: a question the customer asks about
+themselves or the rules ("can I", "is it possible", "how do I", a bare "returns?") is a
+question; a request the bot is to carry out ("can you cancel my order", "I want to return my
+jumper", a message with an order number, a button) is an action.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.actions.handover import promise_person
+from bot.actions.knowledge import ActionAnswerQuestion
+from bot.actions.order_flows.return_matching import HANDOVER_REASONS, reason_category
+from bot.actions.own_case import reports_own_case
+from contract.bot_handoff import DAMAGED_ITEM
+from orders.identity import normalize_order_number
+
+SLOT = "policy_first"
+# Its values, which choose the rule that follows (bot/data/orders_rules.yml): the request was
+# answered before any flow (a policy question, or a damaged item handed over), the flow starts,
+# or a "stop" had nothing to stop.
+ANSWERED, FLOW, NOTHING = "answered", "flow", "nothing"
+RETURN_INTENTS = frozenset({"request_return", "request_exchange", "request_refund"})
+# The offer after the policy, per flow intent: the button starts the flow (its payload is never
+# read as a question, see asks_about_policy).
+OFFERS = {
+    "request_return": ("If you'd like to send something back, I can start a return now.", "Start a return",
+                       "/request_return"),
+    "request_refund": ("If you'd like to send something back for a refund, I can start a return now.",
+                       "Start a return", "/request_return"),
+    "request_exchange": ("If you'd like another size or colour, I can start an exchange now.", "Start an exchange",
+                         "/request_exchange"),
+    "cancel_order": ("If your order is recent, I can check whether it can still be cancelled.", "Cancel my order",
+                     "/cancel_order"),
+    "change_order": ("If your order is recent, I can check whether it can still be changed.", "Change my order",
+                     "/change_order"),
+}
+
+# The customer asks about themselves or the rules: "can I", "could we", "is it possible", "how do I".
+_QUESTION_START = re.compile(
+    r"^(?:(?:can|could|may|might|do|does|is|are|will|would|am|should|must|what|what's|whats|how|when|which|"
+    r"where|why|who|if)\b(?!\s+(?:you|u|ya|someone|somebody|anyone|y'all)\b))",
+    re.IGNORECASE,
+)
+_QUESTION_INSIDE = re.compile(
+    r"\b(?:is it possible|am i able|are we able|am i allowed|are you allowed|allowed to|(?:if|whether) (?:i|we) can|"
+    r"what(?:'s| is) the (?:policy|rule)|policy on|rules? (?:on|for|about)|how (?:do|can|does|long))\b",
+    re.IGNORECASE,
+)
+# Words that make a message a request, not a question ("refund please", "cancel my order?").
+_ACTING = re.compile(r"\b(?:please|pls|plz|my|it|this|these|them|want|need|start|now)\b", re.IGNORECASE)
+_WORD = re.compile(r"[\w'-]+")
+# "stop" outside a form has nothing to stop; "cancel?" said there asks about cancelling an order.
+STOP = "stop"
+_CANCEL = re.compile(r"\bcancel", re.IGNORECASE)
+
+
+def asks_about_policy(text: str) -> bool:
+    """Whether `text`, classified as a flow's intent, asks what the policy is rather than asking
+    the bot to act. A button's payload or a message naming an order number is always an action."""
+    text = (text or "").strip()
+    if not text or text.startswith("/") or normalize_order_number(text):
+        return False
+    if len(_WORD.findall(text)) == 1:
+        return True  # "refunds", "exchange?": the topic, asked
+    if text.endswith("?") and not _ACTING.search(text):
+        return True  # "returning a gift card?"
+    return bool(_QUESTION_START.search(text) or _QUESTION_INSIDE.search(text))
+
+
+class ActionPolicyFirst(Action):
+    """Before a flow starts: a question about its policy is answered first, with an offer."""
+
+    def __init__(self, answer: ActionAnswerQuestion | None = None) -> None:
+        self.answer = answer or ActionAnswerQuestion()
+
+    def name(self) -> str:
+        return "action_policy_first"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[EventType]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name") or ""
+        text = tracker.latest_message.get("text") or ""
+        events: list[EventType] = []
+        if intent == STOP:
+            if not _CANCEL.search(text):
+                return [SlotSet(SLOT, NOTHING)]  # nothing to stop outside a form
+            intent = "cancel_order"  # "cancel?", "please cancel it": about cancelling an order
+            events.append(SlotSet("order_request", "cancel"))
+        if intent not in OFFERS:
+            return [*events, SlotSet(SLOT, FLOW)]
+        if intent in RETURN_INTENTS and reason_category(text) in HANDOVER_REASONS:
+            # "I want to return it, it came torn": a person's case before any form (form_exits.py).
+            promised = promise_person(dispatcher, DAMAGED_ITEM, response="utter_damaged_handover")
+            return [*promised, SlotSet("return_reason", text[:300]), SlotSet(SLOT, ANSWERED)]
+        if reports_own_case(text):
+            handed = await self.answer.hand_over_reported_case(dispatcher, text)
+            if handed:
+                return [*events, *handed, SlotSet(SLOT, ANSWERED)]
+        # An order already named in this conversation, and no question mark: "cancel it" acts on it.
+        acting_on_known_order = bool(tracker.get_slot("order_number")) and "?" not in text
+        if acting_on_known_order or not asks_about_policy(text):
+            return [*events, SlotSet(SLOT, FLOW)]
+        events += list(await self.answer.run(dispatcher, tracker, domain))
+        offer, title, payload = OFFERS[intent]
+        dispatcher.utter_message(text=offer, buttons=[{"title": title, "payload": payload}])
+        return [*events, SlotSet(SLOT, ANSWERED)]
