@@ -14,7 +14,23 @@ from pathlib import Path
 
 import yaml
 
+from contract.bot_handoff import PERSON_CASE_REASONS
+
 REQUIRED = ("id", "title", "category", "tags", "updated", "url")
+# Who handles what an article covers (front matter `handled_by`): the chat can ("bot"), or
+# a person on the support team does for some or all of it ("person": the article sends the
+# customer to the support team). The chat offers a person beside such an article.
+HANDLED_BY = ("bot", "person")
+# What an article is about (front matter `about`): the shop ("shop"), or the chat assistant
+# and the ways to reach the support team ("chat"), which the chat never serves as an answer.
+ABOUT = ("shop", "chat")
+# A customer who reports their own case of what an article covers (front matter `person_case`:
+# "my tent pole snapped", not "what does the warranty cover?") is handed over at once, with the
+# hand-over reason it names (contract.bot_handoff.PERSON_CASE_REASONS). Either one reason for the
+# whole article, or a mapping of section headings to reasons when only some sections are a
+# person's cases (the fraud section of "When your payment is declined"). `handled_by: person`
+# alone only offers a person: 26 articles say to contact support for some detail.
+ALL_SECTIONS = "*"
 _SECTION = re.compile(r"^## +(.+?)\s*$", re.MULTILINE)
 
 
@@ -63,6 +79,34 @@ class Article:
     # The article for those still within those days ("Our return policy"), which takes this
     # one's place for them.
     within_see: str | None = None
+    handled_by: str = "bot"  # one of HANDLED_BY
+    about: str = "shop"  # one of ABOUT
+    # Section heading (or ALL_SECTIONS) -> the hand-over reason for a customer reporting that case.
+    person_cases: tuple[tuple[str, str], ...] = ()
+
+    def person_case(self, heading: str) -> str | None:
+        """The hand-over reason for a customer reporting their own case, when the passage under
+        `heading` answered them; None when the bot answers such a report itself."""
+        for section, reason in self.person_cases:
+            if section in (ALL_SECTIONS, heading):
+                return reason
+        return None
+
+
+def _person_cases(path: Path, value: object, headings: set[str]) -> tuple[tuple[str, str], ...]:
+    if value is None:
+        return ()
+    mapping = {ALL_SECTIONS: value} if isinstance(value, str) else value
+    if not isinstance(mapping, dict) or not mapping:
+        raise ArticleError(path, 2, "person_case must be a reason, or a mapping of section headings to reasons")
+    cases = []
+    for heading, reason in mapping.items():
+        if reason not in PERSON_CASE_REASONS:
+            raise ArticleError(path, 2, f"person_case: reason must be one of {', '.join(sorted(PERSON_CASE_REASONS))}")
+        if heading != ALL_SECTIONS and heading not in headings:
+            raise ArticleError(path, 2, f"person_case: no section headed '{heading}'")
+        cases.append((str(heading), str(reason)))
+    return tuple(cases)
 
 
 def _front_matter(path: Path, text: str) -> tuple[dict, str, int]:
@@ -112,13 +156,23 @@ def parse_article(path: Path) -> Article:
     within_see = meta.get("within_see")
     if within_see is not None and (after is None or not isinstance(within_see, str) or not within_see.strip()):
         raise ArticleError(path, 2, "within_see names the article for customers within applies_after_days")
+    handled_by = meta.get("handled_by", "bot")
+    if handled_by not in HANDLED_BY:
+        raise ArticleError(path, 2, f"handled_by must be one of {', '.join(HANDLED_BY)}")
+    about = meta.get("about", "shop")
+    if about not in ABOUT:
+        raise ArticleError(path, 2, f"about must be one of {', '.join(ABOUT)}")
     article = Article(
         id=str(meta["id"]), title=str(meta["title"]), category=str(meta["category"]),
         tags=tuple(tags), updated=updated.isoformat(), url=str(meta["url"]), body=body,
         questions=tuple(q.strip() for q in questions), applies_after_days=after,
-        within_see=within_see.strip() if within_see else None,
+        within_see=within_see.strip() if within_see else None, handled_by=handled_by, about=about,
     )
-    return Article(**{**article.__dict__, "passages": tuple(split_passages(article))})
+    passages = tuple(split_passages(article))
+    if meta.get("person_case") is not None and handled_by != "person":
+        raise ArticleError(path, 2, "person_case needs handled_by: person")
+    cases = _person_cases(path, meta.get("person_case"), {p.heading for p in passages if p.kind == "section"})
+    return Article(**{**article.__dict__, "passages": passages, "person_cases": cases})
 
 
 def split_passages(article: Article) -> list[Passage]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from knowledge.articles import Article, load_articles
@@ -17,7 +17,7 @@ from knowledge.index.cache import cached_embeddings, cached_text_embeddings
 from knowledge.index.decision import Outcome, RetrievalConfig
 from knowledge.index.dense import Encoder
 from knowledge.index.hybrid import Hit, HybridIndex
-from knowledge.negatives import load_negatives
+from knowledge.negatives import load_off_domain, load_shop_negatives
 
 
 @dataclass(frozen=True)
@@ -26,6 +26,8 @@ class Answer:
     confidence: float  # that the top article answers the question
     answerable: float  # that some article does
     hits: list[Hit]
+    articles: list[Article]  # the article of each hit, from the same snapshot
+    off_domain: float = 0.0  # that the question is not about the shop
 
 
 @dataclass(frozen=True)
@@ -46,11 +48,13 @@ def articles_version(directory: Path) -> str:
 class KnowledgeBase:
     def __init__(
         self, articles_dir: Path, cache_dir: Path, encoder: Encoder, config: RetrievalConfig,
-        negatives: list[str] | None = None,
+        negatives: list[str] | None = None, off_domain: list[str] | None = None,
     ) -> None:
         self.articles_dir = articles_dir
-        # Requests no article answers, for the article classifier's "none of ours" class.
-        self.negatives = negatives if negatives is not None else load_negatives()
+        # Shop requests no article answers, and requests of other domains: the article
+        # classifier's "none of ours" class; the second also the domain classifier's other side.
+        self.negatives = negatives if negatives is not None else load_shop_negatives()
+        self.off_domain = off_domain if off_domain is not None else load_off_domain()
         self.cache_dir = cache_dir
         self.encoder = encoder
         self.config = config
@@ -63,7 +67,8 @@ class KnowledgeBase:
         passages = [p for a in articles for p in a.passages]
         vectors = cached_embeddings(self.encoder, passages, self.cache_dir)
         negatives = cached_text_embeddings(self.encoder, self.negatives, self.cache_dir)
-        index = HybridIndex(articles, self.encoder, vectors, self.config.fusion, negatives)
+        off_domain = cached_text_embeddings(self.encoder, self.off_domain, self.cache_dir)
+        index = HybridIndex(articles, self.encoder, vectors, self.config.fusion, negatives, off_domain)
         return Snapshot(index, {a.id: a for a in articles}, version, time.time())
 
     def reindex(self) -> tuple[Snapshot, bool]:
@@ -80,6 +85,14 @@ class KnowledgeBase:
         return self._snapshot
 
     def search(self, query: str, k: int = 3) -> Answer:
-        ranking = self._snapshot.index.search(query, k=max(k, 2))
+        snapshot = self._snapshot
+        ranking = snapshot.index.search(query, k=max(k, 2))
         judgement = self.config.judge_ranking(ranking)
-        return Answer(self.config.outcome(judgement), judgement.confidence, judgement.answerable, ranking.hits[:k])
+        hits = ranking.hits[:k]
+        articles = [snapshot.articles[h.passage.article_id] for h in hits]
+        outcome = self.config.outcome(judgement)
+        if outcome is Outcome.OFF_DOMAIN and articles and articles[0].about == "chat":
+            # Talk about the assistant itself ("let me talk to someone real") is other domains'
+            # small talk to the domain classifier, but ours when an article about the chat fits best.
+            outcome = self.config.outcome(replace(judgement, off_domain=0.0))
+        return Answer(outcome, judgement.confidence, judgement.answerable, hits, articles, judgement.off_domain)

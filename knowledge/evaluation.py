@@ -99,6 +99,7 @@ class Searched:
     question: Question
     features: list[float]
     top3: list[str]  # article ids, best first
+    off_domain: float = 0.0  # the domain classifier's probability (not a feature of the two models)
 
     @property
     def unanswerable(self) -> bool:
@@ -117,7 +118,8 @@ def search_all(index: HybridIndex, questions: list[Question]) -> list[Searched]:
     searched = []
     for question in questions:
         ranking = index.search(question.text, k=3)
-        searched.append(Searched(question, features(ranking), [h.passage.article_id for h in ranking.hits]))
+        searched.append(Searched(question, features(ranking), [h.passage.article_id for h in ranking.hits],
+                                 ranking.off_domain))
     return searched
 
 
@@ -129,8 +131,10 @@ def figures_at(searched: list[Searched], judgements: list[Judgement], config: Re
     for one, judgement in zip(searched, judgements, strict=True):
         outcome = config.outcome(judgement)
         true_no += one.unanswerable
-        predicted_no += outcome is Outcome.NO_MATCH
-        both_no += one.unanswerable and outcome is Outcome.NO_MATCH
+        # Off the shop's domain is "no article" too.
+        declined = outcome in (Outcome.NO_MATCH, Outcome.OFF_DOMAIN)
+        predicted_no += declined
+        both_no += one.unanswerable and declined
         if one.answerable:
             answerable += 1
             if outcome is Outcome.CONFIDENT:
@@ -153,7 +157,7 @@ def figures_at(searched: list[Searched], judgements: list[Judgement], config: Re
 
 def own_figures(searched: list[Searched], config: RetrievalConfig) -> DecisionFigures:
     """The decision figures with the config's own models."""
-    return figures_at(searched, [config.judge(one.features) for one in searched], config)
+    return figures_at(searched, [config.judge(one.features, one.off_domain) for one in searched], config)
 
 
 def decision_figures(index: HybridIndex, questions: list[Question], config: RetrievalConfig) -> DecisionFigures:

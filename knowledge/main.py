@@ -5,15 +5,18 @@ from __future__ import annotations
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
-from knowledge.api.routes import articles, health, reindex, search
+from knowledge.api.routes import articles, health, help_centre, reindex, search, votes
 from knowledge.base import KnowledgeBase
+from knowledge.help.votes import VoteStore
 from knowledge.index.decision import RetrievalConfig
 from knowledge.index.dense import Encoder
-from knowledge.negatives import load_negatives
+from knowledge.negatives import load_off_domain, load_shop_negatives
 from knowledge.settings import get_settings
 
 
@@ -29,9 +32,14 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     )
     app.state.knowledge_base = await run_in_threadpool(
         KnowledgeBase, settings.articles_dir, settings.cache_dir, encoder,
-        RetrievalConfig.load(settings.retrieval_config), load_negatives(settings.negatives_dir),
+        RetrievalConfig.load(settings.retrieval_config), load_shop_negatives(settings.negatives_dir),
+        load_off_domain(settings.negatives_dir),
     )
-    yield
+    app.state.votes = VoteStore(settings.votes_path, settings.votes_keep_days)
+    try:
+        yield
+    finally:
+        app.state.votes.close()
 
 
 app = FastAPI(
@@ -39,5 +47,7 @@ app = FastAPI(
     description="Hybrid search (BM25 + all-MiniLM-L6-v2) over the shop's help centre.",
     lifespan=lifespan,
 )
-for module in (health, search, articles, reindex):
+for module in (health, search, articles, reindex, help_centre, votes):
     app.include_router(module.router)
+HELP_STATIC = Path(__file__).resolve().parent / "help" / "static"
+app.mount("/help-static", StaticFiles(directory=HELP_STATIC), name="help-static")

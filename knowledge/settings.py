@@ -35,6 +35,16 @@ class KnowledgeSettings(BaseSettings):
     # Bearer token for POST /reindex; empty disables reindexing over HTTP.
     admin_token: str = Field("", alias="KNOWLEDGE_TOKEN")
     max_query_chars: int = Field(2000, alias="KNOWLEDGE_MAX_QUERY_CHARS")
+    # Where customers read an article: the base its id is appended to in every link this service
+    # gives out (search results, articles). Empty: this service's own help centre, /help on the
+    # address the request came to; a shop with its own help centre sets its base URL instead.
+    public_url: str = Field("", alias="KNOWLEDGE_PUBLIC_URL")
+    # The name the help centre's pages carry.
+    shop_name: str = Field("Larkspur & Co.", alias="KNOWLEDGE_SHOP_NAME")
+    # The help centre's "Was this helpful?" votes (SQLite), kept this many days.
+    votes_path: Path = Field(
+        default_factory=lambda data: data["cache_dir"] / "votes.sqlite3", alias="KNOWLEDGE_VOTES_PATH")
+    votes_keep_days: int = Field(400, ge=1, alias="KNOWLEDGE_VOTES_KEEP_DAYS")
 
     @field_validator("var_dir")
     @classmethod

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Header, HTTPException, Request, status
 
 from knowledge.base import KnowledgeBase
+from knowledge.help.votes import VoteStore
 from knowledge.settings import KnowledgeSettings, get_settings
 
 
@@ -15,8 +16,13 @@ def get_knowledge_base(request: Request) -> KnowledgeBase:
     return request.app.state.knowledge_base
 
 
+def get_votes(request: Request) -> VoteStore:
+    return request.app.state.votes
+
+
 SettingsDep = Annotated[KnowledgeSettings, Depends(get_settings)]
 KnowledgeBaseDep = Annotated[KnowledgeBase, Depends(get_knowledge_base)]
+VotesDep = Annotated[VoteStore, Depends(get_votes)]
 
 
 def require_admin(settings: SettingsDep, authorization: Annotated[str | None, Header()] = None) -> None:

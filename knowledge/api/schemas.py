@@ -17,6 +17,11 @@ class SearchResult(BaseModel):
     score: float
     dense: float
     bm25: float
+    handled_by: str = Field(description="bot, or person: a person on the support team handles (some of) this")
+    about: str = Field(description="shop, or chat: about the chat assistant or reaching the support team")
+    person_case: str | None = Field(
+        default=None, description="the hand-over reason when a customer reporting their own case of this passage's "
+        "topic goes to a person at once (front matter person_case); null when the bot answers such a report")
 
 
 class SearchResponse(BaseModel):
@@ -24,6 +29,7 @@ class SearchResponse(BaseModel):
     outcome: Outcome
     confidence: float = Field(description="probability that the first result answers the question")
     answerable: float = Field(description="probability that some article answers it; below the bar: no_match")
+    off_domain: float = Field(description="probability that it is not about the shop; above the bar: off_domain")
     results: list[SearchResult]
 
 
@@ -34,6 +40,8 @@ class ArticleSummary(BaseModel):
     tags: list[str]
     updated: str
     url: str
+    handled_by: str
+    about: str
 
 
 class Section(BaseModel):
@@ -51,3 +59,11 @@ class ReindexResponse(BaseModel):
     version: str
     articles: int
     passages: int
+
+
+class HelpVote(BaseModel):
+    seq: int = Field(description="increases with every vote; a changed vote gets a new one")
+    visitor: str
+    article_id: str
+    helpful: bool
+    at: float = Field(description="Unix time of the vote")

@@ -30,6 +30,7 @@ class Outcome(str, Enum):
     CONFIDENT = "confident"  # answer with the passage and a link
     UNSURE = "unsure"  # offer the best two or three articles
     NO_MATCH = "no_match"  # say plainly that we do not know
+    OFF_DOMAIN = "off_domain"  # not about the shop at all: decline, say what the bot can do
 
 
 FEATURE_COUNT = 9
@@ -76,6 +77,7 @@ class Judgement:
 
     confidence: float  # the top article answers the question
     answerable: float  # some article does
+    off_domain: float = 0.0  # the question is about something other than the shop
 
 
 @dataclass(frozen=True)
@@ -86,18 +88,31 @@ class RetrievalConfig:
     answerable_model: LogisticModel = LogisticModel((2.0, 0.5, 0.4, 0.5, 0.5, -2.5, -4.0, -2.0, -4.0), 2.5)
     answer_threshold: float = 0.6  # on the confidence
     answerable_threshold: float = 0.3  # on the answerable probability
+    # On the domain classifier's probability (knowledge/index/domain.py); at or above it the
+    # question is off the shop's domain whatever the article scores say: an off-domain question
+    # that shares a word with an article ("a limerick about boots") scores like a shop question.
+    off_domain_threshold: float = 0.9
+    # A lower bar for a question no article answers outright (unsure or no match): a shop
+    # question rarely looks that foreign and has no article either, while a request of another
+    # domain that shares a word with an article often scores as unsure.
+    off_domain_unsure_threshold: float = 0.7
 
-    def judge(self, values: list[float]) -> Judgement:
-        return Judgement(self.confidence_model.probability(values), self.answerable_model.probability(values))
+    def judge(self, values: list[float], off_domain: float = 0.0) -> Judgement:
+        return Judgement(self.confidence_model.probability(values), self.answerable_model.probability(values),
+                         off_domain)
 
     def judge_ranking(self, ranking: Ranking) -> Judgement:
-        return self.judge(features(ranking))
+        return self.judge(features(ranking), ranking.off_domain)
 
     def outcome(self, judgement: Judgement) -> Outcome:
+        if judgement.off_domain >= self.off_domain_threshold:
+            return Outcome.OFF_DOMAIN
+        if judgement.answerable >= self.answerable_threshold and judgement.confidence >= self.answer_threshold:
+            return Outcome.CONFIDENT
+        if judgement.off_domain >= self.off_domain_unsure_threshold:
+            return Outcome.OFF_DOMAIN
         if judgement.answerable < self.answerable_threshold:
             return Outcome.NO_MATCH
-        if judgement.confidence >= self.answer_threshold:
-            return Outcome.CONFIDENT
         return Outcome.UNSURE
 
     @classmethod
@@ -119,6 +134,8 @@ class RetrievalConfig:
             answerable_model=models[1],
             answer_threshold=raw["answer_threshold"],
             answerable_threshold=raw["answerable_threshold"],
+            off_domain_threshold=raw.get("off_domain_threshold", cls.off_domain_threshold),
+            off_domain_unsure_threshold=raw.get("off_domain_unsure_threshold", cls.off_domain_unsure_threshold),
         )
 
     def save(self, path: Path = CONFIG_FILE, note: str = "") -> None:

@@ -10,8 +10,10 @@ import numpy as np
 from knowledge.articles import Article, Passage
 from knowledge.index.classifier import ArticleClassifier
 from knowledge.index.dense import Encoder
+from knowledge.index.domain import DomainClassifier
 from knowledge.index.focus import focus
 from knowledge.index.lexical import LexicalIndex
+from knowledge.index.quantity import KINDS, REGIONS, carries, quantities_asked, regions_in, regions_named
 from knowledge.index.spelling import SpellingCorrector
 from knowledge.index.stated_age import stated_days
 
@@ -35,6 +37,13 @@ class FusionConfig:
     # Weight of the scores of the message's first question (knowledge/index/focus.py) when it
     # asks several or tells a story first.
     focus_weight: float = 0.0
+    # A question naming a place: added to an article whose title names its region, taken off
+    # one whose title names only others (knowledge/index/quantity.py).
+    region_weight: float = 0.15
+    # A question asking for a quantity (a price, days, a time, a weight): taken off an article
+    # none of whose sections states one; within an article, added to the sections that state
+    # it, and to those naming the question's region.
+    quantity_weight: float = 0.1
 
 
 @dataclass(frozen=True)
@@ -54,15 +63,19 @@ class Ranking:
     # Cosine similarity to the nearest request no article answers (knowledge/negatives): how
     # like a known "not ours" the query is, which the classifier's one probability blurs.
     nearest_unanswerable: float = 0.0
+    # The domain classifier's probability that the query is not about the shop at all
+    # (knowledge/index/domain.py); 0 without one.
+    off_domain: float = 0.0
 
 
 class HybridIndex:
     def __init__(
         self, articles: list[Article], encoder: Encoder, vectors: np.ndarray, fusion: FusionConfig = FusionConfig(),
-        negatives: np.ndarray | None = None,
+        negatives: np.ndarray | None = None, off_domain: np.ndarray | None = None,
     ) -> None:
-        """`negatives`: embeddings of requests no article answers; with them (even an empty
-        array) an article classifier is fitted beside the two scorers."""
+        """`negatives`: embeddings of shop requests no article answers; `off_domain`: of requests
+        of other domains. With either (even an empty array) an article classifier is fitted
+        beside the two scorers, both as its "none of ours"; with both, a domain classifier too."""
         self.articles = {a.id: a for a in articles}
         self.passages: list[Passage] = [p for a in articles for p in a.passages]
         if vectors.shape[0] != len(self.passages):
@@ -88,10 +101,33 @@ class HybridIndex:
         self._applies_after = np.array([self.articles[aid].applies_after_days or 0 for aid in article_ids])
         # Where a ruled-out article sends the customer: its `within_see` article's position, or -1.
         self._within_see = np.array([position.get(self.articles[aid].within_see or "", -1) for aid in article_ids])
+        parts = [x for x in (off_domain, negatives) if x is not None and len(x)]
+        unanswered = np.vstack(parts) if parts else (np.zeros((0, vectors.shape[1])) if negatives is not None
+                                                     or off_domain is not None else None)
+        # Which regions each article's title and each section names, and which quantities each
+        # section states: one column per region or kind, read by _fit.
+        self._article_regions = np.array([[r in regions_in(self.articles[aid].title) for r in REGIONS]
+                                          for aid in article_ids], dtype=bool).reshape(len(article_ids), len(REGIONS))
+        sections = [p.kind == "section" for p in self.passages]
+        self._passage_regions = np.array(
+            [[is_section and r in regions_in(f"{p.heading} {p.text}") for r in REGIONS]
+             for p, is_section in zip(self.passages, sections, strict=True)], dtype=bool,
+        ).reshape(len(self.passages), len(REGIONS))
+        self._carries = np.array([[is_section and carries(p.text, kind) for kind in KINDS]
+                                  for p, is_section in zip(self.passages, sections, strict=True)], dtype=bool,
+                                 ).reshape(len(self.passages), len(KINDS))
+        # An article's sections state each kind (padded rows of _grid read the sentinel: False).
+        padded = np.vstack([self._carries, np.zeros((1, len(KINDS)), dtype=bool)])
+        self._article_carries = padded[self._grid].any(axis=1)
         self.classifier = (
-            ArticleClassifier(article_ids, vectors, self._owner, negatives) if negatives is not None else None
+            ArticleClassifier(article_ids, vectors, self._owner, unanswered) if unanswered is not None else None
         )
-        self._negatives = negatives if negatives is not None and len(negatives) else None
+        self._negatives = unanswered if unanswered is not None and len(unanswered) else None
+        self.domain = (
+            DomainClassifier(np.vstack([vectors, *([negatives] if negatives is not None and len(negatives) else [])]),
+                             off_domain)
+            if off_domain is not None and len(off_domain) else None
+        )
 
     def _fuse(self, dense: np.ndarray, bm25: np.ndarray, method: Method) -> np.ndarray:
         if method == "dense":
@@ -119,11 +155,14 @@ class HybridIndex:
         ranked = scores.ranked
         if focused:
             ranked = ranked + self.fusion.focus_weight * self._score(focused, vectors[1], dense[:, 1], method).ranked
+        fit = self._fit(query) if method == "hybrid" else None
         if method == "hybrid":
             ranked = self._rule_out_too_early(query, ranked)
+        if fit is not None:
+            ranked = ranked + fit[0]
         order = np.argsort(-ranked)[:k]
         hits = []
-        fused = scores.fused
+        fused = scores.fused if fit is None else scores.fused + fit[1]
         for article_index in order:
             members, sections = self._members[article_index], self._sections[article_index]
             shown = sections[np.argmax(fused[sections])] if len(sections) else members[np.argmax(fused[members])]
@@ -137,7 +176,27 @@ class HybridIndex:
                 )
             )
         nearest = float((self._negatives @ vectors[0]).max()) if self._negatives is not None else 0.0
-        return Ranking(hits, scores.out_of_scope, self.lexical.unknown_share(query), nearest)
+        off_domain = self.domain.off_domain(vectors[0]) if self.domain is not None else 0.0
+        return Ranking(hits, scores.out_of_scope, self.lexical.unknown_share(query), nearest, off_domain)
+
+    def _fit(self, query: str) -> tuple[np.ndarray, np.ndarray] | None:
+        """What the place and the quantity a question asks for add to each article's score and
+        to each passage's (for the passage shown); None when it asks for neither."""
+        places, kinds = regions_named(query), quantities_asked(query)
+        if not places and not kinds:
+            return None
+        asked = np.array([kind in kinds for kind in KINDS], dtype=bool)
+        named = np.array([region in places for region in REGIONS], dtype=bool)
+        by_passage = self.fusion.quantity_weight * self._carries[:, asked].any(axis=1)
+        by_article = -self.fusion.quantity_weight * (asked.any() & ~self._article_carries[:, asked].any(axis=1))
+        if places:
+            # +1 where the text names the question's region, -1 where it names only others, 0 for none.
+            def sign(regions: np.ndarray) -> np.ndarray:
+                return np.where(regions[:, named].any(axis=1), 1.0, np.where(regions.any(axis=1), -1.0, 0.0))
+
+            by_passage = by_passage + self.fusion.quantity_weight * sign(self._passage_regions)
+            by_article = by_article + self.fusion.region_weight * sign(self._article_regions)
+        return by_article.astype(float), by_passage.astype(float)
 
     def _rule_out_too_early(self, query: str, ranked: np.ndarray) -> np.ndarray:
         """Articles for customers past N days drop down when the question states an age within

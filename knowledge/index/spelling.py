@@ -5,6 +5,12 @@ space. A word the help centre never uses, one edit (a letter dropped, added, cha
 swapped) away from words it does use, is replaced by the most frequent of them; a long word
 with no such neighbour may be two edits away ("underware"), from the help centre's words only.
 Short words and words the help centre knows are left alone, so a correct query is never changed.
+
+Two kinds of short word are mended all the same: chat shorthand ("hw", "u", "4"), written out
+first by contract/text_speak.py, and words typed without their vowels ("lng", "mch", "pswrd"),
+which are matched by their consonants to the help centre's words (the most frequent one with
+the same first letter and the same consonants, doubled letters counted once). A vowelless word
+the model's vocabulary knows ("nyc", "pm", "xl") is left alone.
 """
 
 from __future__ import annotations
@@ -12,6 +18,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable
+
+from contract.text_speak import expand
 
 _WORD = re.compile(r"[a-z]+")
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
@@ -22,6 +30,13 @@ _TWO_EDITS_MIN_LENGTH = 7
 # Longer "words" are not misspellings but pasted codes or keyboard mashing, and their
 # neighbours cost the square of their length (a 2,000-letter one: millions of strings).
 _MAX_LENGTH = 24
+_VOWELS = re.compile(r"[aeiou]")
+_DOUBLES = re.compile(r"(.)\1+")
+
+
+def skeleton(word: str) -> str:
+    """The word's consonants in order, doubled letters once: "shipping" -> "shpng"."""
+    return _DOUBLES.sub(r"\1", word[0] + _VOWELS.sub("", word[1:]))
 
 
 def _one_edit(word: str) -> set[str]:
@@ -67,12 +82,27 @@ class SpellingCorrector:
             if len(word) >= _TWO_EDITS_MIN_LENGTH - 2:
                 for key in _deletions(word, 2):
                     self._by_deletion.setdefault(key, set()).add(word)
+        # The help centre's words by their consonants, for words typed without vowels.
+        self._by_skeleton: dict[str, str] = {}
+        for word, _ in sorted(self.counts.items(), key=lambda item: (-item[1], item[0])):
+            if len(word) >= 3 and _VOWELS.search(word):
+                self._by_skeleton.setdefault(skeleton(word), word)
         # Everyday words that a help centre may never write but customers do: never "correct" them.
         self.counts.update({w: 1 for w in extra_words})
 
+    def _by_consonants(self, lower: str) -> str | None:
+        found = self._by_skeleton.get(skeleton(lower))
+        # Not much longer than what was typed: "ps" is not "pieces".
+        return found if found and len(found) <= 2 * len(lower) + 2 else None
+
     def correct_word(self, word: str) -> str:
         lower = word.lower()
-        if not _MIN_LENGTH <= len(lower) <= _MAX_LENGTH or lower in self.counts or not lower.isalpha():
+        if not lower.isalpha() or len(lower) > _MAX_LENGTH or lower in self.counts:
+            return word
+        if len(lower) >= 2 and not _VOWELS.search(lower):
+            # No vowel at all and no word anyone knows ("nyc", "pm" are): typed in a hurry.
+            return self._by_consonants(lower) or word
+        if len(lower) < _MIN_LENGTH:
             return word
         candidates = [w for w in _one_edit(lower) if w in self.counts and len(w) >= _MIN_LENGTH - 1]
         if candidates:
@@ -85,4 +115,4 @@ class SpellingCorrector:
         return word
 
     def correct(self, text: str) -> str:
-        return re.sub(r"[A-Za-z]+", lambda m: self.correct_word(m.group(0)), text)
+        return re.sub(r"[A-Za-z]+", lambda m: self.correct_word(m.group(0)), expand(text))

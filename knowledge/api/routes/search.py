@@ -6,10 +6,11 @@ import re
 import unicodedata
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Query, Request, status
 
 from knowledge.api.deps import KnowledgeBaseDep, SettingsDep
 from knowledge.api.schemas import SearchResponse, SearchResult
+from knowledge.help.links import article_link
 
 router = APIRouter(tags=["search"])
 _SPACES = re.compile(r"\s+")
@@ -23,6 +24,7 @@ def clean_query(raw: str) -> str:
 
 @router.get("/search", response_model=SearchResponse)
 def search(
+    request: Request,
     knowledge_base: KnowledgeBaseDep,
     settings: SettingsDep,
     q: Annotated[str, Query(description="the customer's question")] = "",
@@ -42,12 +44,17 @@ def search(
         outcome=answer.outcome,
         confidence=round(answer.confidence, 4),
         answerable=round(answer.answerable, 4),
+        off_domain=round(answer.off_domain, 4),
         results=[
             SearchResult(
-                article_id=hit.passage.article_id, title=hit.passage.title, url=hit.passage.url,
+                article_id=hit.passage.article_id, title=hit.passage.title,
+                url=article_link(settings, request, hit.passage.article_id),
                 passage_id=hit.passage.id, heading=hit.passage.heading, text=hit.passage.text,
                 score=round(hit.score, 4), dense=round(hit.dense, 4), bm25=round(hit.bm25, 4),
+                handled_by=article.handled_by, about=article.about,
+                # A matched question phrasing belongs to no section: only a whole-article case counts.
+                person_case=article.person_case(hit.passage.heading if hit.passage.kind == "section" else ""),
             )
-            for hit in answer.hits
+            for hit, article in zip(answer.hits, answer.articles, strict=True)
         ],
     )
