@@ -18,8 +18,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from handoff.store.models import Base
-
 T = TypeVar("T")
 
 
@@ -71,12 +69,14 @@ class Database:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._executor = ThreadPoolExecutor(workers, thread_name_prefix="handoff-db")
 
-    def create_all(self) -> None:
-        """Create missing tables (no migrations yet: the schema is young)."""
-        Base.metadata.create_all(self.engine)
+    def migrate(self) -> str | None:
+        """Bring the schema to the newest revision (handoff/store/schema.py); returns it."""
+        from handoff.store.schema import migrate  # Alembic only where the schema is touched
+
+        return migrate(self.engine)
 
     async def start(self) -> None:
-        await asyncio.get_running_loop().run_in_executor(self._executor, self.create_all)
+        await asyncio.get_running_loop().run_in_executor(self._executor, self.migrate)
 
     async def run(self, work: Callable[[Session], T]) -> T:
         """Run one unit of work in a transaction, in a worker thread; commit if it returns."""
