@@ -7,7 +7,9 @@
  * Attributes (all optional): data-server (the handoff service; default: where this file came
  * from), data-socket-url (Rasa's socket.io; default: what the handoff service says),
  * data-title, data-subtitle, data-brand (used in "Maya from <brand> joined"), data-color,
- * data-text-color, data-open="true" (start opened).
+ * data-text-color, data-open="true" (start opened). The header's second line is the handoff
+ * service's word on whether a person can join now (GET /widget/availability); data-subtitle is
+ * shown until it answers, or when it cannot.
  *
  * Every message is put on the page as text nodes; links become <a> only for http(s) URLs, so
  * nothing a message contains can run as HTML.
@@ -147,7 +149,6 @@
 
   // ---------- conversation state ----------
   var session = load("session", null);
-  var titles = load("titles", {}); // payload -> title of buttons the visitor pressed, for history
   var outbox = load("outbox", []); // messages not yet acknowledged by Rasa
   var socket = null;
   var confirmed = false;
@@ -204,10 +205,17 @@
     var bubble = el("div", { className: "msg " + role + (options.pending ? " pending" : "") });
     var who = el("span", { className: "who", text: speakerLabel(role, options.agent) });
     if (role === "customer") who.className += " sr-only";
+    if (options.email) who.textContent += " · sent by email";
     bubble.appendChild(who);
     var body = el("p", { className: "text" });
     body.appendChild(linkified(text));
     bubble.appendChild(body);
+    if (options.pressed) {
+      // A button press, not typed words: said so to screen readers and shown by its title.
+      bubble.className += " pressed";
+      who.textContent = "You pressed";
+      bubble.appendChild(el("span", { className: "state", text: "button" }));
+    }
     if (options.pending) bubble.appendChild(el("span", { className: "state", text: "sending…" }));
     log.appendChild(bubble);
     if (role !== "customer" && !options.history) noteUnread();
@@ -236,7 +244,7 @@
   function displayFor(payload) {
     var rating = csatRating(payload);
     if (rating) return "★".repeat(rating) + "☆".repeat(5 - rating) + " (" + rating + " of 5)";
-    return titles[payload] || null;
+    return null;
   }
 
   function renderQuickReplies(buttons) {
@@ -255,7 +263,7 @@
         star.addEventListener("mouseenter", function () { highlight(group, value); });
         star.addEventListener("focus", function () { highlight(group, value); });
         star.addEventListener("click", function () {
-          send(button.payload, displayFor(button.payload));
+          send(button.payload, displayFor(button.payload), true);
         });
         group.appendChild(star);
       });
@@ -266,7 +274,7 @@
         var title = String(button.title || button.payload || "");
         var choice = el("button", { type: "button", className: "reply", text: title });
         choice.addEventListener("click", function () {
-          send(String(button.payload || title), title);
+          send(String(button.payload || title), title, Boolean(button.payload));
         });
         group.appendChild(choice);
       });
@@ -293,10 +301,27 @@
     clearTimeout(typingTimer);
   }
 
+  // The header says whether a person can join now, as the handoff service knows it (hours and
+  // who is online); the page's data-subtitle until it answers, or if it cannot.
+  var availability = null;
   function setAgent(name) {
     agentName = name;
-    statusLine.textContent = name ? "You are chatting with " + name + " from " + config.brand : config.subtitle;
+    showStatus();
     listenForAgent(Boolean(name));
+  }
+  function showStatus() {
+    statusLine.textContent = agentName ? "You are chatting with " + agentName + " from " + config.brand
+      : availability || config.subtitle;
+  }
+  var availabilityTimer = null;
+  function checkAvailability() {
+    if (typeof fetch !== "function") return;
+    request("GET", "/widget/availability").then(function (body) {
+      if (body && typeof body.status === "string") availability = body.status;
+      showStatus();
+    }, function () { /* the page's subtitle stays */ });
+    clearTimeout(availabilityTimer);
+    availabilityTimer = setTimeout(checkAvailability, 5 * 60 * 1000);
   }
 
   // While a person is in the chat: their typing comes from the handoff service (server-sent
@@ -413,18 +438,21 @@
   }
 
   // ---------- sending, with an outbox that survives disconnects and reloads ----------
-  var sequence = 0;
-  function send(text, display) {
+  /* A message's own id: Rasa handles a message resent under it once (bot/message_ids.py). */
+  function messageId() {
+    var bytes = new Uint8Array(8);
+    (window.crypto || window.msCrypto).getRandomValues(bytes);
+    return Date.now().toString(36) + "-" + Array.prototype.map.call(bytes, function (b) {
+      return ("0" + b.toString(16)).slice(-2);
+    }).join("");
+  }
+  function send(text, display, pressed) {
     text = String(text || "").trim();
     if (!text) return;
-    if (display && display !== text) {
-      titles[text] = display;
-      save("titles", titles);
-    }
     clearQuickReplies();
     save("lastReplies", null);
-    var item = { id: Date.now() + "-" + sequence++, text: text, display: display || text };
-    var bubble = addMessage("customer", item.display, { pending: true });
+    var item = { id: messageId(), text: text, display: display || text, pressed: Boolean(pressed) };
+    var bubble = addMessage("customer", item.display, { pending: true, pressed: item.pressed });
     bubble.setAttribute("data-outbox", item.id);
     outbox.push(item);
     save("outbox", outbox);
@@ -452,7 +480,7 @@
       if (!agentName) showTyping(config.brand + " assistant");
       // The acknowledgement comes once Rasa has handled the message; until then it stays queued
       // and is sent again after a reconnect.
-      socket.emit("user_uttered", { message: item.text, session_id: session.session_id }, function (reply) {
+      socket.emit("user_uttered", { message: item.text, session_id: session.session_id, message_id: item.id }, function (reply) {
         delete inFlight[item.id];
         // Refused (the session was not confirmed): it stays queued for the next confirmation.
         if (reply && reply.ok === false) return;
@@ -490,10 +518,12 @@
     banner.hidden = !text;
   }
 
-  function request(method, path, secret) {
+  function request(method, path, secret, body) {
     var headers = { "Content-Type": "application/json" };
     if (secret) headers["X-Widget-Secret"] = secret;
-    return fetch(config.server + path, { method: method, headers: headers }).then(function (response) {
+    var init = { method: method, headers: headers };
+    if (body) init.body = JSON.stringify(body);
+    return fetch(config.server + path, init).then(function (response) {
       return response.json().then(function (body) {
         if (!response.ok) {
           var error = new Error(body && body.detail ? body.detail : "HTTP " + response.status);
@@ -516,16 +546,52 @@
     });
   }
 
+  // An email's reply link: the page's address ends in #baton-resume=<token> (a fragment, which the
+  // browser never sends to a server). The token names one conversation; the service answers with
+  // that conversation's session, and the widget opens on it with its history.
+  var RESUME = /(?:^#|&)baton-resume=([A-Za-z0-9.]{1,128})(?:&|$)/;
+  var resumeToken = (RESUME.exec(location.hash) || [])[1] || null;
+  if (resumeToken && window.history && history.replaceState) {
+    // Out of the address bar at once: a bookmark or a shared address must not carry it.
+    history.replaceState(history.state, "", location.pathname + location.search);
+  }
+
+  function resumeFromLink() {
+    return request("POST", "/widget/resume", null, { token: resumeToken }).then(function (body) {
+      if (!session || session.session_id !== body.session_id) {
+        outbox = [];
+        save("outbox", outbox);
+      }
+      session = {
+        session_id: body.session_id, secret: body.secret, socket_url: body.socket_url,
+        socket_path: body.socket_path, started_at: Date.now(),
+      };
+      save("session", session);
+      return showHistory();
+    }, function (error) {
+      addNotice(error.status === 403 ? error.message : "Your conversation could not be opened from the link.");
+      var fresh = session && Date.now() - (session.started_at || 0) < SESSION_MAX_AGE_MS;
+      return fresh ? showHistory() : newSession();
+    });
+  }
+
   function showHistory() {
     return request("GET", "/widget/history/" + encodeURIComponent(session.session_id), session.secret).then(
       function (body) {
         if (body.truncated) addNotice("Earlier messages are not shown.");
+        var delivered = {};
         body.messages.forEach(function (line) {
-          var text = line.role === "customer" && line.text.charAt(0) === "/" ? displayFor(line.text) : line.text;
+          if (line.message_id) delivered[line.message_id] = true;
+          // A press of a rating star shows as stars; any other button by its title (the server's text).
+          var text = line.pressed ? displayFor(line.pressed) || line.text : line.text;
           if (!text) return;
-          if (line.kind === "agent_joined" || line.kind === "agent_left") addNotice(text);
-          else addMessage(line.role, text, { agent: line.agent, history: true });
+          if (line.role === "system") addNotice(text);
+          else addMessage(line.role, text, {
+            agent: line.agent, history: true, pressed: Boolean(line.pressed), email: line.kind === "agent_email",
+          });
         });
+        // Sent just before a reload: the history shows it arrived, so it is not shown or sent again.
+        outbox.filter(function (item) { return delivered[item.id]; }).forEach(function (item) { markSent(item.id); });
         if (body.owner === "agent") {
           var lastAgent = body.messages.filter(function (m) { return m.role === "agent" && m.agent; }).pop();
           setAgent(lastAgent ? lastAgent.agent : null);
@@ -613,11 +679,12 @@
   function start() {
     if (started) return started;
     var fresh = session && Date.now() - (session.started_at || 0) < SESSION_MAX_AGE_MS;
-    var ready = fresh ? showHistory() : newSession();
+    var ready = resumeToken ? resumeFromLink() : fresh ? showHistory() : newSession();
+    checkAvailability();
     started = Promise.all([ready, loadSocketIo()])
       .then(function () {
         outbox.forEach(function (item) {
-          var bubble = addMessage("customer", item.display, { pending: true });
+          var bubble = addMessage("customer", item.display, { pending: true, pressed: item.pressed });
           bubble.setAttribute("data-outbox", item.id);
         });
         if ("BroadcastChannel" in window) {
@@ -637,7 +704,7 @@
 
   // A conversation already under way reconnects at once, so replies reach the visitor even
   // before the panel is opened again.
-  if (config.open || (session && load("opened", false))) {
+  if (config.open || resumeToken || (session && load("opened", false))) {
     if (document.body) setOpen(true, true);
     else document.addEventListener("DOMContentLoaded", function () { setOpen(true, true); });
   }
