@@ -21,6 +21,7 @@ SIGNAL_NAMES = (
     "profanity",
     "shouting",
     "complaint",
+    "sarcasm",
     "rephrase",
     "bot_repeat",
     "no_progress",

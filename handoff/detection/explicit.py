@@ -2,10 +2,13 @@
 
 The NLU is trained on a few dozen phrasings and falls back on the rest ("is there an actual human
 being there", "agnet pls"), so a request it misses is still caught here:
-1. the intent (`request_human`) with at least `min_intent_confidence`; a look-alike intent
-   (`bot_challenge`: "are you a real person?") with that confidence means no request;
-2. a pattern from `data/request_patterns.txt` ("talk to a real person", "operator", "escalate"),
-   on the spelling-normalized text, unless the message negates it ("no need for a human");
+1. the intent (`request_human`) with at least `min_intent_confidence`;
+2. the recogniser the bot's NLU also uses (`contract/person_request.py`: polite, indirect and
+   mixed-language requests in English, German, French, Spanish, Italian and Dutch), so a request
+   the bot acts on is one this service counts; a person declined ("no need for a human") or a
+   question about people ("am I talking to a human?") is no request; then a look-alike intent
+   (`bot_challenge`: "are you a real person?") with
+   `min_intent_confidence` means no request;
 3. embedding similarity: the message's nearest example in `data/request_examples.txt` [request]
    is at least `similarity_threshold` and beats the nearest [look-alike] ("are you a real
    person?", "the agent yesterday was helpful") by `similarity_margin`.
@@ -13,22 +16,15 @@ being there", "agnet pls"), so a request it misses is still caught here:
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
 
+from contract.person_request import PersonRequestRecogniser, Verdict, default_recogniser
 from handoff.detection.config import ExplicitRequestConfig
 from handoff.detection.embeddings import CachedEncoder
 from handoff.detection.lexicon import Lexicon
 from handoff.detection.turns import Turn
-
-# "I don't need a person", "no need to escalate": a person mentioned, and declined.
-NEGATED_REQUEST = re.compile(
-    r"\b(no need|don'?t need|do not need|don'?t want|do not want|not looking for|no thanks?)\b[^.!?]{0,25}"
-    r"\b(human|person|agent|anyone|anybody|someone|somebody|people|escalat\w*|operator|staff)\b",
-    re.IGNORECASE,
-)
 
 
 @dataclass(frozen=True)
@@ -39,8 +35,10 @@ class RequestCheck:
 
 
 class ExplicitRequestDetector:
-    def __init__(self, config: ExplicitRequestConfig, lexicon: Lexicon, encoder: CachedEncoder) -> None:
+    def __init__(self, config: ExplicitRequestConfig, lexicon: Lexicon, encoder: CachedEncoder,
+                 recogniser: PersonRequestRecogniser | None = None) -> None:
         self.config = config
+        self.recogniser = recogniser or default_recogniser()
         self.lexicon = lexicon
         self.encoder = encoder
         examples = lexicon.request_examples
@@ -60,13 +58,14 @@ class ExplicitRequestDetector:
         confident = (turn.confidence or 0.0) >= self.config.min_intent_confidence
         if turn.intent == self.config.intent and confident:
             return RequestCheck(True, "intent", to_request)
+        # Before the look-alike intent: "are you a bot? I want a person" is a request.
+        verdict = self.recogniser.recognise(turn.text).verdict
+        if verdict is Verdict.REQUEST:
+            return RequestCheck(True, "pattern", to_request)
+        if verdict in (Verdict.DECLINED, Verdict.QUESTION):
+            return RequestCheck(False, None, to_request)
         if turn.intent in self.config.look_alike_intents and confident:
             return RequestCheck(False, None, to_request)
-        normalized = self.lexicon.spelling.normalize(turn.text)
-        if NEGATED_REQUEST.search(normalized):
-            return RequestCheck(False, None, to_request)
-        if self.lexicon.requests.first_match(normalized):
-            return RequestCheck(True, "pattern", to_request)
         if (
             to_request >= self.config.similarity_threshold
             and to_request - to_look_alike >= self.config.similarity_margin

@@ -105,9 +105,9 @@ class OffensiveTerms:
 class PatternList:
     """Regular expressions from a data file, one a line, matched case-insensitively."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, sources: list[str] | None = None) -> None:
         self.path = path
-        self.sources = _lines(path)
+        self.sources = _lines(path) if sources is None else sources
         try:
             self.patterns = [re.compile(source, re.IGNORECASE) for source in self.sources]
         except re.error as exc:
@@ -123,6 +123,31 @@ class PatternList:
             if found:
                 return found.group(0)
         return None
+
+
+@dataclass(frozen=True)
+class Irony:
+    """Praise that may be ironic ([praise]) and a real problem ([problem]), from one file."""
+
+    praise: PatternList
+    problem: PatternList
+
+    @classmethod
+    def load(cls, path: Path) -> Irony:
+        sections: dict[str, list[str]] = {"[praise]": [], "[problem]": []}
+        current: list[str] | None = None
+        for line in _lines(path):
+            if line.startswith("[") and line.endswith("]"):
+                if line not in sections:
+                    raise ValueError(f"{path}: unknown section {line!r}")
+                current = sections[line]
+            elif current is None:
+                raise ValueError(f"{path}: pattern {line!r} before any [praise]/[problem] section")
+            else:
+                current.append(line)
+        if not sections["[praise]"] or not sections["[problem]"]:
+            raise ValueError(f"{path}: needs [praise] and [problem] patterns")
+        return cls(PatternList(path, sections["[praise]"]), PatternList(path, sections["[problem]"]))
 
 
 @dataclass(frozen=True)
@@ -152,21 +177,26 @@ class RequestExamples:
 class Lexicon:
     offensive: OffensiveTerms
     complaints: PatternList
-    requests: PatternList
     request_examples: RequestExamples
     spelling: SpellingNormalizer
+    self_blame: PatternList  # the customer blaming themselves (aim.py)
+    elsewhere: PatternList  # anger about another shop, the weather... (aim.py)
+    irony: Irony  # sarcasm (signals.py)
+    calm_caps: PatternList  # a caps-lock typist's calm words (signals.py)
 
 
 @lru_cache(maxsize=4)
 def load_lexicon(data_dir: Path = DATA_DIR, known_words: frozenset[str] = frozenset()) -> Lexicon:
     offensive = OffensiveTerms(data_dir / "offensive_terms.txt")
     complaints = PatternList(data_dir / "complaints.txt")
-    requests = PatternList(data_dir / "request_patterns.txt")
-    vocabulary = offensive.words() | complaints.words() | requests.words()
+    vocabulary = offensive.words() | complaints.words()
     return Lexicon(
         offensive=offensive,
         complaints=complaints,
-        requests=requests,
         request_examples=RequestExamples.load(data_dir / "request_examples.txt"),
         spelling=SpellingNormalizer(vocabulary, set(known_words)),
+        self_blame=PatternList(data_dir / "self_blame.txt"),
+        elsewhere=PatternList(data_dir / "elsewhere.txt"),
+        irony=Irony.load(data_dir / "irony.txt"),
+        calm_caps=PatternList(data_dir / "calm_caps.txt"),
     )

@@ -12,6 +12,15 @@
   1). Scaled down by VADER's positive compound, so "THANK YOU SO MUCH!!" is joy, not shouting.
 - complaint: an explicit complaint about the service or the conversation (`data/complaints.txt`:
   "useless", "that's not what I asked", "third time", "waste of time", "I already told you").
+- sarcasm: praise that reads as irony ("oh wonderful", "just what I needed", "great job") in a
+  message that also names a real problem ("ripped", "third week", "another link"), from
+  `data/irony.txt`: 1 or 0. VADER reads such a message as happy.
+
+Who the anger is aimed at (aim.py): clauses in which the customer blames themselves or talks
+about another shop are set aside before sentiment, insult, profanity and complaint are read; with
+self-blame, mild swearing (strength below 1) does not count and sentiment counts half. A caps-lock
+typist's calm words (`data/calm_caps.txt`: a greeting, "please", "can I", "thank you") in a
+message with no other sign of anger make capitals count a quarter.
 """
 
 from __future__ import annotations
@@ -22,6 +31,7 @@ from functools import lru_cache
 
 from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
+from handoff.detection.aim import aim_of
 from handoff.detection.lexicon import Lexicon
 
 # All-caps words that are names, not shouting.
@@ -33,6 +43,8 @@ _ACRONYMS = frozenset(
 )
 _WORD = re.compile(r"[A-Za-z]+")
 _PUNCT_RUN = re.compile(r"[!?]{2,}")
+SELF_BLAME_SENTIMENT = 0.5  # what negative sentiment still counts beside self-blame
+CALM_CAPS = 0.25  # what capitals still count from a calm caps-lock typist
 
 
 @dataclass(frozen=True)
@@ -42,6 +54,7 @@ class MessageSignals:
     profanity: float = 0.0
     shouting: float = 0.0
     complaint: float = 0.0
+    sarcasm: float = 0.0
     compound: float = 0.0  # VADER's compound score, kept for the conversation signals
     evidence: dict[str, str] = field(default_factory=dict)  # signal -> what matched, for people reading logs
 
@@ -52,12 +65,13 @@ class MessageSignals:
             "profanity": self.profanity,
             "shouting": self.shouting,
             "complaint": self.complaint,
+            "sarcasm": self.sarcasm,
         }
 
     @property
     def anger(self) -> float:
         """The strongest direct sign of anger in the message, carried into later turns as `prior`."""
-        return max(self.sentiment, self.insult, self.profanity, self.complaint)
+        return max(self.sentiment, self.insult, self.profanity, self.complaint, self.sarcasm)
 
 
 def caps_share(text: str) -> float:
@@ -85,22 +99,44 @@ class MessageAnalyzer:
         self.analyze = lru_cache(maxsize=8192)(self._analyze)
 
     def _analyze(self, text: str) -> MessageSignals:
-        compound = float(self.vader.polarity_scores(text)["compound"])
-        normalized = self.lexicon.spelling.normalize(text)
+        aimed = aim_of(text, self.lexicon)
+        # Read only what is aimed at the shop, the bot or nobody in particular.
+        compound = float(self.vader.polarity_scores(aimed.rest)["compound"]) if aimed.rest else 0.0
+        normalized = self.lexicon.spelling.normalize(aimed.rest)
         offence = self.lexicon.offensive.match(normalized)
         complaint = self.lexicon.complaints.first_match(normalized)
-        shouting = (0.5 * caps_share(text) + 0.5 * punctuation_run(text)) * (1.0 - max(0.0, compound))
+        sentiment = max(0.0, -compound)
+        profanity = offence.profanity
+        if aimed.self_blame:
+            sentiment *= SELF_BLAME_SENTIMENT
+            profanity = profanity if profanity >= 1.0 else 0.0
+        whole = self.lexicon.spelling.normalize(text)
+        praise = self.lexicon.irony.praise.first_match(whole)
+        problem = self.lexicon.irony.problem.first_match(whole) if praise else None
+        caps = caps_share(text)
+        calm = (offence.insult == 0.0 and profanity < 1.0 and not complaint and compound > -0.3
+                and self.lexicon.calm_caps.first_match(whole))
+        if calm:
+            caps *= CALM_CAPS
+        shouting = (0.5 * caps + 0.5 * punctuation_run(text)) * (1.0 - max(0.0, compound))
         evidence = {}
         if offence.terms:
             evidence["offensive_terms"] = ", ".join(offence.terms)
         if complaint:
             evidence["complaint"] = complaint
+        if praise and problem:
+            evidence["sarcasm"] = f"{praise} / {problem}"
+        if aimed.self_blame:
+            evidence["self_blame"] = aimed.self_blame
+        if aimed.elsewhere:
+            evidence["elsewhere"] = aimed.elsewhere
         return MessageSignals(
-            sentiment=max(0.0, -compound),
+            sentiment=sentiment,
             insult=offence.insult,
-            profanity=offence.profanity,
+            profanity=profanity,
             shouting=round(shouting, 4),
             complaint=1.0 if complaint else 0.0,
+            sarcasm=1.0 if praise and problem else 0.0,
             compound=compound,
             evidence=evidence,
         )
