@@ -65,10 +65,16 @@ class StreamEvent:
         if self.type == "user":
             parse = self.event.get("parse_data") or {}
             intent = parse.get("intent") or {}
+            text = _text(self.event.get("text"))
             return {
                 "id": self.entry_id,
+                # the channel's id of the message: one sent twice (a reload mid-send) shows once
+                "message_id": _short(self.event.get("message_id")),
                 "role": "customer",
-                "text": _text(self.event.get("text")),
+                "text": text,
+                # trigger_intent's own message ("EXTERNAL: handback"): nobody said it
+                "external": self.metadata.get("is_external") is True
+                and text == f"{EXTERNAL_PREFIX}{intent.get('name')}",
                 "time": self.timestamp,
                 "channel": self.channel,
                 "intent": intent.get("name"),
@@ -89,8 +95,39 @@ class StreamEvent:
                 "kind": self.metadata.get("kind"),
                 "text": _text(self.event.get("text")),
                 "time": self.timestamp,
+                # what the customer could press, to show a pressed button by its title
+                "buttons": _buttons(self.event.get("data")),
             }
         return None
+
+
+# Rasa's text of a trigger_intent message (rasa.shared.core.constants.EXTERNAL_MESSAGE_PREFIX).
+EXTERNAL_PREFIX = "EXTERNAL: "
+# A bot message's buttons kept in a transcript line: enough for any menu the bot sends, bounded
+# because a bot event written through the HTTP API may carry anything.
+MAX_BUTTONS = 20
+MAX_BUTTON_CHARS = 500
+
+
+def _short(value: Any, limit: int = 128) -> str | None:
+    return value[:limit] if isinstance(value, str) and value else None
+
+
+def _buttons(data: Any) -> list[dict[str, str]]:
+    """The title and payload of each button (or quick reply) a bot event carries."""
+    if not isinstance(data, dict):
+        return []
+    found: list[dict[str, str]] = []
+    for kind in ("buttons", "quick_replies"):
+        for button in data.get(kind) or []:
+            if len(found) >= MAX_BUTTONS:
+                return found
+            if not isinstance(button, dict):
+                continue
+            title, payload = button.get("title"), button.get("payload")
+            if isinstance(title, str) and isinstance(payload, str) and payload.strip():
+                found.append({"title": title[:MAX_BUTTON_CHARS], "payload": payload.strip()[:MAX_BUTTON_CHARS]})
+    return found
 
 
 def _text(value: Any) -> str:
