@@ -9,7 +9,24 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 
 from handoff.api import error_handlers
-from handoff.api.routes import agents, auth, escalations, health, knowledge, pages, widget, ws
+from handoff.api.routes import (
+    agents,
+    auth,
+    customers,
+    emails,
+    escalations,
+    health,
+    knowledge,
+    pages,
+    reach,
+    reports,
+    snoozes,
+    tasks,
+    widget,
+    widget_resume,
+    ws,
+)
+from handoff.api.routes.admin_pages import ADMIN_ROUTERS
 from handoff.services import Services
 from handoff.settings import HandoffSettings, get_settings
 
@@ -27,8 +44,15 @@ def create_app(settings: HandoffSettings | None = None, *, engine: bool = False)
 
     app = FastAPI(title="Baton handoff service", lifespan=lifespan)
     error_handlers.install(app)
-    for module in (health, auth, agents, escalations, knowledge, ws, pages, widget):  # pages, widget: web
+    # pages, widget: the web pages and the widget's own API
+    for module in (health, auth, agents, escalations, snoozes, tasks, knowledge, reports, ws, pages, widget):
         app.include_router(module.router)
+    for router in ADMIN_ROUTERS:
+        app.include_router(router)
+    for module in (emails, widget_resume):  # issue 21: email replies and their links back to the chat
+        app.include_router(module.router)
+    app.include_router(customers.router)  # issue 21: one customer across channels
+    app.include_router(reach.router)  # issue 21: the follow-up's channel, WhatsApp's window
     return app
 
 

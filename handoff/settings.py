@@ -8,6 +8,7 @@ import secrets
 import socket
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -66,6 +67,10 @@ class HandoffSettings(BaseSettings):
     rasa_token_file: Path | None = Field(None, alias="RASA_TOKEN_FILE")
     rasa_timeout_seconds: float = Field(15.0, alias="HANDOFF_RASA_TIMEOUT_SECONDS")
     knowledge_url: str = Field(url(KNOWLEDGE_PORT), alias="BATON_KNOWLEDGE_URL")
+    # The knowledge service's admin token: reading the help centre's votes (GET /votes) into the
+    # reporting events every HANDOFF_HELP_VOTES_SECONDS; empty: they are not read.
+    knowledge_token: str = Field("", alias="KNOWLEDGE_TOKEN", repr=False)
+    help_votes_seconds: float = Field(30.0, alias="HANDOFF_HELP_VOTES_SECONDS", gt=0)
 
     # --- chat widget (handoff/auth/widget_sessions.py, handoff/api/routes/widget.py) ---
     # Signs the per-session secret a widget needs to read its history; empty: one kept in Redis.
@@ -91,10 +96,14 @@ class HandoffSettings(BaseSettings):
     # The demo: seed those accounts with that well-known password into an empty store. Off unless
     # set (./baton run sets it, stack/settings.py); a shop's store never gets them.
     demo_mode: bool = Field(False, alias="HANDOFF_DEMO_MODE")
-    # Failed logins (handoff/auth/throttle.py): this many for one username, or from one address,
-    # within the window lock that username or address until the window ends.
+    # Failed logins (handoff/auth/throttle.py, decision 0191): this many for one username from one
+    # address, or from one address on any usernames, within the window lock that pair or address
+    # until the window ends; this many on one username from anywhere lock it for the addresses
+    # that have not signed in to it within the known-address days.
     login_failures_per_account: int = Field(5, alias="HANDOFF_LOGIN_FAILURES_PER_ACCOUNT", ge=1)
     login_failures_per_address: int = Field(20, alias="HANDOFF_LOGIN_FAILURES_PER_ADDRESS", ge=1)
+    login_failures_per_account_anywhere: int = Field(100, alias="HANDOFF_LOGIN_FAILURES_PER_ACCOUNT_ANYWHERE", ge=1)
+    login_known_address_days: int = Field(30, alias="HANDOFF_LOGIN_KNOWN_ADDRESS_DAYS", ge=1)
     login_window_seconds: int = Field(15 * 60, alias="HANDOFF_LOGIN_WINDOW_SECONDS", ge=1)
     # An open console WebSocket checks this often that its token was not revoked (and closes when it was).
     token_recheck_seconds: float = Field(5.0, alias="HANDOFF_TOKEN_RECHECK_SECONDS", gt=0)
@@ -103,6 +112,57 @@ class HandoffSettings(BaseSettings):
     # An agent whose console sent no heartbeat for this long is offline.
     presence_ttl_seconds: int = Field(45, alias="HANDOFF_PRESENCE_TTL_SECONDS", ge=3)
     default_capacity: int = Field(3, alias="HANDOFF_AGENT_CAPACITY", ge=1)
+
+    # --- follow-ups (handoff/escalations/snoozes.py) ---
+    # The longest an agent may snooze an escalation for.
+    snooze_max_days: float = Field(30.0, alias="HANDOFF_SNOOZE_MAX_DAYS", gt=0)
+    # How often each replica looks for snoozes whose time has come (a snooze wakes at most this late).
+    snooze_check_seconds: float = Field(5.0, alias="HANDOFF_SNOOZE_CHECK_SECONDS", gt=0)
+    # Follow-up tasks (handoff/escalations/followup_tasks.py): the furthest due time; how long a due
+    # task may stay undone before it is escalated to the team; how often each replica looks.
+    task_max_days: float = Field(30.0, alias="HANDOFF_TASK_MAX_DAYS", gt=0)
+    task_overdue_minutes: float = Field(60.0, alias="HANDOFF_TASK_OVERDUE_MINUTES", ge=0)
+    task_check_seconds: float = Field(5.0, alias="HANDOFF_TASK_CHECK_SECONDS", gt=0)
+    # The furthest due time of a task the bot promised (escalations/bot_tasks.py): a lost parcel's
+    # follow-up waits for the carrier's claim deadline, up to two months away (decision 0221).
+    bot_task_max_days: float = Field(90.0, alias="HANDOFF_BOT_TASK_MAX_DAYS", gt=0)
+
+    # --- email replies from the console (handoff/clients/smtp.py, handoff/escalations/email_replies.py) ---
+    # The mail server agents' emails go out through; empty host: emailing is off (a clear error).
+    smtp_host: str = Field("", alias="HANDOFF_SMTP_HOST")
+    smtp_port: int = Field(587, alias="HANDOFF_SMTP_PORT", ge=1, le=65535)
+    # "starttls" (upgrade after connecting, port 587), "tls" (TLS from the start, port 465) or
+    # "none" (plain: a relay on loopback only).
+    smtp_security: Literal["starttls", "tls", "none"] = Field("starttls", alias="HANDOFF_SMTP_SECURITY")
+    smtp_username: str = Field("", alias="HANDOFF_SMTP_USERNAME")
+    # Never logged, never in a URL; HANDOFF_SMTP_PASSWORD_FILE, when set, names a file holding it.
+    smtp_password: str = Field("", alias="HANDOFF_SMTP_PASSWORD", repr=False)
+    smtp_password_file: Path | None = Field(None, alias="HANDOFF_SMTP_PASSWORD_FILE")
+    smtp_timeout_seconds: float = Field(20.0, alias="HANDOFF_SMTP_TIMEOUT_SECONDS", gt=0)
+    # The From of agents' emails: the shop's support address, with a name.
+    email_from: str = Field("Larkspur & Co. Support <support@larkspur.example>", alias="HANDOFF_EMAIL_FROM")
+    # A page of the shop with the chat widget: an email's reply link opens it on the customer's
+    # conversation (the token after `#baton-resume=`, which browsers never send to a server).
+    email_reply_url: str = Field("http://127.0.0.1:8002/demo", alias="HANDOFF_EMAIL_REPLY_URL")
+    # How long a reply link works.
+    email_link_days: float = Field(14.0, alias="HANDOFF_EMAIL_LINK_DAYS", gt=0, le=90)
+
+    # --- auto-resolve (handoff/escalations/auto_resolve.py) ---
+    # A conversation whose agent wrote last and whose customer has not answered for this long is
+    # resolved with a closing message; it reopens when the customer writes again.
+    auto_resolve_hours: float = Field(24.0, alias="HANDOFF_AUTO_RESOLVE_HOURS", gt=0)
+    auto_resolve_check_seconds: float = Field(30.0, alias="HANDOFF_AUTO_RESOLVE_CHECK_SECONDS", gt=0)
+
+    # --- SLAs (handoff/escalations/sla.py, sla_policy.py): targets in business time (the support
+    # hours below). The handbook names the hours but no response times: these are ours. ---
+    sla_first_response_minutes: float = Field(15.0, alias="HANDOFF_SLA_FIRST_RESPONSE_MINUTES", gt=0, le=120_000)
+    sla_next_response_minutes: float = Field(30.0, alias="HANDOFF_SLA_NEXT_RESPONSE_MINUTES", gt=0, le=120_000)
+    sla_resolution_hours: float = Field(24.0, alias="HANDOFF_SLA_RESOLUTION_HOURS", gt=0, le=2000)
+    # Per team, overriding the above: "returns: first=20m next=1h resolution=16h; delivery: first=10m".
+    sla_team_targets: str = Field("", alias="HANDOFF_SLA_TEAM_TARGETS")
+    # The team is warned when this share of a target has passed (0.8: at 80 %), before the breach.
+    sla_warning_share: float = Field(0.8, alias="HANDOFF_SLA_WARNING_SHARE", gt=0, lt=1)
+    sla_check_seconds: float = Field(5.0, alias="HANDOFF_SLA_CHECK_SECONDS", gt=0)
 
     # --- engine: when and how the conversation goes to a person (handoff/engine/) ---
     # Support hours with people (handbook: Mon-Fri 8 am-8 pm, Sat 9 am-5 pm, Eastern), in the timezone below.
@@ -129,6 +189,12 @@ class HandoffSettings(BaseSettings):
         # The file wins, as in bot/serve.py, so both sides always sign and check with one secret.
         if self.rasa_token_file:
             self.rasa_token = self.rasa_token_file.read_text().strip()
+        return self
+
+    @model_validator(mode="after")
+    def _smtp_password_from_file(self) -> HandoffSettings:
+        if self.smtp_password_file:
+            self.smtp_password = self.smtp_password_file.read_text().strip()
         return self
 
     @property

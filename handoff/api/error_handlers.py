@@ -28,18 +28,29 @@ async def _handoff_error(_request: Request, error: Exception) -> JSONResponse:
     return JSONResponse({"detail": error.detail}, status_code=error.status_code)
 
 
+def _printable(text: object) -> str:
+    """A string that encodes as UTF-8: a lone surrogate ("\\ud800" in a JSON body) becomes "?"
+    instead of failing the response with a 500."""
+    return str(text).encode("utf-8", "replace").decode("utf-8")
+
+
 async def _invalid_request(_request: Request, error: Exception) -> JSONResponse:
-    """422 with one readable sentence instead of pydantic's list of error objects."""
+    """422 with one readable sentence instead of pydantic's list of error objects. The errors
+    carry where and why, never the input itself: that is the client's own (up to the whole body)
+    and may not even encode."""
     assert isinstance(error, RequestValidationError)
     problems = []
+    errors = []
     for item in error.errors():
+        loc = [part if isinstance(part, int) else _printable(part) for part in item.get("loc", ())]
+        errors.append({"type": _printable(item.get("type")), "loc": loc, "msg": _printable(item.get("msg"))})
         if item.get("type") == "json_invalid":
-            reason = (item.get("ctx") or {}).get("error", "")
+            reason = _printable((item.get("ctx") or {}).get("error", ""))
             problems.append(f"the body is not valid JSON ({reason})" if reason else "the body is not valid JSON")
             continue
-        where = ".".join(str(part) for part in item.get("loc", ()) if part != "body") or "request"
-        problems.append(f"{where}: {item.get('msg')}")
-    return JSONResponse({"detail": "; ".join(problems), "errors": error.errors()}, status_code=422)
+        where = ".".join(str(part) for part in loc if part != "body") or "request"
+        problems.append(f"{where}: {errors[-1]['msg']}")
+    return JSONResponse({"detail": "; ".join(problems), "errors": errors}, status_code=422)
 
 
 async def _unavailable(request: Request, error: Exception) -> JSONResponse:

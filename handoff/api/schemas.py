@@ -10,6 +10,7 @@ from fastapi import Path
 from pydantic import BaseModel, Field
 
 from defaults import MAX_MESSAGE_CHARS
+from handoff.store.customers import MAX_NOTE_CHARS as MAX_CUSTOMER_NOTE_CHARS
 
 # Escalation ids are the database's 64-bit integer keys: a larger number names nothing, and
 # SQLite cannot even compare it (OverflowError, a 500, before this bound).
@@ -44,14 +45,59 @@ class TextRequest(BaseModel):
 
 
 class TransferRequest(BaseModel):
+    """To an agent (online; optionally into one of their teams) or to a team's queue; the note
+    is what the receiving agent reads first."""
+
     agent: str | None = Field(None, max_length=64)
     team: str | None = Field(None, max_length=32)
+    note: str = Field(max_length=MAX_MESSAGE_CHARS)
+
+
+# Closing: what the agent chose (records.AGENT_OUTCOMES). "unnecessary": the hand-over was not needed.
+AgentOutcome = Literal["resolved", "not_resolved", "duplicate", "spam", "unnecessary"]
+
+
+class CloseRequest(BaseModel):
+    outcome: AgentOutcome
+    handback: bool = False
 
 
 class ResolveRequest(BaseModel):
-    outcome: Literal["resolved", "not_resolved", "follow_up"] = "resolved"
+    """The close of before (POST /resolve): kept for its callers."""
+
+    outcome: AgentOutcome
     handback: bool = True
 
 
 class HandbackRequest(BaseModel):
-    outcome: Literal["resolved", "not_resolved", "follow_up"] = "resolved"
+    """POST /handback: the outcome is the agent's to say, never assumed."""
+
+    outcome: AgentOutcome
+
+
+class SnoozeRequest(BaseModel):
+    """Until a time (Unix seconds), or with no time until the customer replies; a reply that
+    needs an answer wakes it either way."""
+
+    until: float | None = Field(None, gt=0, le=2**40, description="Unix seconds; empty: until the customer replies")
+
+
+TaskId = Annotated[int, Path(ge=1, le=2**63 - 1, description="the follow-up task's number")]
+
+
+class TaskRequest(BaseModel):
+    """A follow-up: due when, the agents' note, and optionally what the customer is told will
+    happen ("check with the carrier"), sent to them now in plain words with the due time."""
+
+    due_at: float = Field(gt=0, le=2**40, description="Unix seconds")
+    note: str = Field(max_length=MAX_MESSAGE_CHARS)
+    promise: str | None = Field(None, max_length=400)
+    tell_customer: bool = False
+
+
+# One customer across channels (handoff/api/routes/customers.py).
+CustomerNoteId = Annotated[int, Path(ge=1, le=2**63 - 1, description="the customer note's number")]
+
+
+class CustomerNoteRequest(BaseModel):
+    text: str = Field(max_length=MAX_CUSTOMER_NOTE_CHARS)

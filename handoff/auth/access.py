@@ -3,6 +3,7 @@
 See: admins; agents of the escalation's team; the agent who holds it.
 Claim: admins and agents of its team.
 Act in the conversation (send, transfer, resolve, hand back): the agent who holds it, or an admin.
+The reports: admins, every team; a team lead, the teams they lead; nobody else (decision 0236).
 """
 
 from __future__ import annotations
@@ -43,3 +44,16 @@ def ensure_holder(agent: Agent, escalation: Escalation, action: str) -> None:
 def ensure_admin(agent: Agent) -> None:
     if not agent.is_admin:
         raise Forbidden("only an admin can do this")
+
+
+def report_teams(agent: Agent, team: str | None) -> tuple[str, ...] | None:
+    """The teams whose reports `agent` may see, narrowed to `team` when one is asked for; None is
+    every team (an admin). A plain agent sees none: the reports compare colleagues (CSAT by agent)
+    and list customers by how unhappy they are, so a desk keeps them to its leads (decision 0236)."""
+    if agent.is_admin:
+        return (team,) if team else None
+    if not agent.leads:
+        raise Forbidden("the reports are for team leads and admins; an admin can make you the lead of a team")
+    if team is not None and team not in agent.leads:
+        raise Forbidden(f"you lead {', '.join(agent.leads)}: you may see their reports only, not the {team} team's")
+    return (team,) if team else tuple(agent.leads)

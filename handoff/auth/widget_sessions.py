@@ -14,6 +14,8 @@ Redis; Rasa cannot check that one, so the widget's chat works only with the shar
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import re
 import secrets
 import uuid
@@ -67,7 +69,21 @@ class WidgetSessions:
         session_id = uuid.uuid4().hex
         return WidgetSession(session_id, await self._sign(session_id))
 
+    async def resumed(self, session_id: str) -> WidgetSession:
+        """The session of a widget-issued id, for a visitor who proved it another way (a reply
+        link's token, handoff/auth/resume_links.py)."""
+        if not SESSION_ID.match(session_id):
+            raise ValueError("not a widget session id")
+        return WidgetSession(session_id, await self._sign(session_id))
+
     async def verify(self, session_id: str, secret: str) -> bool:
         if not SESSION_ID.match(session_id) or not secret:
             return False
         return widget_session.valid(await self._signing_key(), session_id, secret)
+
+    async def sign(self, purpose: str, message: str) -> str:
+        """HMAC-SHA256 of `message` under a key derived from the widget key for `purpose` (a
+        reply link's token, handoff/auth/resume_links.py), so no signature made for one purpose
+        is ever a session's secret or valid for another purpose."""
+        derived = hmac.new(await self._signing_key(), f"baton-purpose:{purpose}".encode(), hashlib.sha256).digest()
+        return hmac.new(derived, message.encode(), hashlib.sha256).hexdigest()

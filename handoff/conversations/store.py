@@ -125,3 +125,8 @@ class ConversationStore:
     async def transcript(self, sender_id: str) -> list[dict[str, Any]]:
         lines = await self.redis.lrange(self._transcript_key(sender_id), 0, -1)
         return [json.loads(line) for line in lines]
+
+    async def recent(self, sender_id: str, count: int) -> list[dict[str, Any]]:
+        """The last `count` lines of the transcript, oldest first."""
+        lines = await self.redis.lrange(self._transcript_key(sender_id), -max(1, count), -1)
+        return [json.loads(line) for line in lines]

@@ -11,18 +11,25 @@ The name, email, postcode, city and payment on an order are exactly what a calle
 verification, so for an order not verified here the packet keeps only what the customer typed
 and the order's state, marked "not verified"; earlier escalations are found by an e-mail
 address only when it was verified too.
+
+The customer (`customer`: handoff/customers/) is looked up only when this conversation verified
+an order: the record of the customer whose order it was, on any channel, with their other
+conversations; those conversations' escalations join `earlier_escalations`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from handoff.engine.availability import Availability
+from handoff.engine.note import build_note
 from handoff.engine.summary import build_summary
 from handoff.engine.timeline import Timeline
 from orders.identity import normalize_order_number
@@ -32,6 +39,8 @@ logger = logging.getLogger(__name__)
 PACKET_VERSION = 1
 OrderLookup = Callable[[str], Awaitable[dict[str, Any] | None]]
 HistoryLookup = Callable[[str, str | None], Awaitable[list[dict[str, Any]]]]
+CustomerLookup = Callable[[str], Awaitable[dict[str, Any] | None]]
+MAX_EARLIER = 30
 
 
 @dataclass(frozen=True)
@@ -69,6 +78,16 @@ def unverified_order(order: Mapping[str, Any]) -> dict[str, Any]:
     return {**{k: order.get(k) for k in UNVERIFIED_ORDER_FIELDS}, "verified": False, "notice": NOT_VERIFIED_NOTICE}
 
 
+def typed_order_number(timeline: Timeline) -> str | None:
+    """An order number the customer typed in the shop's own form (LK-100235, lk100235) that no
+    slot or entity caught: the NLU may miss one, the agent must not."""
+    for line in timeline.customer_lines:
+        for token in re.split(r"[^\w#-]+", line.text):
+            if token.lower().lstrip("#").startswith("lk") and (number := normalize_order_number(token)):
+                return number
+    return None
+
+
 def for_agents(packet: dict[str, Any]) -> dict[str, Any]:
     """A stored packet as agents may see it: one built before verification decided what an
     order shows still loses the order's details unless the order was verified."""
@@ -81,18 +100,21 @@ def for_agents(packet: dict[str, Any]) -> dict[str, Any]:
 
 class ContextBuilder:
     def __init__(self, *, orders: OrderLookup | None, knowledge: Callable[[str], Awaitable[list[dict[str, Any]]]],
-                 history: HistoryLookup, clock: Callable[[], float] = time.time) -> None:
+                 history: HistoryLookup, clock: Callable[[], float] = time.time,
+                 customers: CustomerLookup | None = None) -> None:
         self.orders = orders
         self.knowledge = knowledge
         self.history = history
         self.clock = clock
+        self.customers = customers
 
     async def build(self, *, sender_id: str, timeline: Timeline, decision: Decision,
                     availability: Availability | None = None, source: str = "tracker") -> dict[str, Any]:
         slots = timeline.slots
         summary = build_summary(timeline, decision.reason, decision.score, decision.signals)
         order_number = slots.get("order_number") or next(
-            (e["value"] for e in timeline.entities if e["entity"] == "order_number"), None)
+            (e["value"] for e in timeline.entities if e["entity"] == "order_number"),
+            None) or typed_order_number(timeline)
         proved = verified_orders(slots)
         order_verified = bool(order_number) and _canonical(order_number) in proved
         # The bot puts an address in the slot `email` only once it verified an order with it;
@@ -100,12 +122,18 @@ class ContextBuilder:
         email_verified = bool(slots.get("email")) and bool(proved)
         email = slots.get("email") if email_verified else next(
             (e["value"] for e in timeline.entities if e["entity"] == "email"), None)
-        (order, order_error), articles, earlier = await asyncio.gather(
+        (order, order_error), articles, earlier, (customer, customer_error) = await asyncio.gather(
             self._order(order_number), self._articles(summary.goal, summary.main_intent),
-            self._earlier(sender_id, email if email_verified else None),
+            self._earlier(sender_id, email if email_verified else None), self._customer(sender_id, bool(proved)),
         )
         if order is not None and not order_verified:
             order = unverified_order(order)
+        name = (order or {}).get("customer", {}).get("name") if order_verified else None
+        note = build_note(
+            timeline, goal=summary.goal, intent=summary.main_intent, reason=decision.reason,
+            order_number=_canonical(order_number), name=name, order=order,
+            availability=availability.to_dict() if availability else None,
+            today=datetime.fromtimestamp(self.clock(), UTC).date())
         packet: dict[str, Any] = {
             "version": PACKET_VERSION,
             "built_at": self.clock(),
@@ -117,9 +145,10 @@ class ContextBuilder:
                 "verified": order_verified, "email_verified": email_verified,
                 "verification": "verified" if order_verified else NOT_VERIFIED,
                 # The name comes from the order, so only once the customer proved it is theirs.
-                "name": (order or {}).get("customer", {}).get("name") if order_verified else None,
+                "name": name,
             },
-            "summary": summary.to_dict(),
+            # The colleague's note first (handoff/engine/note.py), the detailed sections after it.
+            "summary": {"note": note, **summary.to_dict()},
             "summary_line": summary.line,
             "facts": {"slots": dict(slots), "entities": timeline.entities},
             "order": order,
@@ -127,12 +156,16 @@ class ContextBuilder:
             "detection": {"reason": decision.reason, "score": round(decision.score, 4),
                           "signals": {k: round(v, 4) for k, v in decision.signals.items()}},
             "transcript": [line.to_dict() for line in timeline.lines],
-            "earlier_escalations": earlier[0],
+            "earlier_escalations": with_customers_escalations(earlier[0], customer),
+            # The escalations themselves are in earlier_escalations, where the console keeps
+            # what the agent's teams may see (decision 0123); here only which they were.
+            "customer": without_escalations(customer),
             "earlier_escalations_error": earlier[1],
             "suggested_articles": articles[0],
             "suggested_articles_error": articles[1],
             "availability": availability.to_dict() if availability else None,
             "follow_up": None,
+            "customer_error": customer_error,
         }
         return packet
 
@@ -158,9 +191,44 @@ class ContextBuilder:
             logger.warning("Knowledge suggestions failed: %s", error)
             return [], f"knowledge service: {type(error).__name__}: {error}"
 
+    async def _customer(self, sender_id: str, verified: bool) -> tuple[dict[str, Any] | None, str | None]:
+        if not verified or self.customers is None:
+            return None, None
+        try:
+            return await self.customers(sender_id), None
+        except Exception as error:  # the customer record is a help, never a reason to fail
+            logger.warning("Customer record of %s failed: %s", sender_id, error)
+            return None, f"customer record: {type(error).__name__}: {error}"
+
     async def _earlier(self, sender_id: str, email: Any) -> tuple[list[dict[str, Any]], str | None]:
         try:
             return await self.history(sender_id, str(email) if email else None), None
         except Exception as error:
             logger.warning("Earlier escalations of %s failed: %s", sender_id, error)
             return [], f"escalation history: {type(error).__name__}: {error}"
+
+
+def with_customers_escalations(earlier: list[dict[str, Any]],
+                               customer: Mapping[str, Any] | None) -> list[dict[str, Any]]:
+    """The earlier escalations found by conversation and email, and those of the customer's
+    other conversations (any channel), each once, newest first."""
+    found = {e["id"]: e for e in earlier if isinstance(e, dict) and isinstance(e.get("id"), int)}
+    for conversation in (customer or {}).get("conversations") or []:
+        for escalation in conversation.get("escalations") or []:
+            if isinstance(escalation, dict) and isinstance(escalation.get("id"), int):
+                found.setdefault(escalation["id"], escalation)
+    return sorted(found.values(), key=lambda e: -e["id"])[:MAX_EARLIER]
+
+
+def without_escalations(customer: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The customer part of the packet: who, which conversations on which channels, which orders;
+    the escalations (with their follow-ups) only by id."""
+    if not customer:
+        return None
+    conversations = [
+        {**{k: v for k, v in c.items() if k != "escalations"},
+         "escalation_ids": [e.get("id") for e in c.get("escalations") or [] if isinstance(e, Mapping)]}
+        for c in customer.get("conversations") or [] if isinstance(c, Mapping)]
+    return {**{k: v for k, v in customer.items() if k not in ("conversations", "open_tasks")},
+            "conversations": conversations,
+            "open_tasks": len(customer.get("open_tasks") or [])}

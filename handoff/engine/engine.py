@@ -32,6 +32,7 @@ from redis.asyncio import Redis
 
 from contract import bot_handoff as contract
 from contract.csat import parse_rating
+from handoff.conversations.readable import readable
 from handoff.conversations.store import ConversationStore
 from handoff.engine import messages
 from handoff.engine.availability import Availability, AvailabilityCheck
@@ -53,6 +54,9 @@ logger = logging.getLogger(__name__)
 # Customer turns that are the bot's own machinery, never a sign of trouble.
 QUIET_INTENTS = frozenset({contract.HANDBACK_INTENT, "rate_service", "session_start", "restart"})
 CSAT_SLOTS = (contract.CSAT_RATING_SLOT, contract.CSAT_COMMENT_SLOT)
+# The transcript lines read to show a customer's message to the agent: the bot's buttons before it
+# (a press is shown by its title) and the messages a resent one would repeat.
+RECENT_LINES = 50
 
 
 class Assessor(Protocol):
@@ -64,9 +68,17 @@ class Escalations(Protocol):
                    frustration: float, packet: dict[str, Any]) -> Escalation: ...
     async def active_for(self, sender_id: str) -> Escalation | None: ...
     async def ahead_of(self, escalation: Escalation) -> int: ...
-    async def record_customer_message(self, sender_id: str, text: str, at: float) -> None: ...
+    async def record_customer_message(self, sender_id: str, text: str, at: float,
+                                      line: dict[str, Any] | None = None) -> None: ...
     async def record_csat(self, sender_id: str, rating: int, comment: str | None) -> None: ...
+    async def record_line(self, sender_id: str, line: dict[str, Any]) -> None: ...
     async def record_follow_up(self, sender_id: str, email: str | None) -> Escalation | None: ...
+
+
+class Snoozing(Protocol):
+    """handoff/escalations/snoozes.py: True when a snooze keeps this reply quiet."""
+
+    async def customer_wrote(self, escalation: Escalation, text: str, at: float) -> bool: ...
 
 
 class Rasa(Protocol):
@@ -106,8 +118,10 @@ class HandoffEngine:
     def __init__(self, *, redis: Redis, prefix: str, conversations: ConversationStore, escalations: Escalations,
                  rasa: Rasa, detector: Assessor, availability: AvailabilityCheck, context: ContextBuilder,
                  hours: BusinessHours, timezone_label: str, clock: Callable[[], datetime],
-                 waiting_reminder_seconds: float = 60.0, owner: str = "handoff") -> None:
+                 waiting_reminder_seconds: float = 60.0, owner: str = "handoff",
+                 snoozes: Snoozing | None = None) -> None:
         self.redis = redis
+        self.snoozes = snoozes
         # Who holds an opening lock: the replica's stream consumer name, stable across restarts.
         self.owner = owner
         self.opening: set[str] = set()
@@ -143,6 +157,8 @@ class HandoffEngine:
     async def _handle(self, event: StreamEvent) -> None:
         if event.type == "user":
             await self._customer_message(event)
+        elif event.type == "bot":
+            await self._bot_line(event)
         elif event.type == "slot":
             await self._slot(event)
         elif event.type == "resume":
@@ -162,8 +178,15 @@ class HandoffEngine:
         if escalation is not None:
             if intent in QUIET_INTENTS:  # e.g. the hand-back's own trigger, before the escalation closed
                 return
+            recent = await self.conversations.recent(sender, RECENT_LINES)
+            line = next((shown for shown in readable(recent) if shown.get("id") == event.entry_id), None)
+            if line is None and any(entry.get("id") == event.entry_id for entry in recent):
+                return  # nobody's words, or the same message again (resent after a reload)
             offered = await self._answer_offer(sender, text, intent, parse.get("entities") or [])
-            await self.escalations.record_customer_message(sender, text, event.timestamp)
+            shown_text = line["text"] if line else text
+            if self.snoozes is not None and await self.snoozes.customer_wrote(escalation, shown_text, event.timestamp):
+                return  # "thanks!" to a snoozed escalation: counted, nobody is disturbed
+            await self.escalations.record_customer_message(sender, shown_text, event.timestamp, line)
             if not offered and escalation.state == "queued":
                 await self._remind_waiting(sender, escalation)
             return
@@ -176,6 +199,21 @@ class HandoffEngine:
         if assessment.handover:
             decision = Decision(assessment.reason or "frustration", float(assessment.score), dict(assessment.signals))
             await self.escalate(sender, decision)
+
+    async def _bot_line(self, event: StreamEvent) -> None:
+        """The bot's and the service's own lines (notices, reminders) of an open escalation, to the
+        agent's console as they are read; an agent's words reach it as agent.message already."""
+        if (event.metadata.get("kind") or None) == contract.AGENT_MESSAGE:
+            return
+        # A person owns every conversation with an open escalation: the cheap check first.
+        if await self.conversations.field(event.sender_id, "owner") != "agent":
+            return
+        if await self.escalations.active_for(event.sender_id) is None:
+            return
+        recent = await self.conversations.recent(event.sender_id, RECENT_LINES)
+        line = next((shown for shown in readable(recent) if shown.get("id") == event.entry_id), None)
+        if line is not None:
+            await self.escalations.record_line(event.sender_id, line)
 
     async def _remind_waiting(self, sender: str, escalation: Escalation) -> None:
         if not await self.waiting.due(sender):
@@ -195,11 +233,17 @@ class HandoffEngine:
         state = await self.conversations.state(sender)
         since = state.get("engine_history_from")
         turns = []
+        seen: set[str] = set()
         for entry in await self.conversations.transcript(sender):
             if since and not stream_id_newer(str(entry.get("id") or "0-0"), since):
                 continue
             if entry.get("role") == "customer" and entry.get("intent") in QUIET_INTENTS:
                 continue
+            message_id = entry.get("message_id") if entry.get("role") == "customer" else None
+            if isinstance(message_id, str):
+                if message_id in seen:  # the same message again (a survey question put back): once
+                    continue
+                seen.add(message_id)
             turns.append(Turn(role=entry.get("role") or "bot", text=entry.get("text") or "",
                               timestamp=float(entry.get("time") or 0.0), intent=entry.get("intent"),
                               confidence=entry.get("confidence"), action=entry.get("action")))

@@ -79,3 +79,14 @@ def follow_up_recorded(email: str) -> str:
 
 def follow_up_declined() -> str:
     return "All right, no email. Your conversation stays in our team's queue and a person will reply here."
+
+
+def header_status(*, open_now: bool, people_online: bool, next_opening: datetime | None, hours: BusinessHours,
+                  timezone_label: str, now: datetime) -> str:
+    """The chat widget's header line: whether a person can join now, and if not, when."""
+    if open_now and people_online:
+        return "A person is one message away"
+    if open_now:
+        return "Our team is busy right now; the assistant can help"
+    back = f" until {hours.describe_moment(next_opening, now)} ({timezone_label})" if next_opening else ""
+    return f"Our team is away{back}; the assistant can help now"

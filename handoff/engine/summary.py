@@ -21,7 +21,8 @@ SMALL_TALK = frozenset({
     "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "request_human",
     contract.HANDBACK_INTENT, "rate_service", "choose_article", "out_of_scope", "chitchat",
 })
-NOT_A_TOPIC = SMALL_TALK | {"nlu_fallback"}
+# "inform" only answers the bot's question (an order number, an e-mail): never what it is about.
+NOT_A_TOPIC = SMALL_TALK | {"nlu_fallback", "inform"}
 
 REASON_TEXT = {
     contract.EXPLICIT_REQUEST: "the customer asked for a person",
@@ -33,6 +34,7 @@ REASON_TEXT = {
     contract.LOST_PARCEL: "the parcel looks lost (a person opens a carrier investigation)",
     contract.POLICY_EXCEPTION: "the customer asks for an exception to the policy",
     contract.DAMAGED_ITEM: "the customer reports a damaged or wrong item",
+    contract.PERSON_TOPIC: "the customer reports a case the help centre gives to a person",
     contract.FLOW_FAILED: "the bot's flow failed twice",
 }
 
@@ -57,11 +59,14 @@ class Summary:
     failed: str = ""
     why: str = ""
     line: str = ""
+    # What the customer typed, in their words: the facts they gave (numbers, items, dates,
+    # amounts) stay in the packet even when no slot or entity caught them.
+    said: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "goal": self.goal, "main_intent": self.main_intent, "tried": self.tried,
-            "failed": self.failed, "why": self.why, "text": self.text,
+            "failed": self.failed, "why": self.why, "text": self.text, "said": self.said,
         }
 
     @property
@@ -79,6 +84,28 @@ def _substantive(line: Line) -> bool:
     if line.intent in SMALL_TALK and not line.entities:
         return False
     return len(text.split()) >= 2 or bool(line.entities)
+
+
+# Courtesies that carry no fact; anything else the customer typed is kept in `said`.
+COURTESY_INTENTS = frozenset({"greet", "goodbye", "thank", "affirm", "deny"})
+MAX_SAID = 8
+SAID_CHARS = 200
+
+
+def customer_said(timeline: Timeline) -> list[str]:
+    """The customer's typed messages that may carry a fact, each once: the first two and the
+    latest ones up to MAX_SAID (where a conversation starts and where it broke down)."""
+    said: list[str] = []
+    for line in timeline.customer_lines:
+        text = " ".join(line.text.split())
+        if not text or text.startswith("/") or line.external:
+            continue
+        if line.intent in COURTESY_INTENTS and not any(c.isdigit() for c in text):
+            continue
+        clipped = _clip(text, SAID_CHARS)
+        if clipped not in said:
+            said.append(clipped)
+    return said if len(said) <= MAX_SAID else [*said[:2], *said[-(MAX_SAID - 2):]]
 
 
 def _clip(text: str, limit: int = 140) -> str:
@@ -157,4 +184,4 @@ def build_summary(timeline: Timeline, reason: str, score: float, signals: Mappin
     head = f"{label} ({score:.2f})" if reason == "frustration" else label
     line = " · ".join([head, *identifiers[:1], _clip(goal, 80)])
     return Summary(goal=goal, main_intent=intent, tried=_tried(timeline), failed=_failed(timeline, reason),
-                   why=_why(reason, score, signals), line=line)
+                   why=_why(reason, score, signals), line=line, said=customer_said(timeline))

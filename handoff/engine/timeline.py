@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from handoff.stream.events import StreamEvent
+
 # Actions every conversation runs; they say nothing about what the bot tried.
 FRAMEWORK_ACTIONS = frozenset({
     "action_listen", "action_session_start", "action_restart", "action_back",
@@ -30,6 +32,12 @@ class Line:
     entities: tuple[dict[str, Any], ...] = ()
     action: str | None = None  # bot lines: the action that said it
     agent: str | None = None
+    # For the transcript as people read it (handoff/conversations/readable.py): a bot line's
+    # buttons, a notice's kind, a customer line nobody typed (trigger_intent), a message's id.
+    buttons: tuple[dict[str, str], ...] = ()
+    kind: str | None = None
+    external: bool = False
+    message_id: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"role": self.role, "text": self.text, "time": self.time}
@@ -43,6 +51,14 @@ class Line:
             out["action"] = self.action
         if self.agent:
             out["agent"] = self.agent
+        if self.buttons:
+            out["buttons"] = list(self.buttons)
+        if self.kind:
+            out["kind"] = self.kind
+        if self.external:
+            out["external"] = True
+        if self.message_id:
+            out["message_id"] = self.message_id
         return out
 
 
@@ -91,16 +107,20 @@ def from_tracker(tracker: Mapping[str, Any]) -> Timeline:
             intent = parse.get("intent") or {}
             channel = event.get("input_channel")
             timeline.channel = channel or timeline.channel
+            line = StreamEvent("", "", "user", event).transcript_entry() or {}
             timeline.lines.append(Line(
                 role="customer", text=event.get("text") or "", time=at, channel=channel,
                 intent=intent.get("name"), confidence=intent.get("confidence"), entities=_entities(parse),
+                external=line.get("external") is True, message_id=line.get("message_id"),
             ))
         elif kind == "bot":
             meta = event.get("metadata") or {}
             agent = meta.get("agent")
+            line = StreamEvent("", "", "bot", event).transcript_entry() or {}
             timeline.lines.append(Line(
                 role="agent" if agent else "bot", text=event.get("text") or "", time=at,
                 action=None if agent else (meta.get("utter_action") or last_action), agent=agent,
+                buttons=tuple(line.get("buttons") or ()), kind=line.get("kind"),
             ))
         elif kind == "action":
             last_action = event.get("name")
@@ -119,14 +139,17 @@ def from_tracker(tracker: Mapping[str, Any]) -> Timeline:
 
 
 def from_store(transcript: Sequence[Mapping[str, Any]], state: Mapping[str, str]) -> Timeline:
-    """A timeline from the ConversationStore's transcript and state hash (no actions known)."""
+    """A timeline from the ConversationStore's transcript and state hash: the bot's lines carry
+    the response that said them, but the actions that said nothing are not known."""
     timeline = Timeline(channel=state.get("channel"))
     for entry in transcript:
         role = entry.get("role") or "bot"
         timeline.lines.append(Line(
             role=role, text=entry.get("text") or "", time=float(entry.get("time") or 0.0),
             channel=entry.get("channel"), intent=entry.get("intent"), confidence=entry.get("confidence"),
-            entities=tuple(entry.get("entities") or ()), agent=entry.get("agent"),
+            entities=tuple(entry.get("entities") or ()), agent=entry.get("agent"), action=entry.get("action"),
+            buttons=tuple(entry.get("buttons") or ()), kind=entry.get("kind"),
+            external=entry.get("external") is True, message_id=entry.get("message_id"),
         ))
     for key, raw in state.items():
         if key.startswith("slot:"):

@@ -11,7 +11,7 @@ import logging
 import time
 
 from handoff.store import Database
-from handoff.store.purge import delete_closed_before
+from handoff.store.purge import delete_closed_before, delete_reporting_before
 
 logger = logging.getLogger(__name__)
 # Hourly is plenty for a period counted in days; the first sweep runs at start.
@@ -36,6 +36,10 @@ class RetentionSweeper:
             ids = await self.db.run(lambda s: delete_closed_before(s, cutoff))
             deleted += len(ids)
             if not ids:
+                break
+        # The reporting events of the same period go too (they name customers and quote them).
+        for _ in range(MAX_BATCHES_PER_SWEEP):
+            if not await self.db.run(lambda s: delete_reporting_before(s, cutoff)):
                 break
         if deleted:
             logger.info("retention: removed %d escalations closed before %.0f", deleted, cutoff)

@@ -12,23 +12,31 @@ from __future__ import annotations
 import json
 import logging
 import time
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from contract import bot_handoff as contract
 from contract.csat import parse_rating
 from handoff.auth.access import can_see, ensure_can_claim, ensure_holder, ensure_visible
 from handoff.clients.rasa import RasaClient
+from handoff.conversations.readable import readable
 from handoff.conversations.store import ConversationStore
 from handoff.errors import Conflict, Invalid
 from handoff.escalations.cards import card, detail
-from handoff.escalations.queue import EscalationQueue
+from handoff.escalations.queue import FRUSTRATION_WEIGHT, PER_MINUTE_WAITED, EscalationQueue
+from handoff.escalations.queue_views import QueueQuery
+from handoff.escalations.sla_policy import SlaPolicy
 from handoff.escalations.transcripts import scoped
+from handoff.escalations.transfers import choose_target, customer_notice, picker, unanswered
 from handoff.realtime.live import LiveHub
-from handoff.store import Agent, Database, Escalation, Note
+from handoff.realtime.presence import Presence
+from handoff.store import Agent, Database, Escalation, Note, tasks, transfers
 from handoff.store import escalations as rows
-from handoff.store.records import OPEN_STATES, OUTCOMES, STATES, TEAMS
+from handoff.store.records import AGENT_OUTCOMES, TEAMS
+from orders.identity import normalize_order_number
 
 logger = logging.getLogger(__name__)
 MAX_TEXT = 4000
@@ -55,12 +63,28 @@ def clean_text(text: str, what: str) -> str:
     return text
 
 
+def record_follow_up(session: Session, escalation_id: int, address: str | None, now: float) -> Escalation:
+    """The answer to the e-mail offer, and for an address a task for the team, due at once (issue
+    21: an "email me" is work for a person, not only a field). One such task per escalation: an
+    address typed again updates the field, not the work."""
+    updated = rows.set_follow_up(session, escalation_id, email=address)
+    if address and not any(t.created_by == "bot" and t.state != "done"
+                           for t in tasks.of_escalation(session, escalation_id)):
+        tasks.create(session, escalation_id, agent=None, promise=None, due_at=now, by="bot", now=now,
+                     note=f"Email the customer at {address}: nobody could chat, they asked for an answer by email.")
+    return updated
+
+
 class EscalationService:
-    def __init__(self, db: Database, queue: EscalationQueue, live: LiveHub, rasa: RasaClient) -> None:
+    def __init__(self, db: Database, queue: EscalationQueue, live: LiveHub, rasa: RasaClient,
+                 sla: SlaPolicy | None = None) -> None:
         self.db = db
         self.queue = queue
         self.live = live
         self.rasa = rasa
+        self.sla = sla  # the SLA targets the cards show (escalations/sla_policy.py)
+        # Where a chat message goes (escalations/reach.py); None: the escalation's own conversation.
+        self.chat_router: Callable[[Escalation], Awaitable[str]] | None = None
 
     # ---- the engine's side -------------------------------------------------------------------
 
@@ -101,11 +125,31 @@ class EscalationService:
     async def history_for(self, sender_id: str | None = None, email: str | None = None) -> list[Escalation]:
         return await self.db.run(lambda s: rows.history_for(s, sender_id, email))
 
-    async def record_customer_message(self, sender_id: str, text: str, at: float) -> None:
-        """A customer of an open escalation wrote: push it to the agent (or the team while queued)."""
+    async def record_customer_message(self, sender_id: str, text: str, at: float,
+                                      line: Mapping[str, Any] | None = None) -> None:
+        """A customer of an open escalation wrote: push it to the agent (or the team while queued).
+        `line`: the transcript line as read (conversations/readable.py): its stream id lets the
+        console show it once beside the transcript it loaded, `pressed` marks a button press."""
         escalation = await self.active_for(sender_id)
         if escalation is not None:
-            await self.live.publish_for(escalation, "customer.message", {"text": text, "at": at})
+            extra = {key: line[key] for key in ("id", "message_id", "pressed") if line and line.get(key)}
+            await self.live.publish_for(escalation, "customer.message", {"text": text, "at": at, **extra})
+
+    async def record_line(self, sender_id: str, line: Mapping[str, Any]) -> None:
+        """A line of the bot or the service (a notice, a reminder) in a conversation with an open
+        escalation: pushed as conversation.line, with its stream id, as readable.py reads it.
+        A bot line in no agent's name is the engine's own message (the bot is paused while a
+        person owns the conversation): kept as what the customer was told, for the panel."""
+        escalation = await self.active_for(sender_id)
+        if escalation is None:
+            return
+        fields = ("id", "role", "text", "agent", "kind", "time")
+        await self.live.publish_for(escalation, "conversation.line", {key: line.get(key) for key in fields})
+        text, line_id = str(line.get("text") or "").strip(), line.get("id")
+        if line.get("role") == "bot" and not line.get("agent") and not line.get("kind") and text and line_id:
+            at = line.get("time") if isinstance(line.get("time"), int | float) else time.time()
+            await self.db.run(lambda s: transfers.add_told(s, escalation.id, line_id=str(line_id), at=float(at),
+                                                           text=text))
 
     async def record_customer_typing(self, sender_id: str) -> None:
         escalation = await self.active_for(sender_id)
@@ -134,7 +178,7 @@ class EscalationService:
             logger.warning("follow-up for %s has no open escalation to go with", sender_id)
             return None
         address = email.strip().lower() if email else None
-        updated = await self.db.run(lambda s: rows.set_follow_up(s, escalation.id, email=address))
+        updated = await self.db.run(lambda s: record_follow_up(s, escalation.id, address, time.time()))
         await self.live.publish_for(updated, "escalation.updated", await self.card(updated))
         return updated
 
@@ -161,14 +205,14 @@ class EscalationService:
                          conversations: ConversationStore) -> list[dict[str, Any]]:
         """The conversation's lines this agent may read through this escalation (transcripts.py)."""
         escalation = await self.visible(agent, escalation_id)
-        lines = await conversations.transcript(escalation.sender_id)
+        lines = readable(await conversations.transcript(escalation.sender_id))
         others = await self.db.run(lambda s: rows.of_conversation(s, escalation.sender_id))
         return scoped(lines, escalation, others, lambda other: can_see(agent, other))
 
     async def card(self, escalation: Escalation, now: float | None = None) -> dict[str, Any]:
         now = now or time.time()
         priority = (await self.queue.priorities([escalation.id], now)).get(escalation.id)
-        return card(escalation, priority, now)
+        return card(escalation, priority, now, self.sla)
 
     async def detail(self, escalation: Escalation, agent: Agent | None = None) -> dict[str, Any]:
         """The whole escalation; for `agent`, its packet without what other teams handled: the
@@ -176,7 +220,7 @@ class EscalationService:
         now = time.time()
         priority = (await self.queue.priorities([escalation.id], now)).get(escalation.id)
         if agent is None or agent.is_admin:
-            return detail(escalation, priority, now)
+            return detail(escalation, priority, now, sla=self.sla)
         packet = dict(escalation.packet)
         if isinstance(packet.get("transcript"), list):
             others = await self.db.run(lambda s: rows.of_conversation(s, escalation.sender_id))
@@ -186,18 +230,26 @@ class EscalationService:
             packet["earlier_escalations"] = [
                 earlier for earlier in packet["earlier_escalations"]
                 if isinstance(earlier, dict) and earlier.get("team") in agent.teams]
-        return detail(escalation, priority, now, packet)
+        return detail(escalation, priority, now, packet, self.sla)
 
-    async def listing(self, agent: Agent, *, state: str | None, mine: bool) -> list[dict[str, Any]]:
-        """The agent's queue: highest priority first while queued, newest first otherwise."""
-        if state is not None and state not in STATES:
-            raise Invalid(f"unknown state {state!r}; states are {', '.join(STATES)}")
-        states = [state] if state else list(OPEN_STATES)
-        found = await self.db.run(lambda s: rows.listing(s, agent, states=states, mine=mine))
+    async def listing(self, agent: Agent, query: QueueQuery) -> list[dict[str, Any]]:
+        """One page of the agent's queue (handoff/escalations/queue_views.py). Sorted by
+        priority, queued ones come first, highest priority first; then the others, newest first."""
+        search: list[str] = []
+        if query.search:
+            search.append(query.search)
+            number = normalize_order_number(query.search)
+            if number and number.lower() not in query.search.lower():
+                search.append(number)
+        found = await self.db.run(lambda s: rows.listing(
+            s, agent, states=query.states, mine=query.mine, unassigned=query.unassigned, teams=query.teams,
+            channel=query.channel, reason=query.reason, search=search, sort=query.sort, limit=query.limit,
+            offset=query.offset, priority_weights=(FRUSTRATION_WEIGHT, PER_MINUTE_WAITED)))
         now = time.time()
         priorities = await self.queue.priorities([e.id for e in found if e.state == "queued"], now)
-        cards = [card(e, priorities.get(e.id), now) for e in found]
-        cards.sort(key=lambda c: (c["state"] != "queued", -(c["priority"] or 0.0), -c["id"]))
+        cards = [card(e, priorities.get(e.id), now, self.sla) for e in found]
+        if query.sort == "priority":
+            cards.sort(key=lambda c: (c["state"] != "queued", -(c["priority"] or 0.0), -c["id"]))
         return cards
 
     # ---- the agent's side --------------------------------------------------------------------
@@ -211,15 +263,22 @@ class EscalationService:
                              f"{agent.display_name} from Larkspur & Co. has joined the chat.")
         return escalation
 
+    async def chat_target(self, escalation: Escalation) -> str:
+        """The conversation an agent's chat message goes to: the channel the customer last used,
+        refused outside WhatsApp's window (escalations/reach.py, set as chat_router by services.py)."""
+        return await self.chat_router(escalation) if self.chat_router else escalation.sender_id
+
     async def send(self, agent: Agent, escalation_id: int, text: str) -> dict[str, Any]:
         text = clean_text(text, "message")
         escalation = await self.get(escalation_id)
         ensure_holder(agent, escalation, "write to the customer")
         if escalation.state != "accepted":
             raise Conflict(f"escalation {escalation_id} is {escalation.state}; messages go to accepted ones only")
-        await self.rasa.say(escalation.sender_id, text, agent=agent.display_name)
+        await self.rasa.say(await self.chat_target(escalation), text, agent=agent.display_name)
         await self.live.agent_stopped_typing(escalation.sender_id)
-        sent = {"text": text, "at": time.time(), "agent": agent.username, "agent_name": agent.display_name}
+        now = time.time()
+        sent = {"text": text, "at": now, "agent": agent.username, "agent_name": agent.display_name}
+        await self.db.run(lambda s: rows.first_response(s, escalation_id, agent=agent.username, now=now))
         await self.live.publish_for(escalation, "agent.message", sent)
         return {"escalation_id": escalation_id, **sent}
 
@@ -237,48 +296,78 @@ class EscalationService:
                                                                         "note": note.public()})
         return note
 
-    async def transfer(self, agent: Agent, escalation_id: int, *, to_agent: Agent | None = None,
-                       to_team: str | None = None, online: bool = True) -> Escalation:
-        """To an agent (it stays accepted, now theirs) or to a team (back in the queue)."""
-        if (to_agent is None) == (to_team is None):
-            raise Invalid("name either an agent or a team to transfer to, not both")
+    async def transfer_targets(self, agent: Agent, escalation_id: int, presence: Presence,
+                               accounts: Sequence[Agent]) -> dict[str, Any]:
+        """The transfer picker for this escalation: teams and the agents this agent may see, with
+        presence and load (transfers.py)."""
+        escalation = await self.visible(agent, escalation_id)
+        statuses = {entry["username"]: str(entry["status"]) for entry in await presence.present()}
+        loads = await self.db.run(lambda s: transfers.loads(s, [other.id for other in accounts]))
+        queued = await self.db.run(transfers.queued_by_team)
+        return picker(agent, escalation, accounts, statuses, loads, queued)
+
+    async def transfer(self, agent: Agent, escalation_id: int, *, note: str, to_agent: Agent | None = None,
+                       to_team: str | None = None, status: str = "offline",
+                       conversations: ConversationStore | None = None) -> Escalation:
+        """To an agent (it stays accepted, now theirs) or to a team (back in the queue), with a
+        note the receiving agent reads first, and the customer's unanswered words beside it.
+        `status`: the receiving agent's presence. The customer is told in plain words."""
+        note = clean_text(note, "transfer note")
         escalation = await self.get(escalation_id)
         if escalation.state == "accepted":
             ensure_holder(agent, escalation, "transfer it")
         else:
             ensure_visible(agent, escalation)
+        if not escalation.is_open:
+            raise Conflict(f"escalation {escalation_id} is {escalation.state}; only open ones can be transferred")
+        target = choose_target(escalation, to_agent=to_agent, to_team=to_team, status=status)
+        waiting: list[dict[str, Any]] = []
+        if conversations is not None:
+            waiting = unanswered(await self.transcript(agent, escalation_id, conversations))
         now = time.time()
-        if to_team is not None:
-            if to_team not in TEAMS:
-                raise Invalid(f"unknown team {to_team!r}; teams are {', '.join(TEAMS)}")
-            moved = await self.db.run(lambda s: rows.requeue(
-                s, escalation_id, team=to_team, by=agent.username, detail=f"transferred to team {to_team}", now=now))
+        receiver = target.agent
+
+        def move(session: Session) -> Escalation:
+            if receiver is None:
+                moved = rows.requeue(session, escalation_id, team=target.team, by=agent.username,
+                                     detail=f"transferred to team {target.team}", now=now)
+            else:
+                moved = rows.reassign(session, escalation_id, to=receiver, by=agent.username, now=now,
+                                      team=target.team)
+            transfers.record(session, escalation_id, by=agent, to_agent=receiver, to_team=target.team, note=note,
+                             unanswered=waiting, now=now)
+            return rows.get(session, moved.id)
+
+        moved = await self.db.run(move)
+        if receiver is None:
             await self.queue.add(moved, now)
-            await self.live.publish_for(escalation, "escalation.updated", await self.card(moved, now))
-            await self.announce(moved, now)
-            if escalation.agent_name:
-                await self._courtesy(escalation, contract.AGENT_LEFT, escalation.agent_name,
-                                     f"{escalation.agent_name} has passed your conversation to our {to_team} team; "
-                                     "someone will be with you shortly.")
-            return moved
-        assert to_agent is not None
-        if not online:
-            raise Conflict(f"{to_agent.display_name} is not online; transfer to a team instead")
-        moved = await self.db.run(lambda s: rows.reassign(s, escalation_id, to=to_agent, by=agent.username, now=now))
-        await self.queue.remove(escalation_id)
-        await self.live.publish_for(moved, "escalation.updated", await self.card(moved, now),
+        else:
+            await self.queue.remove(escalation_id)
+        card_now = await self.card(moved, now)
+        await self.live.publish_for(moved, "escalation.updated", card_now,
                                     also_agents=[escalation.agent], also_teams=[escalation.team])
-        await self._courtesy(moved, contract.AGENT_JOINED, to_agent.display_name,
-                             f"{to_agent.display_name} from Larkspur & Co. has joined the chat.")
+        if receiver is None:
+            await self.announce(moved, now)
+        else:
+            await self.live.publish("escalation.transferred", {"escalation_id": moved.id, **card_now},
+                                    agents=[receiver.username])
+        by_name = agent.display_name if escalation.agent == agent.username else None
+        text = customer_notice(by_name=by_name, to_agent_name=receiver.display_name if receiver else None,
+                               team=target.team)
+        if receiver is not None:
+            await self._courtesy(moved, contract.AGENT_JOINED, receiver.display_name, text)
+        else:
+            await self._courtesy(moved, contract.AGENT_LEFT, escalation.agent_name or agent.display_name, text)
         return moved
 
-    async def resolve(self, agent: Agent, escalation_id: int, *, outcome: str, handback: bool) -> Escalation:
-        """Close it (completed, with the outcome) and give the conversation back to the bot; with
-        handback the bot says it is back and asks for a CSAT rating (the `handback` intent)."""
-        if outcome not in OUTCOMES:
-            raise Invalid(f"unknown outcome {outcome!r}; outcomes are {', '.join(OUTCOMES)}")
+    async def close(self, agent: Agent, escalation_id: int, *, outcome: str, handback: bool) -> Escalation:
+        """Close it (completed) with the outcome the agent chose, and give the conversation back
+        to the bot; with handback the bot also says it is back and asks for a CSAT rating (the
+        `handback` intent). "unnecessary" is also a reporting event: the hand-over was not needed."""
+        if outcome not in AGENT_OUTCOMES:
+            raise Invalid(f"unknown outcome {outcome!r}; outcomes are {', '.join(AGENT_OUTCOMES)}")
         escalation = await self.get(escalation_id)
-        ensure_holder(agent, escalation, "resolve it")
+        ensure_holder(agent, escalation, "close it")
         if not escalation.is_open:
             raise Conflict(f"escalation {escalation_id} is already {escalation.state}")
         name = escalation.agent_name or agent.display_name
@@ -289,10 +378,25 @@ class EscalationService:
         detail_text = f"outcome {outcome}" + ("; handed back to the bot" if handback else "")
         closed = await self.db.run(lambda s: rows.close(
             s, escalation_id, state="completed", outcome=outcome, by=agent.username, detail=detail_text,
-            now=time.time()))
+            now=time.time(), handed_back=handback))
         await self.queue.remove(escalation_id)
         await self.live.publish_for(closed, "escalation.updated", await self.card(closed))
         return closed
+
+    async def resolve(self, agent: Agent, escalation_id: int, *, outcome: str, handback: bool) -> Escalation:
+        """The close of before issue 24 (POST /resolve, /handback): the same close."""
+        return await self.close(agent, escalation_id, outcome=outcome, handback=handback)
+
+    async def requeue(self, escalation_id: int, *, by: str, detail: str) -> Escalation:
+        """Back to its team's queue, nobody holding it (a snoozed one woke while its agent was away)."""
+        now = time.time()
+        before = await self.get(escalation_id)
+        moved = await self.db.run(lambda s: rows.requeue(s, escalation_id, team=before.team, by=by, detail=detail,
+                                                          now=now))
+        await self.queue.add(moved, now)
+        await self.live.publish_for(before, "escalation.updated", await self.card(moved, now))
+        await self.announce(moved, now)
+        return moved
 
     async def announce(self, escalation: Escalation, now: float, *, reannounced: int = 0) -> None:
         """escalation.new to the team's consoles (again, when nobody claimed it in time)."""

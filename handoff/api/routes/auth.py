@@ -1,5 +1,5 @@
 """POST /auth/login: username and password for a token that expires; repeated failures lock
-the username and the client's address for a while (auth/throttle.py). POST /auth/logout signs
+that username for that client, and the client's address, for a while (auth/throttle.py). POST /auth/logout signs
 the token out before it expires."""
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ async def login(body: LoginRequest, request: Request, services: ServicesDep) -> 
         await services.login_throttle.failed(body.username, address)
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, "wrong username or password")
     agent, stamp = signed_in
-    await services.login_throttle.succeeded(body.username)
+    await services.login_throttle.succeeded(body.username, address)
     issued = services.tokens.issue(agent.username, agent.role, stamp)
     return {
         "access_token": issued.token,

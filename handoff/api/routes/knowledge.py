@@ -1,11 +1,8 @@
-"""What helps an agent answer: canned responses, and the help centre's search (the knowledge
-service's GET /search, passed through so the console needs one origin and one login)."""
+"""What helps an agent answer: the help centre's search (the knowledge service's GET /search,
+passed through so the console needs one origin and one login). Canned replies: canned_replies.py."""
 
 from __future__ import annotations
 
-import json
-from functools import lru_cache
-from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
@@ -15,19 +12,6 @@ from handoff.clients.knowledge import search_articles
 from handoff.errors import Invalid
 
 router = APIRouter(tags=["knowledge"])
-CANNED = Path(__file__).resolve().parents[2] / "canned_responses.json"
-
-
-@lru_cache
-def canned_responses() -> list[dict[str, Any]]:
-    return json.loads(CANNED.read_text())
-
-
-@router.get("/canned-responses")
-async def list_canned(agent: AgentDep) -> list[dict[str, Any]]:
-    return canned_responses()
-
-
 @router.get("/knowledge/search")
 async def search(
     agent: AgentDep, settings: SettingsDep,

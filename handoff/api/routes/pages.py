@@ -1,5 +1,6 @@
 """The browser side, served as static files: the demo shop page with the chat widget (/demo),
-the agent console (/console), and their scripts, styles and vendored libraries (/web/...)."""
+the agent console (/console) and its admin page (/console/admin), and their scripts, styles
+and vendored libraries (/web/...)."""
 
 from __future__ import annotations
 
@@ -41,6 +42,16 @@ async def demo_shop() -> FileResponse:
 @router.get("/console", include_in_schema=False)
 async def console() -> FileResponse:
     return _page("console/index.html", {"Content-Security-Policy": CONSOLE_CSP})
+
+
+@router.get("/console/admin", include_in_schema=False)
+async def console_admin() -> FileResponse:
+    """Agents, teams, canned replies and the audit (admin.js; the API refuses non-admins)."""
+    return _page("console/admin.html", {"Content-Security-Policy": CONSOLE_CSP})
+@router.get("/console/reports", include_in_schema=False)
+async def console_reports() -> FileResponse:
+    """The reports dashboard (issue 22): the console's sign-in, the same policy."""
+    return _page("console/reports.html", {"Content-Security-Policy": CONSOLE_CSP})
 
 
 @router.get("/web/{path:path}", include_in_schema=False)

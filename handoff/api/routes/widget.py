@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Callable, Coroutine
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request, Response
@@ -20,6 +21,9 @@ from fastapi.routing import APIRoute
 
 from handoff.api.deps import ConversationsDep, RedisDep, ServicesDep, SettingsDep
 from handoff.auth.widget_sessions import WidgetSessions
+from handoff.conversations.readable import readable
+from handoff.engine.hours import BusinessHours
+from handoff.engine.messages import header_status
 from handoff.realtime.widget_streams import TooManyStreams
 
 CORS_HEADERS = {
@@ -81,6 +85,23 @@ async def start_session(sessions: SessionsDep, settings: SettingsDep) -> dict[st
     }
 
 
+@router.get("/availability")
+async def availability(services: ServicesDep) -> dict[str, Any]:
+    """What the widget's header says: a person one message away, or when the team is back. Only
+    whether anyone is online, never who or how many."""
+    settings = services.settings
+    hours = BusinessHours.parse(settings.support_hours, settings.support_timezone)
+    now = datetime.now(UTC)
+    open_now = hours.is_open(now)
+    online = open_now and bool(await services.presence.online_agents())
+    return {
+        "people_available": online,
+        "status": header_status(
+            open_now=open_now, people_online=online, next_opening=None if open_now else hours.next_opening(now),
+            hours=hours, timezone_label=settings.support_timezone_label, now=now),
+    }
+
+
 @router.get("/history/{session_id}")
 async def history(
     session_id: str,
@@ -88,19 +109,25 @@ async def history(
     conversations: ConversationsDep,
     secret: Annotated[str, Header(alias="X-Widget-Secret")] = "",
 ) -> dict[str, Any]:
-    """The conversation so far, text only, as the handoff service recorded it from the stream."""
+    """The conversation so far, text only, as the handoff service recorded it from the stream and
+    as people read it (conversations/readable.py): buttons by their titles, notices as `system`
+    lines, nothing nobody typed. `id` is the line's stream id, `message_id` the widget's own id of
+    a message it sent (it drops a queued message the history shows was delivered)."""
     await _verified(sessions, session_id, secret)
-    transcript = await conversations.transcript(session_id)
+    transcript = readable(await conversations.transcript(session_id))
     messages = [
         {
+            "id": line.get("id"),
+            "message_id": line.get("message_id"),
             "role": line.get("role"),
             "text": line.get("text") or "",
             "agent": line.get("agent"),
-            "kind": line.get("kind"),  # agent_joined / agent_left notices, when the transcript has it
+            "kind": line.get("kind"),
+            "pressed": line.get("pressed"),
             "time": line.get("time"),
         }
         for line in transcript
-        if line.get("text") and line.get("role") in ("customer", "bot", "agent")
+        if line.get("text") and line.get("role") in ("customer", "bot", "agent", "system")
     ]
     state = await conversations.state(session_id)
     return {

@@ -6,7 +6,8 @@ the URL (`/ws?token=`) would be written to access logs, proxies' logs and browse
 connection that names a token in its URL is refused, so no client keeps sending it there.
 
 The server pushes {"type": T, "data": {...}} with T in escalation.new, escalation.updated,
-customer.message, customer.typing, agent.message, agent.typing (and "hello" first, "error"
+customer.message, customer.typing, agent.message, agent.typing, conversation.line (a notice or
+the bot's line, as handoff/conversations/readable.py reads it) (and "hello" first, "error"
 for a client message it could not act on). The client may send {"type": "typing",
 "escalation_id": N}, {"type": "heartbeat"} or {"type": "presence", "status": "away"}.
 While the socket is open the agent's presence is kept alive; once it closes, the agent goes
