@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import time
 import urllib.error
 import urllib.request
@@ -11,6 +12,7 @@ import jwt
 import redis
 
 from contract.rasa_jwt import admin_claims
+from stack.replicas import HAPROXY, REPLICATED, Topology
 from stack.settings import StackSettings
 
 
@@ -26,7 +28,7 @@ def _http_ok(url: str, headers: Callable[[], dict[str, str]] = dict) -> Callable
         try:
             with urllib.request.urlopen(urllib.request.Request(url, headers=headers()), timeout=2) as response:
                 return response.status == 200
-        except (urllib.error.URLError, OSError):
+        except (urllib.error.URLError, OSError, http.client.HTTPException):
             return False
 
     return check
@@ -46,22 +48,33 @@ def _redis_ok(url: str) -> Callable[[], bool]:
     return check
 
 
-def checks(settings: StackSettings) -> dict[str, Callable[[], bool]]:
-    """One readiness check per process, in the order they become ready."""
-    return {
-        "redis": _redis_ok(settings.effective_redis_url),
-        "actions": _http_ok(f"{settings.url(settings.actions_port)}/health"),
-        "knowledge": _http_ok(f"{settings.url(settings.knowledge_port)}/health"),
-        "handoff": _http_ok(f"{settings.url(settings.handoff_port)}/health"),
+def _process_checks(settings: StackSettings, process: str, port: int) -> Callable[[], bool]:
+    base = settings.url(port)
+    if process == "rasa":
         # /status answers only once the model is loaded, and only with the token.
-        "rasa": _http_ok(f"{settings.url(settings.rasa_port)}/status", lambda: rasa_headers(settings)),
-    }
+        return _http_ok(f"{base}/status", lambda: rasa_headers(settings))
+    return _http_ok(f"{base}/health")
 
 
-def failing(settings: StackSettings, names: list[str]) -> list[str]:
+def checks(settings: StackSettings, topology: Topology | None = None) -> dict[str, Callable[[], bool]]:
+    """One readiness check per process (per replica with --replicas), in the order they become
+    ready; with replicas, `haproxy` last: every process answers through the entry point."""
+    front = {process: _process_checks(settings, process, getattr(settings, f"{process}_port"))
+             for process in REPLICATED}
+    found = {"redis": _redis_ok(settings.effective_redis_url)}
+    if topology is None or not topology.balanced:
+        return {**found, **front}
+    for process in REPLICATED:
+        for name, port in topology.of_process(process).items():
+            found[name] = _process_checks(settings, process, port)
+    found[HAPROXY] = lambda: all(check() for check in front.values())
+    return found
+
+
+def failing(settings: StackSettings, names: list[str], topology: Topology | None = None) -> list[str]:
     """The processes among `names` that do not answer their check now: what the stack is
     degraded by while supervisord starts them again."""
-    return [name for name, check in checks(settings).items() if name in names and not check()]
+    return [name for name, check in checks(settings, topology).items() if name in names and not check()]
 
 
 def wait_until(check: Callable[[], bool], deadline: float, alive: Callable[[], bool] = lambda: True) -> bool:

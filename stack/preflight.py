@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import socket
 
+from stack.replicas import HAPROXY, Topology
 from stack.settings import StackSettings
 
 
@@ -31,7 +32,12 @@ def port_free(host: str, port: int) -> bool:
     return True
 
 
-def check(settings: StackSettings, processes: list[str]) -> None:
+def check(settings: StackSettings, processes: list[str], topology: Topology | None = None) -> None:
+    if topology is not None and topology.balanced and shutil.which("haproxy") is None:
+        raise PreflightError(
+            f"haproxy not found: --replicas {topology.replicas} runs every process behind it; install it "
+            "(apt-get install haproxy) or run without --replicas (BATON_REPLICAS=1)"
+        )
     if "redis" in processes and shutil.which("redis-server") is None:
         raise PreflightError(
             "redis-server not found: install it (apt-get install redis-server) "
@@ -46,4 +52,12 @@ def check(settings: StackSettings, processes: list[str]) -> None:
             raise PreflightError(
                 f"port {port} for {name} is already taken: stop what listens there "
                 f"(ss -ltnp 'sport = :{port}') or set {variable} to a free port"
+            )
+    if topology is None:
+        return
+    for name, port in topology.ports.items():
+        if name.rpartition("-")[0] in processes and not port_free(settings.host, port):
+            raise PreflightError(
+                f"port {port} for {name} (a replica behind {HAPROXY}) is already taken: stop what listens "
+                f"there (ss -ltnp 'sport = :{port}') or set BATON_REPLICA_PORT_BASE to the start of a free range"
             )

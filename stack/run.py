@@ -2,20 +2,26 @@
 
 A process that dies is started again by supervisord while the others keep serving (one that
 keeps failing to start is given up on and named here). Ctrl-C (or SIGTERM) stops them all.
-Usage: python -m stack.run MODEL_PATH
+With --replicas N (or BATON_REPLICAS) every process but Redis runs N times behind HAProxy, which
+takes the usual ports (stack/replicas.py, stack/haproxy.py).
+Usage: python -m stack.run MODEL_PATH [--replicas N]
 """
 
 from __future__ import annotations
 
+import argparse
+import dataclasses
 import os
 import signal
 import sys
 import time
 from pathlib import Path
 
-from stack import health, preflight
+from defaults import MAX_REPLICAS
+from stack import haproxy, health, preflight
 from stack.private_files import make_private
 from stack.procfile import processes
+from stack.replicas import Topology
 from stack.settings import StackSettings
 from stack.supervisor import Supervisor
 
@@ -28,14 +34,20 @@ def fail(message: str) -> None:
 
 def ready_banner(settings: StackSettings) -> str:
     handoff = settings.url(settings.handoff_port)
+    replicas = Topology.of(settings)
+    balanced = ([f"  {replicas.replicas} replicas of each process behind HAProxy (the addresses below); "
+                 f"their own ports from {settings.replica_port_base}, config {settings.var_dir / 'haproxy.cfg'}"]
+                if replicas.balanced else [])
     return "\n".join(
         [
             "",
             "Baton is ready.",
+            *balanced,
             f"  Rasa (REST, socket.io, HTTP API) {settings.url(settings.rasa_port)}",
             f"    REST: POST {settings.url(settings.rasa_port)}/webhooks/rest/webhook "
             "with a JWT signed with var/rasa_token as Authorization: Bearer (docs/channels.md)",
             f"  Knowledge service                {settings.url(settings.knowledge_port)}/docs",
+            f"  Help centre                      {settings.url(settings.knowledge_port)}/help",
             f"  Handoff service                  {handoff}/health",
             # --- web: the demo shop with the chat widget, the agent console, the messaging apps ---
             f"  Demo shop with the chat widget   {handoff}/demo",
@@ -53,18 +65,23 @@ def ready_banner(settings: StackSettings) -> str:
     )
 
 
-def main(model: Path) -> int:
+def main(model: Path, replicas: int | None = None) -> int:
     settings = StackSettings.from_env()
-    names = [name for name in processes() if name != "redis" or settings.private_redis]
+    if replicas is not None:
+        settings = dataclasses.replace(settings, replicas=replicas)
+    topology = Topology.of(settings)
+    wanted = [name for name in processes() if name != "redis" or settings.private_redis]
     try:
-        preflight.check(settings, names)
+        preflight.check(settings, wanted, topology)
     except preflight.PreflightError as error:
         fail(str(error))
         return 1
     make_private(settings.var_dir)
+    names = topology.programs(wanted)
+    commands = topology.commands(str(haproxy.write_config(settings, topology))) if topology.balanced else None
     # On top of this process's environment: PATH, and what ./baton exported (the sentence models).
     supervisor = Supervisor(settings.var_dir, names, {**os.environ, **settings.process_env(model)},
-                            svc_venv=settings.svc_venv)
+                            commands=commands, svc_venv=settings.svc_venv)
     stopping: list[int] = []
 
     def on_signal(signum: int, _frame: object) -> None:
@@ -75,17 +92,18 @@ def main(model: Path) -> int:
     signal.signal(signal.SIGTERM, on_signal)
     supervisor.start()
     try:
-        return watch(settings, supervisor, names, stopping)
+        return watch(settings, supervisor, names, stopping, topology)
     finally:
         supervisor.stop()
 
 
-def watch(settings: StackSettings, supervisor: Supervisor, names: list[str], stopping: list[int]) -> int:
+def watch(settings: StackSettings, supervisor: Supervisor, names: list[str], stopping: list[int],
+          topology: Topology | None = None) -> int:
     if not supervisor.wait_for_socket():
         fail(f"supervisord did not start: see {supervisor.layout.log('supervisord')}")
         return 1
     deadline = time.monotonic() + settings.ready_timeout
-    for name, check in health.checks(settings).items():
+    for name, check in health.checks(settings, topology).items():
         if name not in names and name != "redis":  # a Redis of the user's own is waited for too
             continue
 
@@ -113,7 +131,7 @@ def watch(settings: StackSettings, supervisor: Supervisor, names: list[str], sto
                 given_up.add(name)
                 fail(f"{name} keeps failing to start and was given up on; the others keep serving. "
                      f"See {supervisor.layout.log(name)}, fix it, then restart ./baton run")
-        now = health.failing(settings, names)
+        now = health.failing(settings, names, topology)
         if now != degraded and not stopping:
             fail(f"degraded: {', '.join(now)} not answering (restarted by supervisord); the others keep serving"
                  if now else "whole again: every process answers")
@@ -125,5 +143,17 @@ def watch(settings: StackSettings, supervisor: Supervisor, names: list[str], sto
     return 1
 
 
+def parse(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="./baton run", description="Start every process of the stack.")
+    parser.add_argument("model", type=Path, help="the trained Rasa model")
+    parser.add_argument("--replicas", type=int, default=None,
+                        help="run every process this many times behind HAProxy (default: BATON_REPLICAS, or 1)")
+    args = parser.parse_args(argv)
+    if args.replicas is not None and not 1 <= args.replicas <= MAX_REPLICAS:
+        parser.error(f"--replicas must be between 1 and {MAX_REPLICAS}")
+    return args
+
+
 if __name__ == "__main__":
-    sys.exit(main(Path(sys.argv[1])))
+    arguments = parse(sys.argv[1:])
+    sys.exit(main(arguments.model, arguments.replicas))

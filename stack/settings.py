@@ -16,7 +16,7 @@ from pathlib import Path
 from urllib.parse import quote, unquote, urlparse
 
 import defaults
-from defaults.env import SettingsError, number, path, port, text, var_dir
+from defaults.env import SettingsError, integer, number, path, port, text, var_dir
 from stack import channels
 from stack.private_files import write_private
 
@@ -54,6 +54,10 @@ class StackSettings:
     actions_port: int = defaults.ACTIONS_PORT
     knowledge_port: int = defaults.KNOWLEDGE_PORT
     handoff_port: int = defaults.HANDOFF_PORT
+    # --replicas / BATON_REPLICAS: more than 1 runs that many of every process behind HAProxy, which
+    # then takes the ports above; the replicas listen from replica_port_base on (stack/replicas.py).
+    replicas: int = 1
+    replica_port_base: int = defaults.REPLICA_PORT_BASE
     # Secrets are left out of the repr, so printing the settings shows none.
     rasa_token: str = field(default="", repr=False)  # empty: generated on first run, kept in var/rasa_token
     knowledge_token: str = field(default="", repr=False)  # empty: likewise, in var/knowledge_token
@@ -62,6 +66,9 @@ class StackSettings:
     widget_key: str = field(default="", repr=False)  # empty: generated, kept in var/widget_key
     # Pages that embed the widget (Rasa's CORS and socket.io origins); empty: the demo page's.
     widget_origins: tuple[str, ...] = ()
+    # The page agents' emails link back to (HANDOFF_EMAIL_REPLY_URL); empty: the demo page, on
+    # whatever host and port the handoff service is given.
+    email_reply_url: str = ""
     event_stream: str = defaults.EVENT_STREAM
     rasa_key_prefix: str = defaults.RASA_KEY_PREFIX  # endpoints.yml: Rasa's tracker and lock stores
     bot_venv: Path = ROOT / ".venvs" / "bot"
@@ -91,11 +98,14 @@ class StackSettings:
             actions_port=port(env, "ACTIONS_PORT", defaults.ACTIONS_PORT),
             knowledge_port=port(env, "KNOWLEDGE_PORT", defaults.KNOWLEDGE_PORT),
             handoff_port=port(env, "HANDOFF_PORT", defaults.HANDOFF_PORT),
+            replicas=integer(env, "BATON_REPLICAS", 1, low=1, high=defaults.MAX_REPLICAS),
+            replica_port_base=port(env, "BATON_REPLICA_PORT_BASE", defaults.REPLICA_PORT_BASE),
             rasa_token=text(env, "RASA_TOKEN", ""),
             knowledge_token=text(env, "KNOWLEDGE_TOKEN", ""),
             actions_token=text(env, "ACTIONS_TOKEN", ""),
             widget_key=text(env, "HANDOFF_WIDGET_KEY", ""),
             widget_origins=origins(text(env, "BATON_WIDGET_ORIGINS", "")),
+            email_reply_url=text(env, "HANDOFF_EMAIL_REPLY_URL", ""),
             event_stream=text(env, "BATON_EVENT_STREAM", defaults.EVENT_STREAM),
             bot_venv=path(env, "BATON_BOT_VENV", ROOT / ".venvs" / "bot"),
             svc_venv=path(env, "BATON_SVC_VENV", ROOT / ".venvs" / "svc"),
@@ -212,6 +222,7 @@ class StackSettings:
             "ACTIONS_TOKEN": self.actions_secret(),
             "HANDOFF_WIDGET_KEY": self.widget_secret(),
             "BATON_WIDGET_ORIGINS": " ".join(self.effective_widget_origins()),
+            "HANDOFF_EMAIL_REPLY_URL": self.email_reply_url or f"{self.url(self.handoff_port)}/demo",
             "RASA_MODEL": str(model),
             "ACTIONS_PORT": str(self.actions_port),
             "KNOWLEDGE_PORT": str(self.knowledge_port),

@@ -28,6 +28,7 @@ from typing import Any
 
 from stack.private_files import write_private
 from stack.procfile import processes
+from stack.replicas import process_of
 from stack.settings import ROOT
 
 # A process that exits within START_SECONDS of starting counts as a failed start; supervisord
@@ -40,7 +41,8 @@ LOG_BYTES = 10 * 1024 * 1024
 LOG_BACKUPS = 3
 # Started in this order (lower first); a process started before what it needs fails its start
 # and is tried again, so the order only saves retries.
-PRIORITY = {"redis": 10, "knowledge": 20, "actions": 30, "handoff": 40, "rasa": 50}
+# Replicas (rasa-2) start with their process; HAProxy first, its checks mark replicas up as they come.
+PRIORITY = {"redis": 10, "haproxy": 15, "knowledge": 20, "actions": 30, "handoff": 40, "rasa": 50}
 
 
 def program_command(line: str) -> str:
@@ -102,7 +104,7 @@ def config_text(layout: Layout, commands: Mapping[str, str], names: Iterable[str
             f"[program:{name}]",
             f"command={program_command(commands[name])}",
             f"directory={ROOT}",
-            f"priority={PRIORITY.get(name, 100)}",
+            f"priority={PRIORITY.get(process_of(name), 100)}",
             # supervisord sets its own umask only when it daemonizes; each program gets it here.
             "umask=077",
             "autostart=true",

@@ -1,7 +1,10 @@
 """Build the spaCy pipeline and train the Rasa model, each only when its inputs changed.
 
 Runs in the bot environment (Python 3.10). The model is named by a hash of everything
-that shapes it, so an unchanged bot is never retrained and a changed one always is.
+that shapes it, so an unchanged bot is never retrained and a changed one always is. Before
+training, the FallbackClassifier's threshold is chosen on the data (stack/fallback_threshold.py)
+unless config.yml sets it; the choice and its figures are written beside the model as
+`<model>.fallback.json`, the config it was trained with as `<model>.config.yml`.
 Prints the model's path as the last line.
 
 Usage: python -m stack.train_bot [--force]
@@ -14,7 +17,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import yaml
+
 from defaults import ROOT, VAR_DIR
+from stack.fallback_threshold import bot_examples, calibrate, with_choice
 
 # config.yml names the spaCy pipeline by this path, relative to the repository, so it stays
 # under the repository's var/ whatever BATON_VAR says; the models follow BATON_VAR.
@@ -26,7 +32,7 @@ FEATURIZER = "MiniLMSentenceFeaturizer"  # the component config.yml names with t
 DOMAIN = "bot/domain"  # a folder: Rasa merges every file in it
 SPACY_INPUTS = ["bot/nlp"]
 MODEL_INPUTS = ["config.yml", DOMAIN, "bot/data", "bot/nlp", "bot/components", "sentence_model",
-                "requirements/bot.lock"]
+                "bot/calibration", "stack/fallback_threshold.py", "requirements/bot.lock"]
 
 
 def digest(paths: list[str]) -> str:
@@ -78,9 +84,17 @@ def train_rasa(force: bool) -> Path:
     model = MODELS_DIR / f"{name}.tar.gz"
     if force or not model.exists():
         MODELS_DIR.mkdir(parents=True, exist_ok=True)
+        choice = calibrate(ROOT / "config.yml", bot_examples(ROOT / "bot" / "data"), VAR_DIR / "calibration" / name,
+                           log=lambda line: print(line, file=sys.stderr, flush=True))
+        choice.write(MODELS_DIR / f"{name}.fallback.json")
+        config = MODELS_DIR / f"{name}.config.yml"
+        config.write_text(yaml.safe_dump(with_choice(yaml.safe_load((ROOT / "config.yml").read_text()), choice),
+                                         sort_keys=False))
+        print(f"fallback threshold {choice.threshold:.2f}, ambiguity {choice.ambiguity_threshold:.2f} "
+              f"(chosen: {', '.join(choice.chosen) or 'none, config.yml sets both'})", file=sys.stderr)
         rasa = Path(sys.executable).with_name("rasa")
         subprocess.run(
-            [str(rasa), "train", "--data", "bot/data", "--config", "config.yml",
+            [str(rasa), "train", "--data", "bot/data", "--config", str(config),
              "--domain", DOMAIN, "--out", str(MODELS_DIR),
              "--fixed-model-name", name, "--num-threads", "2"],
             cwd=ROOT,
