@@ -17,19 +17,29 @@ The customers play bench/load's scenarios (questions, order checks, returns, han
 Rasa's REST channel, N conversations at once; the demo agents poll the queue, claim, reply with a
 unique reference and resolve.
 
+With --replicas N the stack runs as `./baton run --replicas N` (every process but Redis N times
+behind HAProxy), the kills name replicas (default: rasa-1, then handoff-1), and --widgets of the
+customers are chat widgets on socket.io through HAProxy (bench/fault_widgets.py): those on a killed
+Rasa replica reconnect to another, and the seconds until their session is confirmed again are
+counted; their acknowledged messages are checked like the others. Under supervisord the whole stack
+is one session, which Linux's autogroup scheduling gives the CPU share of a single process on a
+machine shared with other work: start-up is then slow, and the figures are not for comparing.
+
 Usage: .venvs/svc/bin/python -m bench.faults [--conversations 10] [--kill rasa,actions,knowledge,handoff,redis]
-       [--before 20] [--settle 15] [--json FILE] [--keep]
+       [--replicas N] [--widgets N] [--before 20] [--settle 15] [--json FILE] [--keep]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import json
 import logging
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import tempfile
 import time
@@ -42,21 +52,26 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import redis
 
+from bench.fault_widgets import Widgets
 from bench.load.customers import button_payload
 from bench.load.scenarios import DEFAULT_MIX, Scenarios, deck
 from contract.bot_handoff import UNRESOLVED_REASON_SLOT
-from stack import health
+from defaults import MAX_REPLICAS
+from stack import haproxy, health
+from stack.replicas import REPLICATED, Topology, process_of
 from stack.settings import StackSettings
 from stack.supervisor import Supervisor
 
 logger = logging.getLogger("bench.faults")
 PROCESSES = ("redis", "actions", "knowledge", "handoff", "rasa")
 KILL_ORDER = ("rasa", "actions", "knowledge", "handoff", "redis")
+REPLICA_KILL_ORDER = ("rasa-1", "handoff-1")
 AGENTS = ("admin", "maya", "sam")
 SEND_ATTEMPTS = 180  # a customer tries a refused message again once a second, for 3 minutes at most
 TURN_TIMEOUT = 60.0
-LISTING_LIMIT = 200  # GET /escalations answers the newest 200 of a state
+LISTING_LIMIT = 100  # GET /escalations answers a page of 100 (handoff/escalations/queue_views.py)
 
 
 @dataclass
@@ -73,6 +88,8 @@ class Figures:
     agent_errors: Counter[str] = field(default_factory=Counter)
     whole_after: dict[str, float] = field(default_factory=dict)  # process -> seconds
     refused_during: dict[str, int] = field(default_factory=dict)  # process -> sends refused while down
+    # handoff replica killed -> (its pending stream entries then, seconds until none was pending)
+    pending_handled: dict[str, tuple[int, float]] = field(default_factory=dict)
 
 
 # --- the system, under supervisord ------------------------------------------------------------
@@ -80,23 +97,33 @@ class Figures:
 
 @contextmanager
 def supervised_stack(names: tuple[str, ...] = PROCESSES, *, agent_capacity: int = 10, keep: bool = False,
-                     timeout: float = 300) -> Iterator[tuple[StackSettings, Supervisor]]:
+                     timeout: float = 300, replicas: int = 1,
+                     env: dict[str, str] | None = None) -> Iterator[tuple[StackSettings, Supervisor]]:
     """`names` (Procfile processes) under supervisord in a throw-away var dir, on free loopback
-    ports, each answering its readiness check; stopped and removed afterwards."""
-    from tests.conftest import make_settings, trained_model
+    ports, each answering its readiness check; stopped and removed afterwards. With `replicas`,
+    every process but Redis that many times behind HAProxy (stack/replicas.py); the
+    supervisor's `names` are then the programs (rasa-1, ..., haproxy)."""
+    from tests.conftest import free_port_block, make_settings, trained_model
 
     var_dir = Path(tempfile.mkdtemp(prefix="baton-faults-"))
     settings = make_settings(var_dir)
+    if replicas > 1:
+        settings = dataclasses.replace(settings, replicas=replicas,
+                                       replica_port_base=free_port_block(len(REPLICATED) * MAX_REPLICAS))
     settings.extra_env["HANDOFF_AGENT_CAPACITY"] = str(agent_capacity)
+    settings.extra_env.update(env or {})
+    topology = Topology.of(settings)
+    programs = topology.programs(list(names))
+    commands = topology.commands(str(haproxy.write_config(settings, topology))) if topology.balanced else None
     model = trained_model() if "rasa" in names else Path("unused")
-    supervisor = Supervisor(var_dir, list(names), {**os.environ, **settings.process_env(model)},
-                            output=subprocess.DEVNULL)
+    supervisor = Supervisor(var_dir, programs, {**os.environ, **settings.process_env(model)},
+                            commands=commands, output=subprocess.DEVNULL)
     supervisor.start()
     try:
         if not supervisor.wait_for_socket():
             raise RuntimeError(f"supervisord did not start: {supervisor.log_tail('supervisord')}")
-        if whole_within(settings, list(names), timeout) is None:
-            tails = {name: supervisor.log_tail(name, 1500) for name in names}
+        if whole_within(settings, programs, timeout) is None:
+            tails = {name: supervisor.log_tail(name, 1500) for name in programs}
             raise RuntimeError(f"not whole within {timeout:.0f} s: {supervisor.states()} {tails}")
         yield settings, supervisor
     finally:
@@ -116,10 +143,11 @@ def handoff_ok(settings: StackSettings) -> bool:
 
 
 def whole(settings: StackSettings, names: list[str]) -> bool:
-    """Every process answers; with all five, the handoff service also sees every dependency."""
-    if health.failing(settings, names):
+    """Every process (every replica) answers; with all five, the handoff service also sees every
+    dependency."""
+    if health.failing(settings, names, Topology.of(settings)):
         return False
-    return handoff_ok(settings) if set(PROCESSES) <= set(names) else True
+    return handoff_ok(settings) if set(PROCESSES) <= {process_of(name) for name in names} else True
 
 
 def whole_within(settings: StackSettings, names: list[str], timeout: float) -> float | None:
@@ -269,11 +297,17 @@ async def kill_in_turn(settings: StackSettings, supervisor: Supervisor, customer
     for name in order:
         pid = await asyncio.to_thread(supervisor.pid, name)
         customers.down = name
+        consumer = f"{socket.gethostname()}-{name}"  # stack/replicas.py names each handoff replica's consumer
         print(f"kill -9 {name} (pid {pid})", flush=True)
         os.kill(pid, signal.SIGKILL)
         killed = time.monotonic()
+        if process_of(name) == "handoff" and name != "handoff":
+            left = await asyncio.to_thread(pending_of, settings, consumer)
+            seconds = await asyncio.to_thread(until_none_pending, settings, consumer)
+            figures.pending_handled[name] = (left, seconds)
+            print(f"  its {left} pending stream entries handled after {seconds:.1f} s", flush=True)
         while await asyncio.to_thread(supervisor.pid, name) in (0, pid) or not await asyncio.to_thread(
-                whole, settings, list(PROCESSES)):
+                whole, settings, supervisor.names):
             if time.monotonic() - killed > 300:
                 raise RuntimeError(f"{name} was not whole again within 300 s: {supervisor.states()}")
             await asyncio.sleep(0.25)
@@ -281,6 +315,25 @@ async def kill_in_turn(settings: StackSettings, supervisor: Supervisor, customer
         customers.down = None
         print(f"  whole again after {figures.whole_after[name]:.1f} s", flush=True)
         await asyncio.sleep(settle)
+
+
+def pending_of(settings: StackSettings, consumer: str) -> int:
+    """Entries of baton:events delivered to `consumer` and not acknowledged."""
+    client = redis.Redis.from_url(settings.effective_redis_url)
+    try:
+        return sum(1 for entry in client.xpending_range(settings.event_stream, "handoff", "-", "+", 10_000)
+                   if entry["consumer"].decode() == consumer)
+    finally:
+        client.close()
+
+
+def until_none_pending(settings: StackSettings, consumer: str, timeout: float = 120) -> float:
+    """Seconds until `consumer` (a killed replica) has no pending entry: another replica claimed
+    them after HANDOFF_CLAIM_IDLE_MS, or the restarted replica read them again."""
+    start = time.monotonic()
+    while time.monotonic() - start < timeout and pending_of(settings, consumer):
+        time.sleep(0.1)
+    return time.monotonic() - start
 
 
 async def drain(settings: StackSettings, timeout: float = 120) -> None:
@@ -319,12 +372,17 @@ async def escalations(http: httpx.AsyncClient, settings: StackSettings) -> Count
     headers = {"Authorization": f"Bearer {login.json()['access_token']}"}
     seen: dict[int, str] = {}
     for state in ("initiated", "queued", "accepted", "completed", "failed"):
-        response = await http.get(f"{base}/escalations", params={"state": state}, headers=headers)
-        response.raise_for_status()
-        cards = response.json()
-        if len(cards) >= LISTING_LIMIT:
-            raise RuntimeError(f"{len(cards)} escalations {state}: the listing's limit, so the count would be short")
-        seen.update({card["id"]: card["sender_id"] for card in cards})
+        offset = 0
+        while True:  # page by page: the queue's order is by priority, a page is not all of them
+            response = await http.get(f"{base}/escalations", headers=headers,
+                                      params={"state": state, "sort": "newest", "limit": LISTING_LIMIT,
+                                              "offset": offset})
+            response.raise_for_status()
+            cards = response.json()
+            seen.update({card["id"]: card["sender_id"] for card in cards})
+            offset += len(cards)
+            if len(cards) < LISTING_LIMIT or offset >= 10_000:  # the listing's deepest offset
+                break
     return Counter(seen.values())
 
 
@@ -363,6 +421,8 @@ def count(figures: Figures, events: dict[str, list[dict]], opened: Counter[str])
         "agent_replies_lost": len(lost_replies),
         "agent_errors": dict(figures.agent_errors),
         "seconds_until_whole": {name: round(seconds, 1) for name, seconds in figures.whole_after.items()},
+        "pending_handled": {name: {"pending": left, "seconds": round(seconds, 1)}
+                            for name, (left, seconds) in figures.pending_handled.items()},
         "examples": {"customer_messages_lost": [
                          {"sender": key[0], "text": key[1], "down": figures.acknowledged_while.get(key, ("?", 0))[0],
                           "replies": figures.acknowledged_while.get(key, ("?", 0))[1]} for key in lost[:5]],
@@ -377,11 +437,14 @@ async def measure(settings: StackSettings, supervisor: Supervisor, args: argpars
     async with httpx.AsyncClient(limits=limits) as http:
         customers = Customers(http, settings, figures, args.seed)
         agents = Agents(http, settings.url(settings.handoff_port), settings.demo_password, figures)
-        load = asyncio.gather(customers.run(args.conversations), agents.run())
+        widgets = Widgets(http, settings.url(settings.rasa_port), settings.url(settings.handoff_port), args.seed)
+        load = asyncio.gather(customers.run(args.conversations - args.widgets), widgets.run(args.widgets),
+                              agents.run())
         try:
             await kill_in_turn(settings, supervisor, customers, figures, args.kill, args.before, args.settle)
         finally:
             customers.stop.set()
+            widgets.stop.set()
             await asyncio.sleep(0)
         # The customers finish their turns; the agents take what is still queued, then stop.
         await drain(settings)
@@ -389,13 +452,26 @@ async def measure(settings: StackSettings, supervisor: Supervisor, args: argpars
         agents.stop.set()
         await load
         await drain(settings)
-        return count(figures, await trackers(http, settings, figures.senders), await escalations(http, settings))
+        # The widgets' acknowledged messages are checked in their trackers like the REST customers'.
+        figures.acknowledged += widgets.figures.acknowledged
+        figures.senders |= widgets.figures.senders
+        counted = count(figures, await trackers(http, settings, figures.senders), await escalations(http, settings))
+        seconds = sorted(widgets.figures.reconnect_seconds)
+        counted["widgets"] = {"customers": args.widgets, "conversations": len(widgets.figures.senders),
+                              "messages_acknowledged": len(widgets.figures.acknowledged),
+                              "sockets_cut": widgets.figures.cut, "reconnected": len(seconds),
+                              "reconnect_seconds_max": round(seconds[-1], 2) if seconds else None,
+                              "reconnect_seconds_median": round(seconds[len(seconds) // 2], 2) if seconds else None,
+                              "sends_unacknowledged": widgets.figures.refused,
+                              "turns_given_up": widgets.figures.given_up}
+        return counted
 
 
-def report(figures: dict[str, Any], conversations: int) -> str:
+def report(figures: dict[str, Any], conversations: int, replicas: int = 1) -> str:
     whole = figures["seconds_until_whole"]
     lines = [
-        f"Faults under load: {conversations} conversations at once, each process killed with SIGKILL in turn",
+        f"Faults under load: {conversations} conversations at once, each process killed with SIGKILL in turn"
+        + (f" ({replicas} replicas of each behind HAProxy)" if replicas > 1 else ""),
         "",
         "| process killed | seconds until whole again |",
         "| --- | ---: |",
@@ -413,6 +489,17 @@ def report(figures: dict[str, Any], conversations: int) -> str:
         f"agent replies accepted {figures['agent_replies_accepted']}, lost {figures['agent_replies_lost']} "
         f"(agent calls refused: {figures['agent_errors']})",
     ]
+    for name, pending in (figures.get("pending_handled") or {}).items():
+        lines.append(f"{name} killed holding {pending['pending']} pending stream entries: none pending after "
+                     f"{pending['seconds']} s")
+    widgets = figures.get("widgets") or {}
+    if widgets.get("customers"):
+        lines.append(f"widgets (socket.io through HAProxy) {widgets['customers']}: "
+                     f"sockets cut {widgets['sockets_cut']}, "
+                     f"reconnected {widgets['reconnected']} (median {widgets['reconnect_seconds_median']} s, "
+                     f"max {widgets['reconnect_seconds_max']} s), messages acknowledged "
+                     f"{widgets['messages_acknowledged']} (counted above), sends unacknowledged and sent again "
+                     f"{widgets['sends_unacknowledged']}, turns given up {widgets['turns_given_up']}")
     if any(figures["examples"].values()):
         lines.append(f"examples: {figures['examples']}")
     return "\n".join(lines)
@@ -421,7 +508,12 @@ def report(figures: dict[str, Any], conversations: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--conversations", type=int, default=10, help="customers at once")
-    parser.add_argument("--kill", default=",".join(KILL_ORDER), help="the processes to kill, in order")
+    parser.add_argument("--kill", default="", help="the processes (replicas with --replicas) to kill, in order; "
+                        f"default {','.join(KILL_ORDER)}, with --replicas {','.join(REPLICA_KILL_ORDER)}")
+    parser.add_argument("--replicas", type=int, default=1,
+                        help="every process but Redis this many times behind HAProxy")
+    parser.add_argument("--widgets", type=int, default=-1,
+                        help="how many of the customers are socket.io widgets (default: half with --replicas, else 0)")
     parser.add_argument("--before", type=float, default=20, help="seconds of load before the first kill")
     parser.add_argument("--settle", type=float, default=15, help="seconds of load after each recovery")
     parser.add_argument("--seed", type=int, default=7)
@@ -429,16 +521,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, help="also write the figures here as JSON")
     parser.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args(argv)
-    args.kill = [name.strip() for name in args.kill.split(",") if name.strip()]
-    unknown = set(args.kill) - set(PROCESSES)
+    if not 1 <= args.replicas <= MAX_REPLICAS:
+        parser.error(f"--replicas must be between 1 and {MAX_REPLICAS}")
+    if args.widgets < 0:
+        args.widgets = args.conversations // 2 if args.replicas > 1 else 0
+    args.widgets = min(args.widgets, args.conversations)
+    default = REPLICA_KILL_ORDER if args.replicas > 1 else KILL_ORDER
+    args.kill = [name.strip() for name in (args.kill or ",".join(default)).split(",") if name.strip()]
+    known = Topology.of(dataclasses.replace(StackSettings(), replicas=args.replicas)).programs(list(PROCESSES))
+    unknown = set(args.kill) - set(known)
     if unknown:
-        parser.error(f"unknown processes {sorted(unknown)}; known: {', '.join(PROCESSES)}")
+        parser.error(f"unknown processes {sorted(unknown)}; known: {', '.join(known)}")
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(name)s %(message)s")
     print("starting the stack under supervisord on free loopback ports ...", flush=True)
-    with supervised_stack(keep=args.keep) as (settings, supervisor):
+    with supervised_stack(keep=args.keep, replicas=args.replicas) as (settings, supervisor):
         figures = asyncio.run(measure(settings, supervisor, args))
-    print(report(figures, args.conversations), flush=True)
+    print(report(figures, args.conversations, args.replicas), flush=True)
     if args.json:
         args.json.write_text(json.dumps(figures, indent=2))
     return 0

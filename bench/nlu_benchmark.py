@@ -41,6 +41,7 @@ from typing import Any
 
 from bench.intent_datasets import OOS
 from bench.nlu_report import print_report
+from stack.fallback_threshold import svc_last_line
 
 ROOT = Path(__file__).resolve().parent.parent
 LINEAR = "bot.components.linear_intent_classifier.LinearIntentClassifier"
@@ -59,7 +60,6 @@ INTENT_CLASSIFIERS = {"DIETClassifier", "SklearnIntentClassifier", LINEAR}
 # (bot/nlp/intent_encoder.py), in the services' environment, where torch is.
 ADAPTED = "bot-adapted"
 PIPELINES = ("bot", "default", ADAPTED, *CLASSIFIERS)
-SVC_PYTHON = ROOT / ".venvs" / "svc" / "bin" / "python"
 TASKS = ("clinc-class", "clinc-threshold", "banking")
 FALLBACK = "nlu_fallback"
 
@@ -101,17 +101,6 @@ def fallback_thresholds(config: dict[str, Any]) -> tuple[float, float] | None:
         if component["name"] == "FallbackClassifier":
             return float(component.get("threshold", 0.3)), float(component.get("ambiguity_threshold", 0.1))
     return None
-
-
-def svc_last_line(*command: str) -> str:
-    """The last line `python -m COMMAND` prints in the services' environment (where torch is)."""
-    import os
-
-    done = subprocess.run([str(SVC_PYTHON), "-m", *command], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)})
-    if done.returncode != 0:
-        raise SystemExit(f"{command[0]} failed (exit {done.returncode}):\n{done.stderr[-2000:]}")
-    return done.stdout.strip().splitlines()[-1]
 
 
 def sentence_export() -> None:
@@ -185,11 +174,13 @@ def parse_all(model: str, splits: dict[str, list[str]]) -> tuple[dict[str, list[
 def run_job(task: str, pipeline: str, args: argparse.Namespace) -> dict[str, Any]:
     """Train one model and evaluate it; runs in its own process (see main)."""
     import resource
+    from dataclasses import asdict
 
     import yaml
 
     from bench.intent_datasets import load_banking, load_clinc, subsample, write_rasa_nlu
     from bench.nlu_scoring import choose_threshold, score_banking, score_clinc
+    from stack.fallback_threshold import calibrate, with_choice
 
     work = args.out / f"{task}-{pipeline}"
     work.mkdir(parents=True, exist_ok=True)
@@ -207,9 +198,18 @@ def run_job(task: str, pipeline: str, args: argparse.Namespace) -> dict[str, Any
     evaluation = {name: subsample(split, args.intents, args.eval_per_intent, args.eval_oos)
                   for name, split in evaluation.items()}
     write_rasa_nlu(train, work / "nlu.yml")
-    adaptation = adapt_encoder(work / "nlu.yml", args.epochs) if pipeline == ADAPTED else {}
-    if pipeline != "default":  # every other pipeline is config.yml's, with the MiniLM featurizer
+    calibration: dict[str, Any] = {}
+    if pipeline != "default" and pipeline != ADAPTED:  # config.yml's pipeline, with the MiniLM featurizer
         sentence_export()
+    if pipeline != "default" and args.folds > 0:
+        # As deployed: the fallback threshold chosen on this task's training data as `./baton
+        # train` chooses it on the bot's (each fold's model adapted to its fold for bot-adapted).
+        # --folds 0 (smoke runs) leaves config.yml's threshold, or Rasa's default.
+        choice = calibrate(work / "config.yml", train, work / "calibration", args.folds, adapt=pipeline == ADAPTED)
+        config = with_choice(config, choice)
+        (work / "config.yml").write_text(yaml.safe_dump(config, sort_keys=False))
+        calibration = {"calibration": asdict(choice)}
+    adaptation = adapt_encoder(work / "nlu.yml", args.epochs) if pipeline == ADAPTED else {}
 
     from rasa.model_training import train_nlu
 
@@ -231,7 +231,7 @@ def run_job(task: str, pipeline: str, args: argparse.Namespace) -> dict[str, Any
         "eval_per_intent": args.eval_per_intent, "eval_oos": args.eval_oos,
         "test_in_scope": sum(1 for _, label in evaluation["test"] if label != OOS),
         "test_oos": sum(1 for _, label in evaluation["test"] if label == OOS),
-        **adaptation,
+        **adaptation, **calibration,
     }
     labels = {name: [label for _, label in split] for name, split in evaluation.items()}
     if task == "banking":
@@ -265,6 +265,8 @@ def main() -> None:
                         help="fix LinearIntentClassifier's C instead of choosing it by cross-validation")
     parser.add_argument("--familiarity-power", type=float,
                         help="override LinearIntentClassifier's familiarity_power (0: the softmax alone)")
+    parser.add_argument("--folds", type=int, default=3,
+                        help="folds choosing the fallback threshold as deployed (0: not chosen, a smoke run)")
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench" / "nlu")
     parser.add_argument("--report-only", action="store_true", help="print the figures of an earlier run")
     parser.add_argument("--job", nargs=2, metavar=("TASK", "PIPELINE"), help=argparse.SUPPRESS)
@@ -294,10 +296,8 @@ def print_goal_operating_points(out: Path, min_recall: float = 0.70, min_accurac
     best mean on val), the lowest that reaches the out-of-scope recall goal on val, the highest
     that keeps the in-scope accuracy goal, the one that holds both by the widest margin on val
     (`threshold_for_goals` says why that is the fairer test of the goal; docs/benchmarks.md says
-    from which run on it counts), and config.yml's fallback threshold as it is now (`--report-only`
-    applies a changed one to an earlier run's predictions)."""
-    import yaml
-
+    from which run on it counts), and the fallback threshold the job trained with, chosen on its
+    training data by cross-validation as `./baton train` chooses the bot's."""
     from bench.nlu_scoring import (
         choose_threshold,
         score_clinc,
@@ -306,7 +306,6 @@ def print_goal_operating_points(out: Path, min_recall: float = 0.70, min_accurac
         threshold_for_recall,
     )
 
-    configured = fallback_thresholds(yaml.safe_load((ROOT / "config.yml").read_text()))
     rows = []
     for path in sorted(out.glob("clinc-*/predictions.json")):
         saved = json.loads(path.read_text())
@@ -319,8 +318,10 @@ def print_goal_operating_points(out: Path, min_recall: float = 0.70, min_accurac
                  (f"in scope >= {100 * min_accuracy:.0f} % on val",
                   threshold_for_accuracy(labels, val, min_accuracy, OOS)),
                  ("both, widest margin on val", threshold_for_goals(labels, val, min_accuracy, min_recall, OOS)[0])]
-        if configured:
-            rules.append(("config.yml's fallback threshold (no ambiguity bar)", configured[0]))
+        result = path.parent / "result.json"
+        deployed = json.loads(result.read_text()).get("fallback_threshold") if result.is_file() else None
+        if deployed is not None:
+            rules.append(("as deployed: chosen on train by cross-validation (no ambiguity bar)", deployed))
         for rule, threshold in rules:
             if threshold is None:
                 continue

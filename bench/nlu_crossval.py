@@ -1,12 +1,15 @@
 """NLU cross-validation of the bot: intent accuracy and F1 (overall and for each intent), and the
-entities, with Rasa's own `rasa test nlu --cross-validation` on bot/data and config.yml.
+entities, with Rasa's own `rasa test nlu --cross-validation` on bot/data and the config the bot is
+trained with: config.yml with the fallback threshold `./baton train` chose (`<model>.config.yml`
+beside the current model, decision 0155). config.yml alone sets no threshold, so Rasa's default
+(0.3) would send many right answers to nlu_fallback and understate the accuracy.
 
 Each fold trains the whole NLU pipeline, so this takes several training runs' time (about 10 to
 35 minutes on 2 shared cores). The figures go to docs/benchmarks.md, "NLU cross-validation (bot)".
 
 Usage: .venvs/bot/bin/python -m bench.nlu_crossval [--folds 3] [--config config.yml]
     [--out var/bench/nlu_crossval] [--report-only]
-(--config: another pipeline on the same data, to compare a candidate with config.yml's.)
+(--config: another pipeline on the same data, to compare a candidate with the deployed one.)
 """
 
 from __future__ import annotations
@@ -19,6 +22,18 @@ from datetime import date
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+def deployed_config() -> Path:
+    """The config the current model was trained with; config.yml when nothing was trained yet."""
+    from stack.train_bot import MODELS_DIR, model_name
+
+    beside = MODELS_DIR / f"{model_name()}.config.yml"
+    if beside.is_file():
+        return beside
+    print(f"no {beside.name} (train first: ./baton train); config.yml's FallbackClassifier has no "
+          "threshold, so Rasa's default applies", file=sys.stderr)
+    return ROOT / "config.yml"
 
 
 def run(folds: int, out: Path, config: Path) -> None:
@@ -55,12 +70,13 @@ def report(out: Path, folds: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folds", type=int, default=3)
-    parser.add_argument("--config", type=Path, default=ROOT / "config.yml", help="the pipeline (default: config.yml)")
+    parser.add_argument("--config", type=Path, default=None,
+                        help="the pipeline (default: the deployed one, config.yml with the chosen threshold)")
     parser.add_argument("--out", type=Path, default=ROOT / "var" / "bench" / "nlu_crossval")
     parser.add_argument("--report-only", action="store_true", help="print the figures of an earlier run")
     args = parser.parse_args()
     if not args.report_only:
-        run(args.folds, args.out, args.config.resolve())
+        run(args.folds, args.out, (args.config or deployed_config()).resolve())
     report(args.out, args.folds)
 
 

@@ -14,6 +14,8 @@ import httpx
 # Every state an escalation can be in (handoff/store/records.py STATES): any of them means one exists.
 ESCALATION_STATES = ("initiated", "queued", "accepted", "completed", "failed")
 MAX_REPLY_CHARS = 20_000
+# The listing's page size and deepest offset (handoff/escalations/queue_views.py MAX_PAGE, MAX_OFFSET).
+PAGE, MAX_OFFSET = 100, 10_000
 
 
 @dataclass(frozen=True)
@@ -72,9 +74,10 @@ class EscalationWatch:
         response.raise_for_status()
         self.token = str(response.json()["access_token"])
 
-    async def _listing(self, state: str) -> list[dict[str, object]]:
+    async def _listing(self, state: str, offset: int = 0) -> list[dict[str, object]]:
+        params: dict[str, str | int] = {"state": state, "sort": "newest", "limit": PAGE, "offset": offset}
         for attempt in range(2):
-            response = await self.http.get(f"{self.base}/escalations", params={"state": state}, timeout=self.timeout,
+            response = await self.http.get(f"{self.base}/escalations", params=params, timeout=self.timeout,
                                            headers={"Authorization": f"Bearer {self.token}"})
             if response.status_code == 401 and attempt == 0:  # the token expired: log in again once
                 await self.login()
@@ -84,15 +87,24 @@ class EscalationWatch:
             return [c for c in cards if isinstance(c, dict)] if isinstance(cards, list) else []
         return []
 
-    async def sweep(self) -> None:
-        # The listing gives the newest 200 per state; swept this often, a new escalation is always among them.
+    async def sweep(self, *, whole: bool = False) -> None:
+        """The newest page of each state; swept this often, a new escalation is always on it. The
+        queue's own order is by priority, so a calm customer's new escalation would fall off the
+        first page of a long queue: the listing is asked for the newest first. `whole` pages on
+        to the end (the last look)."""
         for state in ESCALATION_STATES:
-            for card in await self._listing(state):
-                sender = card.get("sender_id")
-                if isinstance(sender, str) and sender not in self.seen:
-                    self.seen[sender] = Escalation(int(card.get("id") or 0), str(card.get("reason") or ""),
-                                                   str(card.get("state") or state))
-                    self.changed.set()
+            offset = 0
+            while True:
+                cards = await self._listing(state, offset)
+                for card in cards:
+                    sender = card.get("sender_id")
+                    if isinstance(sender, str) and sender not in self.seen:
+                        self.seen[sender] = Escalation(int(card.get("id") or 0), str(card.get("reason") or ""),
+                                                       str(card.get("state") or state))
+                        self.changed.set()
+                offset += len(cards)
+                if not whole or len(cards) < PAGE or offset > MAX_OFFSET:
+                    break
         self.sweeps += 1
 
     async def _run(self) -> None:
@@ -114,7 +126,7 @@ class EscalationWatch:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-            await self.sweep()  # a last look, so one opened during the final wait still counts
+            await self.sweep(whole=True)  # a last look, so one opened during the final wait still counts
 
     async def wait_for(self, sender: str, seconds: float) -> Escalation | None:
         """The sender's escalation, waiting up to `seconds` (past one more sweep) for it to appear."""

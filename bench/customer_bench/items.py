@@ -109,6 +109,12 @@ def chosen(items: list, split: str, limit: int | None, ids: set[str] | None = No
     return picked[:limit] if limit is not None else picked
 
 
-def play_order(convs: list[Conversation]) -> tuple[list[Conversation], list[Conversation]]:
-    """Two phases: everything else first, then the classes that lock orders."""
-    return [c for c in convs if c.cls not in PLAYED_LAST], [c for c in convs if c.cls in PLAYED_LAST]
+def play_order(convs: list[Conversation]) -> list[list[Conversation]]:
+    """Phases, each played to its end before the next: everything else first, then the classes
+    that lock orders, those whose customer gets verified before those who get locked out. A lock
+    holds the order for everyone for 15 minutes (decision 0115), so a locked-out conversation
+    played before another one on the same demo order would lock that customer out too: the
+    product doing its job, but not the independent customer the item describes."""
+    locking = [c for c in convs if c.cls in PLAYED_LAST]
+    return [[c for c in convs if c.cls not in PLAYED_LAST],
+            [c for c in locking if not c.needs_person], [c for c in locking if c.needs_person]]

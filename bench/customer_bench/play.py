@@ -113,9 +113,9 @@ async def play(plan: Plan, conversations: list[Conversation], questions: list[Qu
             started = time.monotonic()
             ques = await player.each(questions, player.question, _skipped)
             progress(f"{len(ques)} questions in {time.monotonic() - started:.0f} s")
-            first, last = play_order(conversations)
-            convs = await player.each(first, player.conversation, _skipped)
-            convs += await player.each(last, player.conversation, _skipped)
+            convs: list[Result] = []
+            for phase in play_order(conversations):
+                convs += await player.each(phase, player.conversation, _skipped)
             progress(f"{len(convs)} conversations; {time.monotonic() - started:.0f} s in all")
         # The watch's last sweep (on leaving) may have found escalations opened after an item's wait.
         for r in [*convs, *ques]:

@@ -41,6 +41,8 @@ class Target:
     password: str = DEMO_PASSWORD
     # Authorization for Rasa's REST channel (a fresh JWT signed with its API secret), as callers need.
     rasa_headers: Callable[[], dict[str, str]] = dict
+    # With --replicas: serve Rasa from its first N replicas only (HAProxy's runtime API).
+    rasa_in_service: Callable[[int], None] | None = None
 
 
 @dataclass

@@ -14,7 +14,8 @@ from urllib.parse import urlparse
 from bench.load.memory import pid_listening_on
 from bench.load.runner import Target
 from defaults import DEMO_PASSWORD
-from stack import health
+from stack import haproxy, health
+from stack.replicas import Topology
 from stack.settings import StackSettings
 
 PROCESSES = ("redis", "actions", "knowledge", "handoff", "rasa")
@@ -36,6 +37,33 @@ def own_stack(*, agent_capacity: int = 10, keep: bool = False, timeout: float = 
             stack.start(name, timeout=timeout)
         yield Target(rasa_url=stack.url("rasa"), handoff_url=stack.url("handoff"),
                      pids={name: proc.pid for name, proc in stack.procs.items()}, rasa_headers=stack.rasa_headers)
+    finally:
+        stack.stop_all()
+        if keep:
+            print(f"logs and data kept in {var_dir}")
+        else:
+            shutil.rmtree(var_dir, ignore_errors=True)
+
+
+@contextmanager
+def replicated_stack(replicas: int, *, agent_capacity: int = 10, keep: bool = False,
+                     timeout: float = 1500) -> Iterator[Target]:
+    """Every process but Redis `replicas` times behind HAProxy, with the commands `./baton run
+    --replicas N` gives supervisord (stack/replicas.py), each process in its own session as
+    own_stack starts them (so the figures compare with its); the load goes through HAProxy and
+    memory is sampled per replica, HAProxy included."""
+    from tests.conftest import ReplicatedStack, replicated_settings, trained_model
+
+    var_dir = Path(tempfile.mkdtemp(prefix="baton-load-"))
+    settings = replicated_settings(var_dir, replicas)
+    settings.extra_env["HANDOFF_AGENT_CAPACITY"] = str(agent_capacity)
+    stack = ReplicatedStack(settings, trained_model())
+    try:
+        stack.start_replicated(timeout=timeout)
+        topology = Topology.of(settings)
+        yield Target(rasa_url=stack.url("rasa"), handoff_url=stack.url("handoff"),
+                     pids={name: proc.pid for name, proc in stack.procs.items()}, rasa_headers=stack.rasa_headers,
+                     rasa_in_service=lambda count: haproxy.set_in_service(settings, topology, "rasa", count))
     finally:
         stack.stop_all()
         if keep:
