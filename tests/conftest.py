@@ -4,6 +4,7 @@ Python 3.10 beside Rasa, everything else on 3.11): a private redis-server, and t
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import secrets
@@ -18,8 +19,9 @@ import pytest
 import redis
 
 from defaults import VERIFICATION_KEY_PREFIX
-from stack import health
+from stack import haproxy, health
 from stack.procfile import processes
+from stack.replicas import Topology
 from stack.settings import ROOT, StackSettings
 
 
@@ -27,6 +29,40 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+def free_port_block(size: int, tries: int = 50) -> int:
+    """The first of `size` consecutive free loopback ports (the replicas' ports, stack/replicas.py)."""
+    import random
+
+    from stack.preflight import port_free
+
+    for _ in range(tries):
+        # Below the ephemeral range (32768 up): polling a port there before its process listens
+        # can connect the socket to itself, and the "server" echoes the request.
+        base = random.randrange(20000, 32000 - size)
+        if all(port_free("127.0.0.1", base + offset) for offset in range(size)):
+            return base
+    raise RuntimeError(f"no {size} consecutive free ports found")
+
+
+# --- ./baton test runs the services' half as two processes at once, split by this marker ---
+WHOLE_SYSTEM_MARK = "whole_system"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", f"{WHOLE_SYSTEM_MARK}: a module that starts the whole system (the session "
+                                       "`stack`, or a stack of its own that says so with this mark)")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks every test of a module in which any test uses the session `stack`: `-m whole_system`
+    selects those modules, whole (their module fixtures then built once), with the modules that
+    mark themselves, and `-m "not whole_system"` the rest, which never starts the session stack."""
+    with_stack = {item.path for item in items if "stack" in getattr(item, "fixturenames", ())}
+    for item in items:
+        if item.path in with_stack:
+            item.add_marker(WHOLE_SYSTEM_MARK)
 
 
 @functools.cache
@@ -67,17 +103,28 @@ class Stack:
         self.logs = settings.var_dir / "logs"
         self.logs.mkdir(parents=True, exist_ok=True)
 
+    topology: Topology | None = None  # ReplicatedStack's
+
     def start(self, name: str, timeout: float = 120) -> None:
-        with open(self.logs / f"{name}.log", "ab") as log:
-            self.procs[name] = subprocess.Popen(
-                self.commands[name], shell=True, cwd=ROOT, env=self.env,
-                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            )
-        proc = self.procs[name]
-        check = health.checks(self.settings)[name]
-        if not health.wait_until(check, time.monotonic() + timeout, lambda: proc.poll() is None):
-            tail = (self.logs / f"{name}.log").read_text(errors="replace")[-3000:]
-            raise RuntimeError(f"{name} did not become healthy:\n{tail}")
+        self.start_all([name], timeout)
+
+    def start_all(self, names: list[str], timeout: float = 120) -> None:
+        """Start `names` at once, each in its own session, then wait until each is healthy."""
+        for name in names:
+            with open(self.logs / f"{name}.log", "ab") as log:
+                self.procs[name] = subprocess.Popen(
+                    self.commands[name], shell=True, cwd=ROOT, env=self.env,
+                    stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                )
+        deadline = time.monotonic() + timeout
+        checks = health.checks(self.settings, self.topology)
+        for name in names:
+            proc = self.procs[name]
+            if not health.wait_until(checks[name], deadline, lambda proc=proc: proc.poll() is None):
+                tail = (self.logs / f"{name}.log").read_text(errors="replace")[-3000:]
+                for started in names:  # a fixture that fails here never reaches its teardown
+                    self.stop(started, signal.SIGKILL)
+                raise RuntimeError(f"{name} did not become healthy:\n{tail}")
 
     def stop(self, name: str, sig: int = signal.SIGTERM) -> None:
         proc = self.procs.pop(name, None)
@@ -103,6 +150,42 @@ class Stack:
     @property
     def redis_url(self) -> str:
         return self.settings.effective_redis_url
+
+    @property
+    def database_url(self) -> str:
+        """The handoff service's store, as its settings read it (handoff/settings.py)."""
+        return self.env.get("HANDOFF_DATABASE_URL") or f"sqlite:///{self.settings.var_dir / 'handoff.db'}"
+
+
+class ReplicatedStack(Stack):
+    """Every process but Redis `settings.replicas` times behind HAProxy, with the commands
+    `./baton run --replicas N` gives supervisord (stack/replicas.py), each process started in its
+    own session as Stack starts them: under supervisord the whole stack is one session, which
+    Linux's autogroup scheduling gives the CPU of one process on a shared machine."""
+
+    def __init__(self, settings: StackSettings, model: Path) -> None:
+        super().__init__(settings, model)
+        self.topology = Topology.of(settings)
+        self.commands = self.topology.commands(str(haproxy.write_config(settings, self.topology)))
+
+    def start_replicated(self, timeout: float = 600) -> None:
+        assert self.topology is not None
+        self.start("redis")
+        self.start_all([name for name in self.topology.programs(list(processes())) if name != "redis"], timeout)
+
+    def url_of(self, program: str) -> str:
+        assert self.topology is not None
+        return self.settings.url(self.topology.ports[program])
+
+
+def replicated_settings(var_dir: Path, replicas: int) -> StackSettings:
+    import dataclasses
+
+    from defaults import MAX_REPLICAS
+    from stack.replicas import REPLICATED
+
+    return dataclasses.replace(make_settings(var_dir), replicas=replicas,
+                               replica_port_base=free_port_block(len(REPLICATED) * MAX_REPLICAS))
 
 
 WAITING_REMINDER_SECONDS = 3.0  # the `stack`'s HANDOFF_WAITING_REMINDER_SECONDS
@@ -149,49 +232,14 @@ def knowledge_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]
     """The knowledge service alone (it needs no Redis), for tests of its clients."""
     settings = make_settings(tmp_path_factory.mktemp("knowledge-only"))
     running = Stack(settings, Path("unused"))
-    running.start("knowledge")
-    yield running
-    running.stop_all()
-
-
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    """The whole system on private ports: Redis, actions, knowledge, handoff and Rasa."""
-    model = trained_model()
-    settings = make_settings(tmp_path_factory.mktemp("stack"))
-    # A queued customer who writes again hears their place in line; soon enough for a test to see.
-    settings.extra_env["HANDOFF_WAITING_REMINDER_SECONDS"] = str(WAITING_REMINDER_SECONDS)
-    running = Stack(settings, model)
     try:
-        for name in ("redis", "actions", "knowledge", "handoff", "rasa"):
-            running.start(name, timeout=240)
+        running.start("knowledge", timeout=240)  # embeds every passage at start: slow on a busy machine
         yield running
     finally:
         running.stop_all()
 
 
-
-@pytest.fixture
-def handoff_alone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[dict[str, str]], Stack]]:
-    """Start Redis and the handoff service alone, from their Procfile lines, with more environment
-    (a shop's: HANDOFF_DEMO_MODE=0, a PostgreSQL HANDOFF_DATABASE_URL); Rasa is not running."""
-    started: list[Stack] = []
-
-    def start(env: dict[str, str]) -> Stack:
-        settings = make_settings(tmp_path_factory.mktemp("handoff-alone"))
-        settings.extra_env.update(env)
-        running = Stack(settings, Path("unused"))
-        started.append(running)
-        running.start("redis")
-        running.start("handoff", timeout=240)
-        return running
-
-    yield start
-    for running in started:
-        running.stop_all()
-
-
-# --- web helper: the stack with every messaging app on, their APIs faked on loopback ---
+# --- the messaging apps of the session stack, their APIs faked on loopback ---
 WEB_CHANNEL_SECRETS = {
     "TELEGRAM_ACCESS_TOKEN": "123456789:AAFakeTokenForTestsOnly_abcdefghijklm",
     "TELEGRAM_VERIFY": "larkspur_test_bot",
@@ -216,23 +264,75 @@ def fake_providers() -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
-def web_stack(tmp_path_factory: pytest.TempPathFactory, fake_providers: object) -> Iterator[Stack]:
-    """The whole system with Telegram, Twilio, Facebook and Slack configured against the fake
-    providers, and support hours that are always open (the browser journey needs a person)."""
+def stack(tmp_path_factory: pytest.TempPathFactory, fake_providers: object,
+          session_smtp: SmtpServer) -> Iterator[Stack]:
+    """The whole system on private ports: Redis, actions, knowledge, handoff and Rasa, for every
+    e2e test of the session (one start: a stack costs about a minute on 2 cores). Telegram,
+    Twilio, Facebook and Slack are configured against the fake providers; the handoff store is
+    a fresh PostgreSQL database, as a shop runs it (SQLite where no server answers outside CI);
+    agents' emails go to `session_smtp`."""
+    from tests.handoff.databases import scratch_database  # the services' environment only
+
     base = fake_providers.url  # type: ignore[attr-defined]
-    settings = make_settings(tmp_path_factory.mktemp("web-stack"))
+    settings = make_settings(tmp_path_factory.mktemp("stack"))
     settings.extra_env.update({
-        **WEB_CHANNEL_SECRETS, "HANDOFF_SUPPORT_HOURS": "Mon-Sun 00:00-23:59",
+        **WEB_CHANNEL_SECRETS,
         "TELEGRAM_API_URL": f"{base}/telegram", "TELEGRAM_WEBHOOK_URL": "https://shop.example/webhooks/telegram/webhook",
         "TWILIO_API_URL": f"{base}/twilio", "FACEBOOK_API_URL": f"{base}/facebook", "SLACK_API_URL": f"{base}/slack/",
+        # A queued customer who writes again hears their place in line; soon enough for a test to see.
+        "HANDOFF_WAITING_REMINDER_SECONDS": str(WAITING_REMINDER_SECONDS),
+        **session_smtp.environment(),
     })
-    running = Stack(settings, trained_model())
-    try:
-        for name in ("redis", "actions", "knowledge", "handoff", "rasa"):
-            running.start(name, timeout=240)
-        yield running
-    finally:
+    with scratch_database() as database_url:
+        if database_url is not None:
+            settings.extra_env["HANDOFF_DATABASE_URL"] = database_url
+        running = Stack(settings, trained_model())
+        try:
+            for name in ("redis", "actions", "knowledge", "handoff", "rasa"):
+                running.start(name, timeout=240)
+            yield running
+        finally:
+            running.stop_all()
+
+
+@pytest.fixture
+def handoff_alone(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[dict[str, str]], Stack]]:
+    """Start Redis and the handoff service alone, from their Procfile lines, with more environment
+    (a shop's: HANDOFF_DEMO_MODE=0, a PostgreSQL HANDOFF_DATABASE_URL); Rasa is not running."""
+    started: list[Stack] = []
+
+    def start(env: dict[str, str]) -> Stack:
+        settings = make_settings(tmp_path_factory.mktemp("handoff-alone"))
+        settings.extra_env.update(env)
+        running = Stack(settings, Path("unused"))
+        started.append(running)
+        running.start("redis")
+        running.start("handoff", timeout=240)
+        return running
+
+    yield start
+    for running in started:
         running.stop_all()
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[object]:
+    """Debian's Chromium, headless, driven by Playwright (the services' environment only). Module
+    scope: while a sync Playwright runs, no other may start in this thread, and other modules
+    start their own."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
 
 
 @pytest.fixture(scope="session")
@@ -253,3 +353,76 @@ def forget_verification_failures(stack: Stack) -> None:
             client.delete(key)
     finally:
         client.close()
+
+
+# --- a real SMTP server on loopback (aiosmtpd), for the handoff service's emails ---
+SMTP_USERNAME = "baton-mailer"
+
+
+class SmtpServer:
+    """aiosmtpd in its own thread on a free loopback port; it asks for AUTH (plain, since it is
+    loopback) with `username` and `password`, and keeps each delivered message as bytes."""
+
+    def __init__(self) -> None:
+        self.host, self.port = "127.0.0.1", free_port()
+        self.username, self.password = SMTP_USERNAME, secrets.token_urlsafe(16)
+        self.messages: list[tuple[str, list[str], bytes]] = []  # (mail from, rcpt tos, content)
+        self.logins: list[str] = []
+        # Set: the next message is refused with a temporary failure (451), as a busy server does.
+        self.refuse_next = False
+
+    def environment(self) -> dict[str, str]:
+        """The handoff service's settings that send through this server."""
+        return {"HANDOFF_SMTP_HOST": self.host, "HANDOFF_SMTP_PORT": str(self.port), "HANDOFF_SMTP_SECURITY": "none",
+                "HANDOFF_SMTP_USERNAME": self.username, "HANDOFF_SMTP_PASSWORD": self.password}
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[tuple[str, list[str], bytes]]:
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+        return list(self.messages)
+
+
+@contextlib.contextmanager
+def running_smtp() -> Iterator[SmtpServer]:
+    from aiosmtpd.controller import Controller  # the 3.11 environment only
+    from aiosmtpd.smtp import AuthResult, Envelope, LoginPassword
+
+    server = SmtpServer()
+
+    class Keep:
+        async def handle_DATA(self, smtp: object, session: object, envelope: Envelope) -> str:
+            if server.refuse_next:
+                server.refuse_next = False
+                return "451 4.3.0 Mail server temporarily unavailable"
+            content = bytes(envelope.original_content or b"")
+            server.messages.append((str(envelope.mail_from), list(envelope.rcpt_tos), content))
+            return "250 Message accepted for delivery"
+
+    def authenticate(smtp: object, session: object, envelope: object, mechanism: str, data: object) -> AuthResult:
+        ok = (isinstance(data, LoginPassword) and data.login.decode() == server.username
+              and secrets.compare_digest(data.password.decode(), server.password))
+        if ok:
+            server.logins.append(server.username)
+        return AuthResult(success=ok, handled=False)
+
+    controller = Controller(Keep(), hostname=server.host, port=server.port, authenticator=authenticate,
+                            auth_required=True, auth_require_tls=False)
+    controller.start()
+    try:
+        yield server
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    with running_smtp() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def session_smtp() -> Iterator[SmtpServer]:
+    """The session stack's mail server: its messages are every test's, so read them by recipient."""
+    with running_smtp() as server:
+        yield server

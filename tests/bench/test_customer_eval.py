@@ -39,6 +39,17 @@ def test_the_split_is_the_readmes_rule() -> None:
         assert items.split_of(item_id) == ("test" if digit < 8 else "dev")
 
 
+def test_conversations_that_lock_an_order_are_played_after_those_that_verify() -> None:
+    # Synthetic items: a lock holds the order for everyone (0115), so the customers who end
+    # verified are played before those who end locked out, each phase to its end.
+    def conv(cid: str, cls: str, needs: bool) -> items.Conversation:
+        return items.Conversation(cid, cls, ("hi",), needs)
+
+    convs = [conv("a", "verification_failures", True), conv("b", "calm", False),
+             conv("c", "verification_failures", False), conv("d", "promise", True)]
+    assert [[c.id for c in phase] for phase in items.play_order(convs)] == [["b", "d"], ["c"], ["a"]]
+
+
 def test_a_promise_is_told_from_an_offer() -> None:
     assert judge.promised(["Of course. Let me check who from our support team can take this."])
     assert judge.promised(["I'm bringing in a person from our team now."])

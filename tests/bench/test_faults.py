@@ -35,3 +35,22 @@ def test_nothing_lost_counts_zero() -> None:
     result = count(figures, events, Counter({"a": 1}))
     assert (result["customer_messages_lost"], result["handovers_lost"], result["handovers_duplicated"],
             result["agent_replies_lost"]) == (0, 0, 0, 0)
+
+
+def test_replicas_name_what_can_be_killed_and_widgets_are_reported(capsys: object) -> None:
+    import pytest
+
+    from bench.faults import main, report
+
+    with pytest.raises(SystemExit):
+        main(["--replicas", "2", "--kill", "rasa"])  # with replicas a kill names one: rasa-1, rasa-2
+    with pytest.raises(SystemExit):
+        main(["--kill", "rasa-1"])  # without, there is no rasa-1
+    figures = count(Figures(acknowledged=[("a", "hi")], senders={"a"}), {"a": [{"event": "user", "text": "hi"}]},
+                    Counter())
+    figures["widgets"] = {"customers": 5, "sockets_cut": 3, "reconnected": 3, "reconnect_seconds_median": 0.6,
+                          "reconnect_seconds_max": 1.2, "messages_acknowledged": 40, "sends_unacknowledged": 2,
+                          "turns_given_up": 0}
+    text = report(figures, 10, replicas=2)
+    assert "(2 replicas of each behind HAProxy)" in text
+    assert "sockets cut 3, reconnected 3 (median 0.6 s, max 1.2 s)" in text

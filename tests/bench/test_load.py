@@ -75,3 +75,10 @@ def test_one_customer_against_the_running_stack(stack: Stack, monkeypatch: pytes
     assert set(memory) == {"redis", "actions", "knowledge", "handoff", "rasa"}
     assert all(rss > 1024**2 for rss in memory.values()), memory
     assert max(memory.values()) <= level["memory_total_peak"] < 16 * 1024**3
+
+
+def test_rasa_replicas_in_service_are_checked_before_anything_starts() -> None:
+    for argv in (["--rasa-in-service", "1,2"], ["--replicas", "2", "--rasa-in-service", "1,3"],
+                 ["--replicas", "9"], ["--replicas", "2", "--rasa-in-service", "x"]):
+        with pytest.raises(SystemExit):
+            main(argv)

@@ -13,6 +13,7 @@ from rasa.core.channels.channel import CollectingOutputChannel, UserMessage
 
 from bot import message_limits
 from bot.settings import RasaSettings
+from contract.bot_handoff import MAX_SENDER_ID
 from defaults import MAX_MESSAGE_CHARS
 from defaults.env import SettingsError
 
@@ -24,6 +25,8 @@ from defaults.env import SettingsError
     ({"sender": "a"}, "'message' is required"), ({"sender": "a", "message": 3}, "'message' is required"),
     ({"sender": "a", "message": "hi", "metadata": "{}"}, "'metadata' must be a JSON object"),
     ({"sender": "a", "message": "hi", "input_channel": 1}, "'input_channel' must be text"),
+    ({"sender": "x" * (MAX_SENDER_ID + 1), "message": "hi"}, f"at most {MAX_SENDER_ID} characters"),
+    ({"sender": "a\x00b", "message": "hi"}, "must not contain NUL"),
 ])
 def test_malformed_rest_bodies_are_named(body: Any, problem: str) -> None:
     found = message_limits.rest_problem(body)
@@ -32,7 +35,8 @@ def test_malformed_rest_bodies_are_named(body: Any, problem: str) -> None:
 
 @pytest.mark.parametrize("body", [
     {"sender": "a", "message": ""}, {"sender": 12, "message": "hi"},
-    {"sender": "x" * 10_000, "message": "hi", "metadata": {"k": 1}, "input_channel": "rest"},
+    {"sender": "\u00e9\U0001f642:/%" * (MAX_SENDER_ID // 5), "message": "hi", "metadata": {"k": 1},
+     "input_channel": "rest"},
 ])
 def test_well_formed_rest_bodies_pass(body: dict[str, Any]) -> None:
     assert message_limits.rest_problem(body) is None
@@ -73,9 +77,10 @@ def test_an_oversized_message_is_answered_and_not_handled() -> None:
     assert len(handled) == 1
 
 
-def test_lone_surrogates_become_replacement_characters() -> None:
-    assert message_limits.without_lone_surrogates("a\ud800b\udfff") == "a\ufffdb\ufffd"
-    assert message_limits.without_lone_surrogates("ok \U0001f642 é") == "ok \U0001f642 é"
+def test_lone_surrogates_and_nul_become_replacement_characters() -> None:
+    assert message_limits.readable("a\ud800b\udfff") == "a\ufffdb\ufffd"
+    assert message_limits.readable("ok \U0001f642 é") == "ok \U0001f642 é"
+    assert message_limits.readable("a\x00b\x00\ud800") == "a\ufffdb\ufffd\ufffd"
 
     seen: list[str] = []
 
@@ -84,4 +89,5 @@ def test_lone_surrogates_become_replacement_characters() -> None:
 
     limited = message_limits._limit_size(handle, 100)
     asyncio.run(limited(object.__new__(Agent), UserMessage("hi \ud800", CollectingOutputChannel(), "s2")))
-    assert seen == ["hi \ufffd"]
+    asyncio.run(limited(object.__new__(Agent), UserMessage("hi\x00", CollectingOutputChannel(), "s2")))
+    assert seen == ["hi \ufffd", "hi\ufffd"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 import pytest
@@ -11,8 +12,16 @@ from bot.serve import api_secret, with_secret
 
 def test_the_secret_becomes_jwt_flags_of_rasa_run_only() -> None:
     assert with_secret(["serve", "run", "--enable-api"], "s3cret") == [
-        "serve", "run", "--enable-api", "--jwt-secret", "s3cret", "--jwt-method", "HS256"]
+        "serve", "run", "--enable-api", "--jwt-secret=s3cret", "--jwt-method", "HS256"]
     assert with_secret(["serve", "train"], "s3cret") == ["serve", "train"]
+
+
+def test_a_secret_that_starts_with_a_dash_is_still_the_secret() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--jwt-secret")
+    parser.add_argument("--jwt-method")
+    argv = with_secret(["serve", "run"], "-Xy_secret")
+    assert parser.parse_args(argv[2:]).jwt_secret == "-Xy_secret"
 
 
 @pytest.mark.parametrize("flag", ["--auth-token=x", "--auth-token", "--auth", "-tx", "-t", "--jwt-secret", "--jwt-s"])

@@ -277,7 +277,7 @@ async def test_frustrated_customer_gets_a_person_and_rates_the_help(stack: Stack
 
     # 6. Sam hands back; the bot is back and asks for a rating; the rating is stored.
     before = len(callback.replies[customer.sender])
-    await sam.call("POST", f"/escalations/{card['id']}/handback")
+    await sam.call("POST", f"/escalations/{card['id']}/close", json={"outcome": "resolved", "handback": True})
     await eventually(lambda: _async(any("rate" in t for t in callback.texts(customer.sender)[before:])),
                      "the rating question")
     rating_question = next(r for r in callback.replies[customer.sender][before:] if "rate" in (r.get("text") or ""))

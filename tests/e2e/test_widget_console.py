@@ -35,8 +35,8 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture(scope="module")
-def shots(web_stack: Stack) -> Path:
-    folder = web_stack.settings.var_dir / "screenshots"
+def shots(stack: Stack) -> Path:
+    folder = stack.settings.var_dir / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -84,8 +84,8 @@ def api_headers(stack: Stack, username: str = "maya") -> dict[str, str]:
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
 
 
-def test_visitor_and_agent_from_question_to_five_stars(web_stack: Stack, browser: Browser, shots: Path) -> None:
-    handoff = web_stack.url("handoff")
+def test_visitor_and_agent_from_question_to_five_stars(stack: Stack, browser: Browser, shots: Path) -> None:
+    handoff = stack.url("handoff")
     dialogs: list[str] = []
     errors: list[str] = []
 
@@ -116,7 +116,7 @@ def test_visitor_and_agent_from_question_to_five_stars(web_stack: Stack, browser
     expect(card).to_be_visible(timeout=SLOW)
     summary = card.locator(".summary").inner_text()
     assert summary.strip() and summary != "No summary yet"
-    expect(card.locator(".channel")).to_have_text("socketio")
+    expect(card.locator(".channel")).to_have_text("Website chat")
     card.get_by_role("button").click()
     expect(console.locator("#ctx-summary")).not_to_be_empty()
     expect(console.locator("#transcript .line.customer").filter(has_text="refund")).to_be_visible()
@@ -180,7 +180,11 @@ def test_visitor_and_agent_from_question_to_five_stars(web_stack: Stack, browser
     expect(console.locator("#flash")).to_have_text("You are online.")
 
     # The agent hands back; the bot asks for a rating, shown as stars; the visitor gives 5.
-    console.get_by_role("button", name="Hand back to bot").click()
+    console.get_by_role("button", name="Close…").click()
+    closing = console.get_by_role("dialog", name="Close this conversation")
+    closing.get_by_role("radio", name="Solved", exact=True).check()
+    expect(closing.get_by_role("checkbox", name=re.compile("^Hand back to the bot"))).to_be_checked()
+    closing.get_by_role("button", name="Close", exact=True).click()
     expect(page.locator(".notice").filter(has_text="left")).to_be_visible(timeout=30_000)
     stars = page.get_by_role("group", name=re.compile("Rate this conversation"))
     expect(stars.get_by_role("button")).to_have_count(5, timeout=SLOW)
@@ -190,7 +194,7 @@ def test_visitor_and_agent_from_question_to_five_stars(web_stack: Stack, browser
     expect(page.locator(".msg.customer").filter(has_text="5 of 5")).to_be_visible()
 
     # The rating is stored with the escalation.
-    headers = api_headers(web_stack)
+    headers = api_headers(stack)
     deadline = time.monotonic() + 60
     stored = None
     while time.monotonic() < deadline and not stored:
@@ -208,10 +212,10 @@ def test_visitor_and_agent_from_question_to_five_stars(web_stack: Stack, browser
     visitor.close()
 
 
-def test_widget_keyboard_screen_reader_and_phone_screen(web_stack: Stack, browser: Browser, shots: Path) -> None:
+def test_widget_keyboard_screen_reader_and_phone_screen(stack: Stack, browser: Browser, shots: Path) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()
-    page.goto(f"{web_stack.url('handoff')}/demo")
+    page.goto(f"{stack.url('handoff')}/demo")
     launcher = page.get_by_role("button", name=re.compile("^Open chat"))
     launcher.focus()
     page.keyboard.press("Enter")
@@ -239,13 +243,13 @@ def test_widget_keyboard_screen_reader_and_phone_screen(web_stack: Stack, browse
     context.close()
 
 
-def test_widget_history_needs_the_sessions_secret(web_stack: Stack) -> None:
-    handoff = web_stack.url("handoff")
+def test_widget_history_needs_the_sessions_secret(stack: Stack) -> None:
+    handoff = stack.url("handoff")
     started = httpx.post(f"{handoff}/widget/sessions", timeout=30)
     assert started.status_code == 201
     body = started.json()
     assert started.headers["access-control-allow-origin"] == "*"
-    assert body["socket_url"] == web_stack.url("rasa")
+    assert body["socket_url"] == stack.url("rasa")
     url = f"{handoff}/widget/history/{body['session_id']}"
     assert httpx.get(url, timeout=30).status_code == 401
     forged = httpx.get(url, headers={"X-Widget-Secret": "0" * 64}, timeout=30)
@@ -258,8 +262,8 @@ def test_widget_history_needs_the_sessions_secret(web_stack: Stack) -> None:
     assert preflight.status_code == 204 and "X-Widget-Secret" in preflight.headers["access-control-allow-headers"]
 
 
-def test_static_files_stay_inside_the_web_folder(web_stack: Stack) -> None:
-    handoff = web_stack.url("handoff")
+def test_static_files_stay_inside_the_web_folder(stack: Stack) -> None:
+    handoff = stack.url("handoff")
     js = httpx.get(f"{handoff}/web/widget/baton-widget.js", timeout=30)
     assert js.status_code == 200 and "javascript" in js.headers["content-type"]
     assert httpx.get(f"{handoff}/web/vendor/socket.io.min.js", timeout=30).text.startswith("/*!\n * Socket.IO v4.")
@@ -276,23 +280,23 @@ def test_static_files_stay_inside_the_web_folder(web_stack: Stack) -> None:
 
 
 def test_a_message_sent_while_rasa_is_down_is_delivered_after_reconnecting(
-    web_stack: Stack, browser: Browser, shots: Path,
+    stack: Stack, browser: Browser, shots: Path,
 ) -> None:
     """Runs last in this module: it restarts Rasa."""
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     page = context.new_page()
-    open_widget(page, f"{web_stack.url('handoff')}/demo")
+    open_widget(page, f"{stack.url('handoff')}/demo")
     say(page, "hello")
     expect(page.locator(".msg.bot").first).to_be_visible(timeout=SLOW)
 
-    web_stack.stop("rasa")
+    stack.stop("rasa")
     banner = page.get_by_role("status").filter(has_text="Reconnecting")
     expect(banner).to_be_visible(timeout=30_000)
     say(page, "How long does a refund take?")
     expect(page.locator(".msg.customer.pending").filter(has_text="refund")).to_be_visible()
     page.screenshot(path=shots / "widget-reconnecting.png")
 
-    web_stack.start("rasa", timeout=300)
+    stack.start("rasa", timeout=300)
     expect(banner).to_be_hidden(timeout=60_000)
     expect(page.locator(".msg.bot").filter(has_text="business days").first).to_be_visible(timeout=SLOW)
     # Rasa acknowledges once the message is handled and saved, a moment after the reply.

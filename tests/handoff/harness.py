@@ -47,9 +47,10 @@ def handoff_settings(redis_url: str, database_url: str, var_dir: Path, **extra: 
 class Server:
     """One replica of the handoff service on a free port."""
 
-    def __init__(self, settings: HandoffSettings) -> None:
+    def __init__(self, settings: HandoffSettings, *, engine: bool = False) -> None:
+        """`engine`: with the engine, which opens escalations from the stream as in production."""
         self.settings = settings
-        self.app = create_app(settings)
+        self.app = create_app(settings, engine=engine)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self._server = uvicorn.Server(uvicorn.Config(self.app, host="127.0.0.1", port=self.port,

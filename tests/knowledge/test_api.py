@@ -2,40 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from knowledge.settings import PACKAGE_DIR, get_settings
+from tests.knowledge.conftest import TOKEN
 from tests.knowledge.test_articles import GOOD
-
-TOKEN = "admin-secret"
-
-
-@pytest.fixture(scope="module")
-def articles_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    directory = tmp_path_factory.mktemp("articles")
-    for path in (PACKAGE_DIR / "articles").glob("*.md"):
-        shutil.copy(path, directory / path.name)
-    return directory
-
-
-@pytest.fixture(scope="module")
-def client(articles_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    patch = pytest.MonkeyPatch()
-    patch.setenv("KNOWLEDGE_ARTICLES_DIR", str(articles_dir))
-    patch.setenv("KNOWLEDGE_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-    patch.setenv("KNOWLEDGE_TOKEN", TOKEN)
-    get_settings.cache_clear()
-    from knowledge.main import app
-
-    with TestClient(app) as test_client:
-        yield test_client
-    patch.undo()
-    get_settings.cache_clear()
 
 
 def search(client: TestClient, q: str, k: int = 3) -> dict:
@@ -49,7 +22,7 @@ def test_confident_answer_for_a_plain_question(client: TestClient) -> None:
     assert body["outcome"] == "confident"
     top = body["results"][0]
     assert top["article_id"] == "shipping-express"
-    assert top["url"] == "https://larkspur.example/help/shipping-express"
+    assert top["url"] == "http://testserver/help/shipping-express"
     assert "1 to 2 business days" in top["text"]
     assert 0 <= body["confidence"] <= 1 and 0.5 < body["answerable"] <= 1
 
@@ -66,9 +39,25 @@ def test_a_customer_in_time_is_not_sent_to_the_late_returns_article(client: Test
 
 
 def test_no_match_for_what_the_help_centre_does_not_cover(client: TestClient) -> None:
-    body = search(client, "what's a good recipe for sourdough bread")
+    body = search(client, "do you have a physical store")  # a shop question (negatives/not_covered.txt)
     assert body["outcome"] == "no_match"
-    assert body["answerable"] < 0.5
+    assert body["answerable"] < 0.5 and body["off_domain"] < 0.7
+
+
+def test_off_domain_for_what_no_shop_answers(client: TestClient) -> None:
+    body = search(client, "what's a good recipe for sourdough bread")
+    assert body["outcome"] == "off_domain"
+    assert body["off_domain"] >= 0.9
+
+
+def test_results_say_who_handles_them_and_talk_about_the_chat_is_ours(client: TestClient) -> None:
+    body = search(client, "I want to talk to a real person")
+    top = body["results"][0]
+    assert (top["article_id"], top["handled_by"], top["about"]) == ("support-human-agent", "person", "chat")
+    # Asking the assistant for a person reads as an assistant's small talk, yet it is ours.
+    assert body["outcome"] != "off_domain"
+    damaged = search(client, "my jacket arrived torn, what do I do")["results"][0]
+    assert (damaged["handled_by"], damaged["about"]) == ("person", "shop")
 
 
 def test_results_are_ranked_one_per_article(client: TestClient) -> None:
@@ -103,7 +92,7 @@ MASHED = "".join(chr(ord("a") + (i * i + 3 * i) % 26) for i in range(2000))
 def test_odd_queries_get_an_answer_not_an_error(client: TestClient, q: str) -> None:
     response = client.get("/search", params={"q": q.encode("utf-8", "surrogateescape").decode("utf-8", "replace")})
     assert response.status_code == 200
-    assert response.json()["outcome"] in {"confident", "unsure", "no_match"}
+    assert response.json()["outcome"] in {"confident", "unsure", "no_match", "off_domain"}
 
 
 def test_k_out_of_range_is_a_422(client: TestClient) -> None:

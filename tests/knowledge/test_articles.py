@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -90,3 +91,71 @@ def test_an_age_rule_must_be_days_and_name_an_existing_article(tmp_path: Path) -
           rule.format(id="late") + "applies_after_days: 30\nwithin_see: policy\n"))
     late = next(a for a in load_articles(tmp_path) if a.id == "late")
     assert (late.applies_after_days, late.within_see) == (30, "policy")
+
+
+def test_who_handles_an_article_and_what_it_is_about_are_declared(tmp_path: Path) -> None:
+    rule = "url: https://larkspur.example/help/{id}\n"
+    plain = parse_article(write(tmp_path, "gift-wrap", GOOD.format(id="gift-wrap")))
+    assert (plain.handled_by, plain.about) == ("bot", "shop")
+    declared = GOOD.format(id="reach").replace(rule.format(id="reach"),
+                                               rule.format(id="reach") + "handled_by: person\nabout: chat\n")
+    reach = parse_article(write(tmp_path, "reach", declared))
+    assert (reach.handled_by, reach.about) == ("person", "chat")
+    for wrong, message in (("handled_by: people\n", "handled_by must be one of bot, person"),
+                           ("about: the chat\n", "about must be one of shop, chat")):
+        text = GOOD.format(id="bad").replace(rule.format(id="bad"), rule.format(id="bad") + wrong)
+        with pytest.raises(ArticleError, match=rf"bad\.md:2: {message}"):
+            parse_article(write(tmp_path, "bad", text))
+
+
+def test_every_article_that_sends_the_customer_to_the_support_team_says_a_person_handles_it() -> None:
+    # The help centre's own words for it; an article saying so must declare `handled_by: person`,
+    # so the chat never tells a customer to contact support without offering a person. Articles
+    # about the chat itself are never served in it, so they need not.
+    sends = re.compile(r"contact (?:the support team|us)|email the support team|ask the support team"
+                       r"|member of the support team|pass you to (?:a person|the support team)", re.IGNORECASE)
+    articles = load_articles(PACKAGE_DIR / "articles")
+    undeclared = [a.id for a in articles
+                  if sends.search(a.body) and a.handled_by != "person" and a.about != "chat"]
+    assert undeclared == []
+    about_chat = {a.id for a in articles if a.about == "chat"}
+    assert about_chat == {"support-assistant", "support-human-agent"}
+    assert sum(a.handled_by == "person" for a in articles) >= 26
+
+
+def test_the_cases_a_person_handles_are_declared_per_article_or_per_section(tmp_path: Path) -> None:
+    rule = "url: https://larkspur.example/help/{id}\n"
+
+    def article(name: str, extra: str) -> Path:
+        return write(tmp_path, name, GOOD.format(id=name).replace(rule.format(id=name), rule.format(id=name) + extra))
+
+    plain = parse_article(write(tmp_path, "gift-wrap", GOOD.format(id="gift-wrap")))
+    assert plain.person_cases == () and plain.person_case("What it costs") is None
+    whole = parse_article(article("whole", "handled_by: person\nperson_case: damaged_item\n"))
+    assert whole.person_case("What it costs") == whole.person_case("") == "damaged_item"
+    some = parse_article(article("some", 'handled_by: person\nperson_case:\n  "What it costs": person_topic\n'))
+    assert some.person_case("What it costs") == "person_topic"
+    assert some.person_case("How to ask for gift wrapping") is None and some.person_case("") is None
+    for name, extra, message in (
+        ("bot", "person_case: damaged_item\n", "person_case needs handled_by: person"),
+        ("reason", "handled_by: person\nperson_case: broken\n", "person_case: reason must be one of"),
+        ("heading", 'handled_by: person\nperson_case:\n  "Prices": person_topic\n',
+         "person_case: no section headed 'Prices'"),
+        ("shape", "handled_by: person\nperson_case: [damaged_item]\n", "person_case must be a reason"),
+    ):
+        with pytest.raises(ArticleError, match=rf"{name}\.md:2: {message}"):
+            parse_article(article(name, extra))
+
+
+def test_the_help_centre_gives_the_handbooks_person_cases_to_a_person() -> None:
+    # The handbook: damaged or wrong items, lost parcels and exceptions go to a person; the
+    # articles add warranty claims and suspected fraud.
+    articles = {a.id: a for a in load_articles(PACKAGE_DIR / "articles")}
+    assert articles["returns-damaged-wrong"].person_case("") == "damaged_item"
+    assert articles["shipping-lost-parcel"].person_case("") == "lost_parcel"
+    assert articles["products-warranty-claim"].person_case("") == "person_topic"
+    assert articles["payment-wrong-charges"].person_case("") == "person_topic"
+    assert articles["payment-declined"].person_case("Charges you don't recognise or suspected fraud") == "person_topic"
+    assert articles["payment-declined"].person_case("Try another payment method") is None
+    assert articles["returns-outside-window"].person_case(
+        "Asking for an exception to the 30-day return window") == "policy_exception"

@@ -17,7 +17,8 @@ from knowledge.index.decision import (
 )
 from knowledge.index.hybrid import FusionConfig
 
-CONFIG = RetrievalConfig(answer_threshold=0.7, answerable_threshold=0.3)
+CONFIG = RetrievalConfig(answer_threshold=0.7, answerable_threshold=0.3, off_domain_threshold=0.9,
+                         off_domain_unsure_threshold=0.7)
 
 
 @pytest.mark.parametrize(
@@ -30,6 +31,15 @@ CONFIG = RetrievalConfig(answer_threshold=0.7, answerable_threshold=0.3)
         # Not ours, however well the top article seems to fit.
         (Judgement(confidence=0.95, answerable=0.29), Outcome.NO_MATCH),
         (Judgement(confidence=0.0, answerable=0.0), Outcome.NO_MATCH),
+        # Not about the shop: declined whatever the article scores say.
+        (Judgement(confidence=0.95, answerable=0.9, off_domain=0.9), Outcome.OFF_DOMAIN),
+        (Judgement(confidence=0.0, answerable=0.0, off_domain=0.95), Outcome.OFF_DOMAIN),
+        (Judgement(confidence=0.95, answerable=0.9, off_domain=0.89), Outcome.CONFIDENT),
+        # Not answered outright: the lower bar decides between off the domain and the rest.
+        (Judgement(confidence=0.2, answerable=0.9, off_domain=0.75), Outcome.OFF_DOMAIN),
+        (Judgement(confidence=0.9, answerable=0.1, off_domain=0.75), Outcome.OFF_DOMAIN),
+        (Judgement(confidence=0.2, answerable=0.9, off_domain=0.69), Outcome.UNSURE),
+        (Judgement(confidence=0.9, answerable=0.1, off_domain=0.69), Outcome.NO_MATCH),
     ],
 )
 def test_the_no_match_bar_is_on_answerable_and_the_answer_bar_on_confidence(
@@ -53,6 +63,8 @@ def test_save_and_load_give_back_the_same_config(tmp_path: Path) -> None:
         answerable_model=LogisticModel(tuple(-float(i) for i in range(FEATURE_COUNT)), 2.5),
         answer_threshold=0.61,
         answerable_threshold=0.27,
+        off_domain_threshold=0.83,
+        off_domain_unsure_threshold=0.61,
     )
     path = tmp_path / "retrieval.json"
     config.save(path, note="a test")

@@ -72,3 +72,19 @@ def test_a_very_long_word_is_left_alone_without_looking_for_neighbours(monkeypat
     assert fix.correct(f"return {mashed}") == f"return {mashed}"
     with pytest.raises(AssertionError):  # an ordinary misspelling still looks for them
         fix.correct("complaitn")
+
+
+def test_words_typed_without_vowels_are_matched_by_their_consonants() -> None:
+    fix = SpellingCorrector(["How long shipping takes", "How much a return costs", "Reset your password"],
+                            extra_words={"nyc", "pm"})
+    assert fix.correct("hw lng shppng") == "how long shipping"
+    assert fix.correct("mch rtrn pswrd") == "much return password"
+    # Known to the model's vocabulary, or nothing in the help centre has those consonants: kept.
+    assert fix.correct("nyc by 5 pm") == "nyc by 5 pm"
+    assert fix.correct("xyz") == "xyz"
+
+
+def test_chat_shorthand_is_written_out_before_spelling() -> None:
+    fix = corrector()
+    assert fix.correct("hw do u retrun it") == "how do you return it"
+    assert fix.correct("can i retrun it in 2 days") == "can i return it in 2 days"

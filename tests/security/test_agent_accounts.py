@@ -127,13 +127,13 @@ async def test_revoked_tokens_stop_working_and_close_the_console(
     for old in (first, second):
         assert (await call(handoff, "GET", "/escalations", old)).status_code == 401
 
-    # A removed account: its tokens and its password.
+    # A deactivated account (DELETE deactivates, 0190): its tokens and its password.
     sam, admin = await token(handoff, "sam"), await token(handoff, "admin")
     async with console(handoff, sam) as ws:
         assert json.loads(await ws.recv())["type"] == "hello"
         assert (await call(handoff, "DELETE", "/agents/sam", admin)).status_code == 204
         detail, code = await closed_by_server(ws, within=20)
-    assert code == 4401 and "no longer exists" in detail
+    assert code == 4401 and "was deactivated" in detail
     assert (await call(handoff, "GET", "/agents/me", sam)).status_code == 401
     assert (await login(handoff, "sam", PASSWORD)).status_code == 401
 

@@ -33,7 +33,7 @@ async def say(http: httpx.AsyncClient, stack: Stack, sender: str, text: str) -> 
 
 
 async def test_an_unverified_order_and_email_disclose_nothing_to_the_agent(stack: Stack) -> None:
-    db = Database(f"sqlite:///{stack.settings.var_dir}/handoff.db")
+    db = Database(stack.database_url)
     # Omar's earlier escalation, filed under his verified address.
     planted = await db.run(lambda s: rows.create(
         s, sender_id=f"omar-{uuid.uuid4().hex}", channel="rest", email=OTHER_EMAIL, reason="policy_exception",

@@ -89,7 +89,8 @@ async def test_only_the_holder_acts_in_a_conversation_not_a_teammate(handoff: St
     path = f"/escalations/{escalation.id}"
     attempts: list[tuple[str, dict[str, Any] | None]] = [
         ("/messages", {"text": "Hi, Sam here instead"}), ("/typing", None), ("/resolve", {"outcome": "resolved"}),
-        ("/handback", None), ("/transfer", {"team": "delivery"}), ("/transfer", {"agent": "sam"}),
+        ("/handback", {"outcome": "resolved"}), ("/close", {"outcome": "unnecessary", "handback": True}),
+        ("/transfer", {"team": "delivery", "note": "over to you"}), ("/transfer", {"agent": "sam", "note": "yours"}),
     ]
     for action, body in attempts:
         response = await sam.post(path + action, json=body)

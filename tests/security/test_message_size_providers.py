@@ -16,15 +16,15 @@ from tests.e2e.test_channels import PROVIDERS, customer
 
 @pytest.mark.parametrize("provider", PROVIDERS)
 def test_an_oversized_message_on_a_messaging_app_is_answered_there(
-    web_stack: Stack, fake_providers: FakeProviders, provider: str,
+    stack: Stack, fake_providers: FakeProviders, provider: str,
 ) -> None:
     person = customer(provider, fake_providers)
-    response = person.post(web_stack, "v" * 20_000)
+    response = person.post(stack, "v" * 20_000)
     assert response.status_code < 300, response.text
     sent = fake_providers.wait_for(provider, person.recipient, "too long")
     assert any(f"{MAX_MESSAGE_CHARS:,}" in text for text in sent)
-    tracker = httpx.get(f"{web_stack.url('rasa')}/conversations/{person.sender_id}/tracker",
-                        headers=web_stack.rasa_headers(), timeout=30)
+    tracker = httpx.get(f"{stack.url('rasa')}/conversations/{person.sender_id}/tracker",
+                        headers=stack.rasa_headers(), timeout=30)
     tracker.raise_for_status()
     assert all(len(event.get("text") or "") <= MAX_MESSAGE_CHARS
                for event in tracker.json()["events"] if event.get("event") == "user")

@@ -108,7 +108,7 @@ async def test_the_rasa_secret_is_in_no_log_and_no_command_line(stack: Stack, ht
         return any(e.get("text") == "Hi, Sam here; looking now." for e in said(await streamed(stack, sender), "bot"))
 
     await eventually(agent_spoke, "Sam's message in Rasa's tracker")
-    await sam.call("POST", f"/escalations/{card['id']}/handback")
+    await sam.call("POST", f"/escalations/{card['id']}/handback", json={"outcome": "resolved"})
 
     async def resumed() -> bool:
         return bool(said(await streamed(stack, sender), "resume"))

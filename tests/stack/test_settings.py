@@ -112,3 +112,13 @@ def test_the_widget_origins_default_to_the_demo_page_and_are_checked(tmp_path: P
     for bad in ("*", "https://shop.example/path", "https://*.shop.example", "$(reboot)"):
         with pytest.raises(SettingsError, match="BATON_WIDGET_ORIGINS"):
             StackSettings.from_env({"BATON_WIDGET_ORIGINS": bad})
+
+
+def test_reply_links_lead_to_the_demo_page_on_the_ports_given(tmp_path: Path) -> None:
+    """An agent's email links back to the widget: by default the demo page of this handoff
+    service, wherever it listens, not the default port's; a shop's own page when it names one."""
+    moved = StackSettings.from_env({"BATON_VAR": str(tmp_path), "HANDOFF_PORT": "8123", "RASA_TOKEN": "t"})
+    assert moved.process_env(Path("m"))["HANDOFF_EMAIL_REPLY_URL"] == "http://127.0.0.1:8123/demo"
+    shop = StackSettings.from_env({"BATON_VAR": str(tmp_path), "RASA_TOKEN": "t",
+                                   "HANDOFF_EMAIL_REPLY_URL": "https://shop.example/help"})
+    assert shop.process_env(Path("m"))["HANDOFF_EMAIL_REPLY_URL"] == "https://shop.example/help"

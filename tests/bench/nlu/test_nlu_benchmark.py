@@ -127,7 +127,7 @@ def test_subsample_keeps_oos_and_the_first_intents() -> None:
 @pytest.mark.skipif(not (DATASETS / "clinc150").is_dir(), reason="../shared/datasets is not beside the clone")
 def test_smoke_run_trains_both_pipelines_and_prints_the_table(tmp_path: Path) -> None:
     small = ["--intents", "3", "--per-intent", "8", "--eval-per-intent", "5", "--eval-oos", "10", "--epochs", "2",
-             "--out", str(tmp_path)]
+             "--folds", "2", "--out", str(tmp_path)]
     runs = [["--pipelines", "bot", "bot-lr", "--tasks", "clinc-threshold"],
             ["--pipelines", "default", "--tasks", "clinc-class", "banking"]]
     for extra in runs:
@@ -142,12 +142,16 @@ def test_smoke_run_trains_both_pipelines_and_prints_the_table(tmp_path: Path) ->
     assert "| clinc-threshold | bot-lr |" in out and "| bot-lr |" in out
     # The goal table: each rule's threshold, chosen on val, applied to the test predictions.
     assert "| threshold-bot | both, widest margin on val |" in out
+    assert "| threshold-bot | as deployed: chosen on train by cross-validation" in out
 
 
 def test_smoke_run_of_the_pipeline_over_the_adapted_encoder(tmp_path: Path) -> None:
-    # Eight intents: a batch of the adaptation holds one pair per intent, and needs eight.
+    # Eight intents: a batch of the adaptation holds one pair per intent, and needs eight. No
+    # calibration (--folds 0): its folds adapted to themselves are `./baton train`'s own path, and
+    # the other smoke run checks the "as deployed" figures.
     done = subprocess.run([sys.executable, "-m", "bench.nlu_benchmark", "--intents", "8", "--per-intent", "4",
-                           "--eval-per-intent", "2", "--eval-oos", "4", "--epochs", "1", "--out", str(tmp_path),
+                           "--eval-per-intent", "2", "--eval-oos", "4", "--epochs", "1", "--folds", "0",
+                           "--out", str(tmp_path),
                            "--pipelines", "bot-adapted", "--tasks", "clinc-threshold"], cwd=ROOT,
                           env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, timeout=900)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]

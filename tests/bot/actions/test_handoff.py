@@ -13,6 +13,7 @@ from bot.actions.handoff import (
     ActionHandback,
     ActionRestartKeepingPause,
     ValidateCsatForm,
+    asks_something,
     is_skip,
     parse_rating,
 )
@@ -87,3 +88,41 @@ def test_a_restart_keeps_a_paused_conversation_paused(paused: bool, events: list
     dispatcher = CollectingDispatcher()
     assert [e["event"] for e in asyncio.run(ActionRestartKeepingPause().run(dispatcher, restarting, {}))] == events
     assert dispatcher.messages == []
+
+
+@pytest.mark.parametrize(("text", "asks"), [
+    ("Oh one more thing, do you ship to Mexico?", True), ("thanks! also can you check my refund", True),
+    ("where is my parcel", True), ("Is it too late to change the address", True), ("refund?", True),
+    ("Maya was lovely, thank you", False), ("It took too long", False), ("do it", False), ("/deny", False),
+    ("", False), (None, False),
+])
+def test_asks_something(text: str | None, asks: bool) -> None:
+    assert asks_something(text) is asks
+
+
+def test_a_comment_that_asks_something_is_no_comment_and_is_answered() -> None:
+    form, dispatcher = ValidateCsatForm(), CollectingDispatcher()
+    question = "Oh one more thing, do you ship to Mexico?"
+    assert asyncio.run(form.validate_csat_comment(question, dispatcher, tracker(question, "csat_comment"), {})) \
+        == {"csat_comment": ""}
+    latest = {"text": question, "intent": {"name": "ask_shipping", "confidence": 0.8}, "entities": [],
+              "message_id": "1733-ab12", "metadata": {"from": "widget"}}
+    done = Tracker("c1", {"csat_rating": 4.0}, latest, [{"event": "user", "input_channel": "socketio"}], False,
+                   None, {}, "csat_form")
+    events = asyncio.run(ActionCsatDone().run(dispatcher, done, {}))
+    assert [m["response"] for m in dispatcher.messages] == ["utter_csat_thanks_then_answer"]
+    # The question once more after action_listen, as if just sent, under its own id.
+    assert [e["event"] for e in events] == ["action", "user"]
+    assert events[0]["name"] == "action_listen"
+    again = events[1]
+    assert (again["text"], again["message_id"], again["input_channel"]) == (question, "1733-ab12", "socketio")
+    assert again["parse_data"]["intent"]["name"] == "ask_shipping" and "metadata" not in again["parse_data"]
+
+
+def test_a_question_instead_of_a_rating_is_answered_too() -> None:
+    dispatcher = CollectingDispatcher()
+    latest = {"text": "where is my order LK-100232", "intent": {"name": "track_order"}, "message_id": "m-9"}
+    done = Tracker("c1", {"csat_rating": None}, latest, [], False, None, {}, "csat_form")
+    events = asyncio.run(ActionCsatDone().run(dispatcher, done, {}))
+    assert [m["response"] for m in dispatcher.messages] == ["utter_csat_skip_then_answer"]
+    assert events[1]["text"] == "where is my order LK-100232"

@@ -9,10 +9,16 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.knowledge import ActionAnswerQuestion, ActionKnowledgeFeedback
+from bot.actions.knowledge import (
+    ABOUT_ME_TEXT,
+    OFF_DOMAIN_TEXT,
+    PERSON_BUTTON,
+    ActionAnswerQuestion,
+    ActionKnowledgeFeedback,
+)
 from bot.actions.knowledge_client import KnowledgeClient
 from bot.actions.settings import ActionSettings
-from contract.bot_handoff import KNOWLEDGE_NO_MATCH, KNOWLEDGE_REJECTED
+from contract.bot_handoff import EXPLICIT_REQUEST, KNOWLEDGE_NO_MATCH, KNOWLEDGE_REJECTED, PERSON_TOPIC
 from tests.conftest import Stack
 
 
@@ -39,7 +45,7 @@ async def test_confident_answer_has_passage_link_and_feedback_buttons(client: Kn
     events = await ActionAnswerQuestion(client).run(dispatcher, tracker("How long does Express shipping take?"), {})
     answer, question = dispatcher.messages
     assert "1 to 2 business days" in answer["text"]
-    assert "https://larkspur.example/help/shipping-express" in answer["text"]
+    assert f"{client.settings.knowledge_url}/help/shipping-express" in answer["text"]  # KNOWLEDGE_PUBLIC_URL unset
     assert question["text"] == "Did that help?"
     assert [b["payload"] for b in question["buttons"]] == ["/affirm", "/deny"]
     slots = slots_of(events)
@@ -47,16 +53,59 @@ async def test_confident_answer_has_passage_link_and_feedback_buttons(client: Kn
 
 
 async def test_two_no_matches_in_a_row_mark_the_conversation_unresolved(client: KnowledgeClient) -> None:
+    # Shop questions the help centre has no article for (knowledge/negatives/not_covered.txt).
     action = ActionAnswerQuestion(client)
     first = CollectingDispatcher()
-    events = await action.run(first, tracker("what's a good recipe for sourdough bread"), {})
+    events = await action.run(first, tracker("do you have a physical store"), {})
     assert "don't know" in first.messages[0]["text"]
     assert slots_of(events) == {"kb_no_match": 1, "kb_awaiting_feedback": False}
 
     second = CollectingDispatcher()
-    events = await action.run(second, tracker("who won the football last night", slots={"kb_no_match": 1}), {})
+    events = await action.run(second, tracker("can i pick up my order in store", slots={"kb_no_match": 1}), {})
     assert slots_of(events)["unresolved_reason"] == KNOWLEDGE_NO_MATCH
     assert "person" in second.messages[0]["text"]
+
+
+@pytest.mark.parametrize("question", ["what's a good recipe for sourdough bread", "who won the football last night"])
+async def test_an_off_domain_question_is_declined_without_an_article_or_a_person(
+    client: KnowledgeClient, question: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerQuestion(client).run(dispatcher, tracker(question, slots={"kb_no_match": 1}), {})
+    assert [m["text"] for m in dispatcher.messages] == [OFF_DOMAIN_TEXT]
+    # Not a miss of the help centre: the count towards a person stays where it was.
+    assert slots_of(events) == {"kb_awaiting_feedback": False}
+
+
+def chose(article_id: str) -> Tracker:
+    entities = [{"entity": "article_id", "value": article_id}]
+    return tracker(f'/choose_article{{"article_id": "{article_id}"}}', "choose_article", entities=entities)
+
+
+async def test_an_article_a_person_handles_comes_with_a_talk_to_a_person_button(client: KnowledgeClient) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerQuestion(client).run(dispatcher, chose("returns-damaged-wrong"), {})
+    passage, question = dispatcher.messages
+    assert "returns-damaged-wrong" in passage["text"]
+    assert [b["payload"] for b in question["buttons"]] == ["/affirm", "/deny", PERSON_BUTTON["payload"]]
+    assert "unresolved_reason" not in slots_of(events)  # offered, not yet asked for
+
+
+async def test_an_article_about_reaching_a_person_is_never_served_a_person_is_brought_in(
+    client: KnowledgeClient,
+) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerQuestion(client).run(dispatcher, chose("support-human-agent"), {})
+    assert [m["response"] for m in dispatcher.messages] == ["utter_handoff_requested"]
+    assert slots_of(events)["unresolved_reason"] == EXPLICIT_REQUEST
+
+
+async def test_an_article_about_the_chat_is_said_in_the_bots_own_words(client: KnowledgeClient) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerQuestion(client).run(dispatcher, chose("support-assistant"), {})
+    [message] = dispatcher.messages
+    assert message["text"] == ABOUT_ME_TEXT and message["buttons"] == [PERSON_BUTTON]
+    assert "unresolved_reason" not in slots_of(events)
 
 
 async def test_chosen_article_is_answered_directly(client: KnowledgeClient) -> None:
@@ -96,3 +145,24 @@ async def test_unreachable_service_is_said_honestly() -> None:
     dispatcher = CollectingDispatcher()
     events = await ActionAnswerQuestion(client).run(dispatcher, tracker("how do returns work"), {})
     assert events == [] and "can't reach our help centre" in dispatcher.messages[0]["text"]
+
+
+async def test_a_customer_reporting_a_case_an_article_gives_to_a_person_is_handed_over_at_once(
+    client: KnowledgeClient,
+) -> None:
+    # The article's front matter names the case (`person_case`), not a list in the bot.
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerQuestion(client).run(
+        dispatcher, tracker("the strap on my new backpack snapped after two weeks"), {})
+    slots = slots_of(events)
+    assert slots["unresolved_reason"] == PERSON_TOPIC and slots["kb_awaiting_feedback"] is False
+    assert slots["kb_article"].startswith("products-warranty")
+    [said] = dispatcher.messages
+    assert "A person from our support team handles this" in said["text"] and not said["buttons"]
+
+
+async def test_a_question_about_a_case_a_person_handles_gets_the_article_and_the_offer(client: KnowledgeClient) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerQuestion(client).run(dispatcher, tracker("how do I make a warranty claim?"), {})
+    assert "unresolved_reason" not in slots_of(events)
+    assert [b["payload"] for b in dispatcher.messages[-1]["buttons"]] == ["/affirm", "/deny", PERSON_BUTTON["payload"]]

@@ -44,7 +44,7 @@ async def test_login_returns_an_expiring_token_and_the_agent(server: Server) -> 
         assert body["token_type"] == "bearer"
         assert time.time() < body["expires_at"] <= time.time() + server.settings.token_ttl_seconds + 1
         assert body["agent"] == {"id": body["agent"]["id"], "username": "maya", "display_name": "Maya", "role": "agent",
-                                 "teams": ["returns", "general"], "capacity": 3, "status": "offline"}
+                                 "teams": ["returns", "general"], "capacity": 3, "leads": [], "status": "offline"}
         wrong = await client.post("/auth/login", json={"username": "maya", "password": "not-her-password"})
         assert (wrong.status_code, wrong.json()) == (401, {"detail": "wrong username or password"})
         unknown = await client.post("/auth/login", json={"username": "ghost", "password": "larkspur-demo"})
@@ -102,7 +102,8 @@ async def test_only_an_admin_lists_and_creates_agents(server: Server) -> None:
                                                 "teams": ["delivery"], "capacity": 2})
     assert created.status_code == 201
     assert created.json() | {"id": 0} == {"id": 0, "username": "jo", "display_name": "Jo", "role": "agent",
-                                          "teams": ["delivery"], "capacity": 2, "status": "offline", "active_chats": 0}
+                                          "teams": ["delivery"], "capacity": 2, "leads": [], "status": "offline",
+                                          "active_chats": 0, "active": True}
     again = await admin.post("/agents", json={"username": "jo", "password": "long enough", "teams": ["delivery"]})
     assert (again.status_code, again.json()["detail"]) == (409, "an agent named 'jo' already exists")
     bad_team = await admin.post("/agents", json={"username": "kim", "password": "long enough", "teams": ["billing"]})
@@ -138,21 +139,23 @@ async def test_no_demo_accounts_outside_the_demo(redis_url: str, tmp_path: Path)
     assert not settings.demo_mode and handoff_settings(redis_url, "sqlite://", tmp_path).demo_mode
 
 
-async def test_repeated_failures_lock_the_account_then_it_opens_again(strict: Server) -> None:
+async def test_repeated_failures_lock_the_account_for_that_client_then_it_opens_again(strict: Server) -> None:
     for _ in range(3):
-        assert (await login(strict, "maya", "guess-guess")).status_code == 401
-    locked = await login(strict, "maya")  # the right password, but locked: not even checked
+        assert (await login(strict, "maya", "guess-guess", source="127.0.0.5")).status_code == 401
+    locked = await login(strict, "maya", source="127.0.0.5")  # the right password, but locked: not even checked
     assert locked.status_code == 429 and "too many failed logins for this account" in locked.json()["detail"]
     assert 1 <= int(locked.headers["Retry-After"]) <= 3
-    assert (await login(strict, "MAYA ", "guess")).status_code == 429  # the same account, spelt otherwise
-    assert (await login(strict, "sam")).status_code == 200  # other accounts are not locked
+    assert (await login(strict, "MAYA ", "guess", source="127.0.0.5")).status_code == 429  # spelt otherwise
+    assert (await login(strict, "sam", source="127.0.0.5")).status_code == 200  # other accounts are not locked
+    # Issue 24: the guesser's lock is theirs; maya signs in from her own address meanwhile.
+    assert (await login(strict, "maya", source="127.0.0.1")).status_code == 200
     await asyncio.sleep(3.2)
-    assert (await login(strict, "maya")).status_code == 200
-    # A success clears the account's count.
+    assert (await login(strict, "maya", source="127.0.0.5")).status_code == 200
+    # A success clears that client's count for the account.
     for _ in range(2):
-        assert (await login(strict, "maya", "guess-guess")).status_code == 401
-    assert (await login(strict, "maya")).status_code == 200
-    assert (await login(strict, "maya", "guess-guess")).status_code == 401
+        assert (await login(strict, "maya", "guess-guess", source="127.0.0.5")).status_code == 401
+    assert (await login(strict, "maya", source="127.0.0.5")).status_code == 200
+    assert (await login(strict, "maya", "guess-guess", source="127.0.0.5")).status_code == 401
 
 
 async def test_repeated_failures_from_one_address_lock_that_address(strict: Server) -> None:

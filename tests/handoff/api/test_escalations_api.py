@@ -111,6 +111,11 @@ async def test_messages_notes_and_bad_input(server: Server) -> None:
                           headers={"Content-Type": "application/json"})
     assert (raw.status_code, raw.json()["detail"]) == (
         422, "the body is not valid JSON (Expecting property name enclosed in double quotes)")
+    # A lone surrogate is valid JSON but not UTF-8: the 422 must still encode (it was a 500).
+    lone = await maya.post(f"/escalations/{escalation.id}/messages", content=b'{"t\\ud800xt": "\\ud800"}',
+                           headers={"Content-Type": "application/json"})
+    assert lone.status_code == 422 and lone.json()["detail"] == "text: Field required"
+    assert "input" not in lone.json()["errors"][0]  # the client's own body is not echoed back
     # Rasa is not running in this test: the agent is told, and nothing changed.
     down = await maya.post(f"/escalations/{escalation.id}/messages", json={"text": "Hello Omar"})
     assert down.status_code == 502 and down.json()["detail"].startswith("Rasa could not be reached")
@@ -132,32 +137,40 @@ async def test_resolve_when_rasa_is_down_loses_nothing(server: Server) -> None:
     assert (await server.services.escalations.get(escalation.id)).state == "accepted"
     bad = await maya.post(f"/escalations/{escalation.id}/resolve", json={"outcome": "shrug"})
     assert bad.status_code == 422 and bad.json()["detail"].startswith("outcome: Input should be")
+    closing = await maya.post(f"/escalations/{escalation.id}/close", json={"outcome": "unnecessary"})
+    assert closing.status_code == 502
+    assert (await server.services.escalations.get(escalation.id)).state == "accepted"
 
 
 async def test_transfer_to_team_and_to_agent(server: Server) -> None:
     escalation = await open_escalation(server)
     maya, sam, admin = await server.login("maya"), await server.login("sam"), await server.login("admin")
     await maya.post(f"/escalations/{escalation.id}/claim")
-    assert (await sam.post(f"/escalations/{escalation.id}/transfer", json={"team": "delivery"})).status_code == 403
-    both = await maya.post(f"/escalations/{escalation.id}/transfer", json={"team": "delivery", "agent": "sam"})
-    assert (both.status_code, both.json()["detail"]) == (422, "name either an agent or a team to transfer to, not both")
-    nobody = await maya.post(f"/escalations/{escalation.id}/transfer", json={"agent": "ghost"})
+    url = f"/escalations/{escalation.id}/transfer"
+    assert (await sam.post(url, json={"team": "delivery", "note": "n"})).status_code == 403
+    nobody = await maya.post(url, json={"agent": "ghost", "note": "over to you"})
     assert (nobody.status_code, nobody.json()["detail"]) == (404, "no agent named 'ghost'")
-    offline = await maya.post(f"/escalations/{escalation.id}/transfer", json={"agent": "sam"})
-    assert (offline.status_code, offline.json()["detail"]) == (409, "Sam is not online; transfer to a team instead")
-    bad_team = await maya.post(f"/escalations/{escalation.id}/transfer", json={"team": "billing"})
+    offline = await maya.post(url, json={"agent": "sam", "note": "over to you"})
+    assert (offline.status_code, offline.json()["detail"]) == (
+        409, "Sam is offline, not online; choose someone online or a team")
+    bad_team = await maya.post(url, json={"team": "billing", "note": "over to you"})
     assert bad_team.status_code == 422
+    no_note = await maya.post(url, json={"team": "delivery", "note": "  "})
+    assert (no_note.status_code, no_note.json()["detail"]) == (422, "the transfer note is empty: write something first")
+    assert (await maya.post(url, json={"team": "delivery"})).status_code == 422
+    assert (await maya.get(f"/escalations/{escalation.id}")).json()["state"] == "accepted"  # nothing moved
 
-    moved = await maya.post(f"/escalations/{escalation.id}/transfer", json={"team": "delivery"})
+    moved = await maya.post(url, json={"team": "delivery", "note": "parcel question, not a return"})
     assert moved.status_code == 200
     assert (moved.json()["state"], moved.json()["team"], moved.json()["agent"]) == ("queued", "delivery", None)
     assert (await maya.get(f"/escalations/{escalation.id}")).status_code == 403  # no longer her team's
     assert (await sam.post(f"/escalations/{escalation.id}/claim")).status_code == 200
 
     await admin.put("/agents/me/presence", json={"status": "online"})
-    given = await sam.post(f"/escalations/{escalation.id}/transfer", json={"agent": "admin"})
+    given = await sam.post(url, json={"agent": "admin", "note": "needs a refund approval"})
     assert given.status_code == 200 and (given.json()["agent"], given.json()["state"]) == ("admin", "accepted")
     assert given.json()["states"][-1]["detail"] == "transferred from sam to admin"
+    assert given.json()["transfer"]["note"] == "needs a refund approval"
 
 
 async def test_csat_follow_up_and_customer_history(server: Server) -> None:

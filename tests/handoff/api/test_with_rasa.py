@@ -14,6 +14,7 @@ from typing import Any
 
 import httpx
 import pytest
+from redis import Redis as SyncRedis
 from redis.asyncio import Redis
 
 from handoff.clients.rasa import RasaClient
@@ -28,12 +29,25 @@ async def rasa(stack: Stack) -> AsyncIterator[RasaClient]:
     await client.aclose()
 
 
+def group_at_the_end(stack: Stack, group: str) -> str:
+    """`group` created at the end of the session stack's stream: a replica of this module reads
+    what comes after it, not the whole session's history (a fresh deployment reads all of it),
+    whose entries would fail in its empty store and go to the dead letters the stack reports."""
+    client = SyncRedis.from_url(stack.redis_url)
+    try:
+        client.xgroup_create(stack.settings.event_stream, group, id="$", mkstream=True)
+    finally:
+        client.close()
+    return group
+
+
 @pytest.fixture
 async def replica(stack: Stack, tmp_path: Path) -> AsyncIterator[Server]:
     settings = handoff_settings(
         stack.redis_url, f"sqlite:///{tmp_path / 'handoff.db'}", tmp_path,
         BATON_RASA_URL=stack.url("rasa"), RASA_TOKEN=stack.settings.token(),
-        BATON_EVENT_STREAM=stack.settings.event_stream, HANDOFF_CONSUMER_GROUP=f"agent-side-{uuid.uuid4().hex[:6]}",
+        BATON_EVENT_STREAM=stack.settings.event_stream,
+        HANDOFF_CONSUMER_GROUP=group_at_the_end(stack, f"agent-side-{uuid.uuid4().hex[:6]}"),
         HANDOFF_KEY_PREFIX=f"test:agent-side:{uuid.uuid4().hex[:6]}",
     )
     async with Server(settings) as running:

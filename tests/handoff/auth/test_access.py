@@ -1,4 +1,4 @@
-"""handoff/auth/access.py: who may see, claim, and act in an escalation."""
+"""handoff/auth/access.py: who may see, claim, and act in an escalation; whose reports one sees."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from handoff.auth.access import can_see, ensure_can_claim, ensure_holder
+from handoff.auth.access import can_see, ensure_can_claim, ensure_holder, report_teams
 from handoff.errors import Forbidden
 from handoff.store import Agent, Escalation
 
@@ -43,3 +43,15 @@ def test_nobody_acts_before_claiming_and_other_teams_neither_see_nor_claim() -> 
         ensure_can_claim(SAM, returns)
     # Holding it is enough to see it, whatever the team became (a transfer to an agent).
     assert can_see(SAM, replace(HELD, team="returns", agent="sam"))
+
+
+def test_reports_admins_every_team_leads_theirs_agents_none() -> None:
+    assert report_teams(ADMIN, None) is None and report_teams(ADMIN, "delivery") == ("delivery",)
+    lead = replace(MAYA, leads=("returns",))
+    assert report_teams(lead, None) == ("returns",) and report_teams(lead, "returns") == ("returns",)
+    # In general too, but not its lead: that team's figures are its lead's and the admins'.
+    with pytest.raises(Forbidden, match="you lead returns: you may see their reports only, not the general team's"):
+        report_teams(lead, "general")
+    for team in (None, "returns"):
+        with pytest.raises(Forbidden, match="the reports are for team leads and admins"):
+            report_teams(MAYA, team)

@@ -47,7 +47,7 @@ def test_not_an_object(tmp_path: Path):
     ("change", "message"),
     [
         (lambda c: c["weights"].pop("shouting"), r"weights.*missing \['shouting'\]"),
-        (lambda c: c["weights"].update(sarcasm=1.0), r"unknown \['sarcasm'\]"),
+        (lambda c: c["weights"].update(moon_phase=1.0), r"unknown \['moon_phase'\]"),
         (lambda c: c["weights"].update(insult=-1.0), r"negative: \['insult'\]"),
         (lambda c: c.update(threshold=1.5), r"threshold"),
         (lambda c: c.pop("bias"), r"bias: Field required"),

@@ -38,7 +38,7 @@ def agent(username: str, teams: tuple[str, ...], agent_id: int = 1) -> Agent:
 async def services(redis_url: str, tmp_path: Path) -> AsyncIterator[Services]:
     redis = Redis.from_url(redis_url)
     db = Database(f"sqlite:///{tmp_path / 'handoff.db'}")
-    db.create_all()
+    db.migrate()
     # No Rasa is needed to open, list or rate escalations; a closed port makes any call fail loudly.
     rasa = RasaClient("http://127.0.0.1:9", "unused")
     service = EscalationService(db, EscalationQueue(redis, PREFIX), LiveHub(redis, PREFIX), rasa)

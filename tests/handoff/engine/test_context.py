@@ -9,9 +9,11 @@ import pytest
 
 from handoff.clients.knowledge import KnowledgeSuggestions
 from handoff.clients.orders import order_lookup_from_backend
+from handoff.customers.directory import CustomerDirectory
 from handoff.engine.context import NOT_VERIFIED_NOTICE, ContextBuilder, Decision, for_agents
 from handoff.engine.timeline import from_tracker
 from handoff.services import history_of
+from handoff.store import customers as customer_rows
 from orders.demo_store import DemoStore
 from orders.http_adapter import HttpOrderBackend
 from tests.conftest import Stack, free_port
@@ -144,3 +146,65 @@ def test_a_stored_packet_of_an_unverified_order_is_shown_without_its_details() -
     verified = {"identity": {"verified": True}, "order": full}
     assert for_agents(verified) == verified
     assert for_agents({"order": None}) == {"order": None}
+
+
+async def test_the_customer_record_only_when_this_conversation_verified_an_order(services: Services, orders) -> None:
+    """Issue 21: the packet carries the customer (their conversations on every channel, orders,
+    open follow-ups) and their other conversations' escalations; never for a conversation that
+    verified nothing, even one linked before under the same sender id."""
+    directory = CustomerDirectory(services.escalations)
+    widget = await services.escalations.open(sender_id="web-7f3a", channel="socketio", reason="damaged_item",
+                                             team="returns", frustration=0.1, packet={"summary_line": "torn sweater"})
+    for sender, channel, order in (("web-7f3a", "socketio", "LK-100232"), ("cust-2", "telegram", "LK-100233"),
+                                   ("cust-1", "telegram", "LK-100233")):
+        await services.db.run(lambda s, sender=sender, channel=channel, order=order: customer_rows.link(
+            s, email="omar.h@example.com", name="Omar Haddad", sender_id=sender, channel=channel, orders=[order],
+            now=1000.0))
+    builder = ContextBuilder(orders=orders, knowledge=KnowledgeSuggestions(f"http://127.0.0.1:{free_port()}"),
+                             history=history_of(services.escalations), customers=directory.snapshot)
+    packet = await builder.build(sender_id="cust-2", timeline=from_tracker(verified_return_tracker()),
+                                 decision=Decision("policy_exception", 0.2, {}))
+    customer = packet["customer"]
+    assert (customer["email"], customer["name"], customer["open_tasks"]) == ("omar.h@example.com", "Omar Haddad", 0)
+    assert sorted(customer["orders"]) == ["LK-100232", "LK-100233"]
+    assert sorted(c["channel"] for c in customer["conversations"]) == ["socketio", "telegram", "telegram"]
+    assert [c["escalation_ids"] for c in customer["conversations"] if c["channel"] == "socketio"] == [[widget.id]]
+    assert [(e["id"], e["channel"]) for e in packet["earlier_escalations"]] == [(widget.id, "socketio")]
+    assert packet["customer_error"] is None
+    # Not verified here: no customer, whatever the sender id was linked to before.
+    unverified = await builder.build(sender_id="cust-1", timeline=from_tracker(delivery_stuck_tracker()),
+                                     decision=FRUSTRATED)
+    assert unverified["customer"] is None and unverified["earlier_escalations"] == []
+
+
+def test_an_order_number_typed_in_the_shops_form_is_read_when_the_nlu_missed_it() -> None:
+    from handoff.engine.context import typed_order_number
+    from handoff.engine.timeline import Line, Timeline
+
+    def typed(*texts: str) -> str | None:
+        return typed_order_number(Timeline(lines=[Line(role="customer", text=t, time=0.0) for t in texts]))
+
+    assert typed("hi", "wher is my ordr lk100235 pls") == "LK-100235"
+    assert typed("order #LK-100236, where is it") == "LK-100236"
+    # Six digits alone may be anything (an amount, a phone number): only the shop's own form counts.
+    assert typed("I paid 100235 yen", "postcode 75011") is None
+    assert typed("") is None
+
+
+async def test_the_note_names_the_customer_and_the_item_only_for_an_order_verified_here(
+        services: Services, orders) -> None:
+    builder = ContextBuilder(orders=orders, knowledge=KnowledgeSuggestions(f"http://127.0.0.1:{free_port()}"),
+                             history=history_of(services.escalations))
+    verified = await builder.build(sender_id="cust-4", timeline=from_tracker(verified_return_tracker()),
+                                   decision=Decision("policy_exception", 0.2, {}))
+    first, second = verified["summary"]["note"]
+    assert first.startswith("Omar Haddad ") and "LK-100233 (hiking boots)" in first
+    assert second.endswith("Handed over: the customer asks for an exception to the policy, "
+                           "which only a person can grant.")
+    assert verified["summary"]["text"].startswith("Wants: ")  # the detailed sections stay below
+    tracker = verified_return_tracker()
+    tracker["slots"].update({"order_verified": False, "verified_orders": [], "email": None})
+    unverified = await builder.build(sender_id="cust-5", timeline=from_tracker(tracker),
+                                     decision=Decision("policy_exception", 0.2, {}))
+    first, _ = unverified["summary"]["note"]
+    assert first.startswith("The customer ") and "Omar" not in first and "hiking" not in first.split("\"")[0]

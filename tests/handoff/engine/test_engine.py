@@ -135,7 +135,7 @@ async def test_the_bots_promise_alone_opens_an_escalation(engine: HandoffEngine,
     """The one owner of the promise (docs/decisions/0103): a quiet message the detector passes by,
     then the bot's `unresolved_reason`; the slot alone opens the escalation."""
     feed = Feed(engine)
-    await feed.customer("quiet", "could a colleague of yours have a look, when convenient", "ask_question", 0.12)
+    await feed.customer("quiet", "it's about my order LK-100236 from last week", "ask_question", 0.12)
     assert await services.escalations.active_for("quiet") is None  # the detector did not hand over
     await feed("quiet", {"event": "slot", "name": "unresolved_reason", "value": "explicit_request"})
     escalation = await services.escalations.active_for("quiet")
@@ -168,6 +168,42 @@ async def test_customer_messages_of_an_open_escalation_reach_the_agents_once(eng
     assert relayed[0]["teams"] == ["delivery"]
     # The conversation belongs to a person: the detector stays out of it.
     assert len(await services.escalations.history_for("waiting")) == 1
+
+
+async def test_the_agent_sees_a_button_press_by_its_title_a_notice_as_a_line_and_a_resent_message_once(
+        engine: HandoffEngine, services: Services) -> None:
+    opened = await services.escalations.open(sender_id="pressing", channel="socketio", reason="frustration",
+                                             team="delivery", frustration=0.7, packet={"summary_line": "x"})
+    feed = Feed(engine)
+    received: list[dict] = []
+    ready = asyncio.Event()
+
+    async def listen() -> None:
+        async for message in live_messages(services, ready):
+            received.append(message)
+
+    await feed("pressing", {"event": "pause"})  # the engine paused the bot when it opened the escalation
+    listener = asyncio.create_task(listen())
+    await ready.wait()
+    await feed("pressing", {"event": "bot", "text": "Sam from Larkspur & Co. has joined the chat.",
+                            "metadata": {"agent": "Sam", "kind": "agent_joined"}})
+    await feed("pressing", {"event": "bot", "text": "Shall we email you?", "metadata": {},
+                            "data": {"buttons": [{"title": "Yes, email me", "payload": "/affirm"}]}})
+    pressed = await feed("pressing", {"event": "user", "text": "/affirm", "message_id": "w-1",
+                                      "parse_data": {"intent": {"name": "affirm", "confidence": 1.0}}})
+    await feed("pressing", {"event": "user", "text": "/affirm", "message_id": "w-1",  # resent after a reload
+                            "parse_data": {"intent": {"name": "affirm", "confidence": 1.0}}})
+    await feed("pressing", {"event": "bot", "text": "Thanks", "metadata": {"agent": "Sam", "kind": "agent_message"}})
+    await listener
+    relayed = [m["data"] for m in received if m["type"] == "customer.message"]
+    assert [(m["text"], m["pressed"], m["id"], m["escalation_id"]) for m in relayed] == [
+        ("Yes, email me", "/affirm", pressed.entry_id, opened.id)]
+    # The service's and the bot's lines come live too; the agent's own words come as agent.message.
+    lines = [(m["data"]["role"], m["data"]["text"]) for m in received if m["type"] == "conversation.line"]
+    assert lines == [("system", "Sam from Larkspur & Co. has joined the chat."), ("bot", "Shall we email you?")]
+    # The engine's own line (no agent, no notice) is kept as what the customer was told (0187).
+    told = (await services.escalations.get(opened.id)).told
+    assert [t.text for t in told] == ["Shall we email you?"]
 
 
 async def resolved_escalation(services: Services, sender_id: str) -> Any:

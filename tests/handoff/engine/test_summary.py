@@ -83,3 +83,14 @@ def test_every_reason_the_bot_can_send_reads_as_words() -> None:
     from handoff.engine.summary import REASON_TEXT
 
     assert set(REASON_TEXT) >= bot_handoff.UNRESOLVED_REASONS
+
+
+def test_the_stream_copy_keeps_the_response_that_said_a_bot_line() -> None:
+    timeline = from_store([
+        {"role": "customer", "text": "do you ship to Australia?", "time": 1.0, "intent": "ask_question"},
+        {"role": "bot", "text": "We ship to the US, Canada, the UK and the EU.", "time": 2.0,
+         "action": "action_answer_question"},
+    ], {})
+    assert timeline.lines[1].action == "action_answer_question"
+    tried = build_summary(timeline, "frustration", 0.0, {}).tried
+    assert 'said "We ship to the US, Canada, the UK and the EU."' in tried

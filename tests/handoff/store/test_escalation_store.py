@@ -202,19 +202,22 @@ async def test_signed_out_tokens_are_kept_until_they_expire(database: Database) 
     assert not await database.run(lambda s: revoked_tokens.is_revoked(s, "never"))
 
 
-async def test_a_removed_account_is_found_by_nothing_and_must_hold_no_chat(database: Database) -> None:
+async def test_a_deactivated_account_is_found_by_nothing_and_must_hold_no_chat(database: Database) -> None:
     accounts = Accounts(database, bcrypt_rounds=4)
+    boss = await accounts.create(username="boss", password="long enough", display_name="Boss", role="admin")
     busy = await agent(database, "busy")
     escalation = await open_one(database)
     await database.run(lambda s: rows.claim(s, escalation.id, busy, 1.0))
     with pytest.raises(Conflict, match="holds conversations"):
-        await accounts.remove("busy")
+        await accounts.deactivate("busy", boss)
     await database.run(lambda s: rows.close(s, escalation.id, state="completed", outcome="resolved", by="busy",
                                             detail=None, now=2.0))
-    assert (await accounts.remove("BUSY")).username == "busy"
+    assert (await accounts.deactivate("BUSY", boss)).active is False
     assert await accounts.get("busy") is None and await accounts.current("busy") is None
     assert await accounts.authenticate("busy", "correct horse") is None
-    assert await accounts.all() == []
+    assert await accounts.all() == [boss]
     assert (await database.run(lambda s: rows.get(s, escalation.id))).agent == "busy"  # history keeps the name
+    with pytest.raises(Conflict, match="already deactivated"):
+        await accounts.deactivate("busy", boss)
     with pytest.raises(NotFound):
-        await accounts.remove("busy")
+        await accounts.deactivate("nobody", boss)

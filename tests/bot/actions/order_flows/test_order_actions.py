@@ -121,6 +121,23 @@ async def test_wrong_order_number_forgets_the_number(store: DemoStore, clock: Cl
     assert slots["order_verified"] is True
 
 
+async def test_wrong_order_number_said_with_the_right_one_takes_it(store: DemoStore, clock: Clock,
+                                                                   lockout: VerificationLockout) -> None:
+    form = ValidateOrderStatusForm(store, clock, lockout)
+    slots, _ = await verify(form, {}, "LK-100239", "maya.chen@example.com")
+    text = "sorry, wrong order number, it's LK-100231"
+    entities = [{"entity": "order_number", "value": "LK-100231"}]
+    slots = {**slots, "order_number": "LK-100231"}  # Rasa's own mapping fills it from the entity
+    dispatcher = CollectingDispatcher()
+    events = await form.run(dispatcher, tracker(text, slots, intent="change_order_number", entities=entities,
+                                                set_now=["order_number"]), DOMAIN)
+    slots.update({e["name"]: e["value"] for e in events if e["event"] == "slot"})
+    assert slots["order_number"] == "LK-100231" and slots["order_contact"] is None
+    assert slots["verification_failures"] == 1  # the contact left from the wrong number is not tried again
+    slots, _ = await verify(form, slots, "LK-100231", "maya.chen@example.com")
+    assert slots["order_verified"] is True
+
+
 async def test_three_failures_lock_for_15_minutes_then_count_again(
         store: DemoStore, clock: Clock, lockout: VerificationLockout) -> None:
     form = ValidateOrderStatusForm(store, clock, lockout)
@@ -224,7 +241,14 @@ async def test_status_answers(store: DemoStore) -> None:
     text, _ = await status("LK-100235")
     assert "utter_parcel_late_free_shipping" in text
     text, events = await status("LK-100236")
-    assert "utter_parcel_lost" in text and events[-1]["value"] == "lost_parcel"
+    assert "utter_parcel_lost" in text and events[0]["value"] == "lost_parcel"
+    # The team's follow-up before USPS's 60-day claim deadline, counted from the pick-up scan.
+    picked_up = next(e.time for e in store.get_order("LK-100236").shipments[0].events if e.status == "picked_up")
+    due = datetime.fromtimestamp(events[1]["value"]["due_at"], timezone.utc)
+    assert events[1]["name"] == "follow_up" and due == datetime.combine(
+        (picked_up + timedelta(days=55)).date(), datetime.min.time().replace(hour=17), timezone.utc)
+    assert "check on the investigation with USPS" in text and f"by {due:%A} {due.day} {due:%B} at 17:00 UTC" in text
+    assert f"claim deadline is {picked_up + timedelta(days=60):%A %d %B %Y}" in events[1]["value"]["note"]
     text, _ = await status("LK-100238")
     assert "2 parcels" in text and "Parcel 2: DHL Standard with 2 × t-shirt" in text
     text, _ = await status("LK-100237")

@@ -1,0 +1,119 @@
+"""A flow's intent asked as a question about the policy gets the policy, then an offer; a request
+to act starts the flow (bot/actions/order_flows/policy_first.py). The answer comes from the real
+knowledge service."""
+
+from __future__ import annotations
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.actions.knowledge import ActionAnswerQuestion
+from bot.actions.knowledge_client import KnowledgeClient
+from bot.actions.order_flows.policy_first import ANSWERED, FLOW, NOTHING, SLOT, ActionPolicyFirst, asks_about_policy
+from bot.actions.settings import ActionSettings
+from tests.conftest import Stack
+
+
+def tracker(text: str, intent: str, slots: dict[str, str] | None = None) -> Tracker:
+    return Tracker(sender_id="t", slots=slots or {},
+                   latest_message={"text": text, "intent": {"name": intent}, "entities": []},
+                   events=[], paused=False, followup_action=None, active_loop={}, latest_action_name="action_listen")
+
+
+def slot(value: str) -> dict[str, object]:
+    return {"event": "slot", "timestamp": None, "name": SLOT, "value": value}
+
+
+@pytest.mark.parametrize("text", [
+    "refunds?", "exchanges", "Could I send back swimwear?", "is it possible to return shoes I wore once?",
+    "how do I cancel something I just ordered?", "what's the rule on returning sale items", "returning a gift?",
+    "may we exchange a coat for another colour?",
+])
+def test_questions_about_the_policy(text: str) -> None:
+    assert asks_about_policy(text)
+
+
+@pytest.mark.parametrize("text", [
+    "I want to return my jumper", "please cancel my order", "can you cancel my order?", "refund please",
+    "cancel my order?", "return the boots from LK-100233", "/request_return", "exchange it for a medium",
+    "I need to send the parka back", "",
+])
+def test_requests_to_act(text: str) -> None:
+    assert not asks_about_policy(text)
+
+
+async def test_a_request_to_act_starts_the_flow_and_says_nothing() -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionPolicyFirst().run(dispatcher, tracker("I want to return my jumper", "request_return"), {})
+    assert events == [slot(FLOW)]
+    assert dispatcher.messages == []
+
+
+async def test_an_order_named_before_makes_a_short_request_an_action() -> None:
+    dispatcher = CollectingDispatcher()
+    named = tracker("refund", "request_refund", {"order_number": "LK-100232"})
+    events = await ActionPolicyFirst().run(dispatcher, named, {})
+    assert events == [slot(FLOW)] and dispatcher.messages == []
+
+
+async def test_cancel_said_as_stop_starts_the_cancel_flow() -> None:
+    events = await ActionPolicyFirst().run(CollectingDispatcher(), tracker("please cancel it", "stop"), {})
+    assert events == [{"event": "slot", "timestamp": None, "name": "order_request", "value": "cancel"}, slot(FLOW)]
+
+
+async def test_a_return_of_a_damaged_item_goes_to_a_person_before_any_form() -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionPolicyFirst().run(
+        dispatcher, tracker("I'd like to return the coat, the zip came broken", "request_return"), {})
+    assert {"event": "slot", "timestamp": None, "name": "unresolved_reason", "value": "damaged_item"} in events
+    assert events[-1] == slot(ANSWERED) and dispatcher.messages[0]["response"] == "utter_damaged_handover"
+
+
+@pytest.fixture(scope="module")
+def help_centre(knowledge_stack: Stack) -> ActionAnswerQuestion:
+    settings = ActionSettings(knowledge_url=knowledge_stack.url("knowledge"), knowledge_timeout=10)
+    return ActionAnswerQuestion(KnowledgeClient(settings))
+
+
+async def test_a_policy_question_gets_the_policy_then_the_offer(help_centre: ActionAnswerQuestion) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionPolicyFirst(help_centre).run(
+        dispatcher, tracker("Can I send back a swimsuit?", "request_return"), {})
+    texts = [m.get("text") or "" for m in dispatcher.messages]
+    assert "final sale" in texts[0].lower()  # the policy first
+    offer = dispatcher.messages[-1]
+    assert [b["payload"] for b in offer["buttons"]] == ["/request_return"]  # then the offer to act
+    assert events[-1] == slot(ANSWERED)
+
+
+async def test_cancel_asked_outside_a_form_gets_the_cancelling_policy(help_centre: ActionAnswerQuestion) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionPolicyFirst(help_centre).run(dispatcher, tracker("cancel?", "stop"), {})
+    assert "hour" in (dispatcher.messages[0].get("text") or "")
+    assert dispatcher.messages[-1]["buttons"] == [{"title": "Cancel my order", "payload": "/cancel_order"}]
+    assert events[-1] == slot(ANSWERED)
+
+
+async def test_stop_outside_a_form_is_no_policy_question_unless_it_asks_about_cancelling() -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionPolicyFirst().run(dispatcher, tracker("stop", "stop"), {})
+    assert events == [slot(NOTHING)]
+    assert dispatcher.messages == []
+
+
+async def test_a_report_the_help_centre_gives_to_a_person_is_handed_over_before_the_flow(
+    help_centre: ActionAnswerQuestion,
+) -> None:
+    # Read as a cancellation by the NLU; the help centre's article declares the case a person's.
+    dispatcher = CollectingDispatcher()
+    events = await ActionPolicyFirst(help_centre).run(
+        dispatcher, tracker("my card was billed two times for the one order", "cancel_order"), {})
+    assert {"event": "slot", "timestamp": None, "name": "unresolved_reason", "value": "person_topic"} in events
+    assert events[-1] == slot(ANSWERED)
+
+
+async def test_a_report_the_bot_handles_starts_the_flow(help_centre: ActionAnswerQuestion) -> None:
+    events = await ActionPolicyFirst(help_centre).run(
+        CollectingDispatcher(), tracker("I ordered it an hour ago and changed my mind", "cancel_order"), {})
+    assert events[-1] == slot(FLOW) and not any(e["name"] == "unresolved_reason" for e in events)

@@ -1,0 +1,45 @@
+"""Reading whether a message reports the customer's own case or asks about a topic."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.actions.own_case import reports_own_case
+
+
+@pytest.mark.parametrize("text", [
+    "the zip on my jacket broke the second time I wore it",
+    "someone has been using my card on your site",
+    "The parcel came soaked through and everything inside is ruined",
+    "we were charged for the order two times",
+    "my order never arrived and the tracking hasn't changed in ages",
+])
+def test_a_customer_telling_what_happened_to_them_reports_a_case(text: str) -> None:
+    assert reports_own_case(text)
+
+
+@pytest.mark.parametrize("text", [
+    "what does the warranty cover",
+    "is the return free if something comes broken?",
+    "If my parcel goes missing, who sorts it out",
+    "I'd like to know how warranty claims work",
+    "tell me about lost parcels",
+    "warranty claim",  # a bare topic is a question put short
+    "broken zip",
+    "my fault, I ordered the wrong size",  # the customer's own doing is no case of the shop's
+    "I dropped my backpack off a cliff and the buckle broke",
+    "/choose_article",  # a button
+    "",
+])
+def test_a_question_a_bare_topic_or_the_customers_own_doing_is_no_report(text: str) -> None:
+    assert not reports_own_case(text)
+
+
+@pytest.mark.parametrize("text", ["I want to return my jumper", "please cancel my order", "cancel my order please",
+                                  "I'd like to exchange the boots for a 10"])
+def test_a_request_to_act_is_no_report(text: str) -> None:
+    assert not reports_own_case(text)
+
+
+def test_a_request_with_a_report_beside_it_reports() -> None:
+    assert reports_own_case("I want to cancel the order, I was charged twice for it")

@@ -1,0 +1,171 @@
+"""The shared recogniser of requests for a person: polite, indirect, in six languages, and the
+look-alikes it must leave alone. Written here, not taken from any evaluation set."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from contract.person_request import (
+    DATA_DIR,
+    LANGUAGES,
+    PersonRequestDataError,
+    PersonRequestRecogniser,
+    Verdict,
+    fold,
+    recognise,
+)
+
+REQUESTS = [
+    # English, polite and indirect, inside a topic, after an answer
+    ("en", "could you possibly hand this over to one of your colleagues?"),
+    ("en", "thanks, but I'd prefer to go over it with a member of staff"),
+    ("en", "my trainers came with a hole in them, can somebody from the team have a look"),
+    ("en", "would it be ok if a real person took over from here"),
+    ("en", "is there anyone at the shop I could talk to about this"),
+    ("en", "I'd be grateful if a manager could call me"),
+    ("en", "would a colleague of yours drop me an email about it"),
+    ("en", "any chance of a humn?"),
+    ("en", "agnet pls"),
+    ("en", "AGENT AGENT"),
+    ("en", "can I get someone from customer care"),
+    ("en", "I don't want to chat with a bot"),
+    # German
+    ("de", "Könnte ich bitte mit einer Mitarbeiterin sprechen?"),
+    ("de", "Verbinden Sie mich bitte mit dem Kundenservice"),
+    ("de", "ich brauche einen echten Menschen"),
+    # French
+    ("fr", "Est-ce possible de parler à un conseiller ?"),
+    ("fr", "passez-moi un opérateur s'il vous plaît"),
+    ("fr", "j'ai besoin d'un agent humain"),
+    # Spanish
+    ("es", "¿Podría hablar con un asesor?"),
+    ("es", "páseme con alguien de atención al cliente"),
+    ("es", "quiero una persona real"),
+    # Italian
+    ("it", "potrei parlare con un addetto?"),
+    ("it", "mi mette in contatto con il servizio clienti?"),
+    ("it", "ho bisogno di un operatore umano"),
+    # Dutch
+    ("nl", "Kan ik een collega van u spreken?"),
+    ("nl", "verbind me door met een medewerker alstublieft"),
+    ("nl", "ik wil met een echte mens praten"),
+    # mixed with English
+    ("de", "the parcel is missing, kann ich mit jemandem reden?"),
+    ("it", "order LK-100233 is wrong, vorrei parlare con qualcuno"),
+    ("nl", "hello, mijn pakket is kapot, kan ik iemand van de klantenservice spreken"),
+]
+
+NOT_REQUESTS = [
+    "are you a real person or a bot?",
+    "am I chatting with a human?",
+    "what time does your support team start on Mondays?",
+    "is DHL the delivery agent for Germany?",
+    "the colleague I spoke with yesterday was lovely",
+    "can someone tell me if the jacket runs small?",
+    "do you do a staff discount?",
+    "where is my order LK-100231",
+    "Bist du ein Roboter?",
+    "je ne veux parler à personne, merci",
+    "no quiero hablar con nadie",
+    "Versendet ihr auch nach Belgien?",
+    "¿Cuánto tarda un envío a Madrid?",
+    "Quanto costa la spedizione in Italia?",
+    "Hoe lang duurt de levering naar Utrecht?",
+    "i need support with my order",
+]
+
+DECLINED = [
+    "I don't need an agent, just tell me the return address",
+    "no need for a human, how long does a refund take?",
+    "ich muss nicht mit einem Mitarbeiter sprechen",
+    "non ho bisogno di un operatore",
+]
+
+
+@pytest.mark.parametrize(("language", "text"), REQUESTS)
+def test_requests(language, text):
+    recognition = recognise(text)
+    assert recognition.verdict is Verdict.REQUEST, text
+    assert recognition.language == language, text
+    assert recognition.evidence
+
+
+@pytest.mark.parametrize("text", NOT_REQUESTS)
+def test_not_requests(text):
+    assert not recognise(text).requested, text
+
+
+@pytest.mark.parametrize("text", DECLINED)
+def test_a_person_declined(text):
+    assert recognise(text).verdict is Verdict.DECLINED, text
+
+
+@pytest.mark.parametrize("text", ["are you a real person or a bot?", "am I chatting with a human?",
+                                  "what time does your support team start on Mondays?"])
+def test_questions_about_people_are_said_so(text):
+    assert recognise(text).verdict is Verdict.QUESTION, text
+
+
+def test_a_request_beside_a_question_about_people_wins():
+    assert recognise("are you a bot? I want a person").requested
+
+
+def test_a_request_after_a_declined_clause_wins():
+    assert recognise("I don't want the FAQ, I want a person").requested
+
+
+def test_fold():
+    assert fold("Ich MÖCHTE  mit   jemandem sprechen \u2019") == "ich mochte mit jemandem sprechen '"
+    assert fold("Straße") == "strasse"
+
+
+def test_every_language_file_is_read():
+    recogniser = PersonRequestRecogniser.load()
+    assert tuple(rule.language for rule in recogniser.rules) == LANGUAGES
+
+
+def test_long_and_hostile_input_is_bounded():
+    started = time.monotonic()
+    for text in ("talk " * 2000, "a" * 100_000, "one of your " * 500, "\u0000\ufffd" * 1000, ""):
+        recognise(text)
+    assert time.monotonic() - started < 2.0
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    (tmp_path / "xx.txt").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def test_a_list_of_its_own_is_read(tmp_path):
+    data = write(tmp_path, "[person]\nwizard\n[request]\n\\bsummon\\s+{human}\n[determiner]\na\n")
+    recogniser = PersonRequestRecogniser.load(data, ("xx",))
+    assert recogniser.recognise("please summon a wizard").requested
+    assert not recogniser.recognise("please summon a bot").requested
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("[person]\nhuman\n[request]\n(unclosed {human}\n", "bad pattern"),
+        ("[person]\nhuman\n[wishes]\nx\n", "unknown section"),
+        ("human\n[request]\nx\n", "before any section"),
+        ("[request]\n\\bhi\\b\n", "needs \\[person\\]"),
+    ],
+)
+def test_malformed_lists_are_refused_with_the_file_named(tmp_path, text, problem):
+    data = write(tmp_path, text)
+    with pytest.raises(PersonRequestDataError, match=problem) as error:
+        PersonRequestRecogniser.load(data, ("xx",))
+    assert "xx.txt" in str(error.value)
+
+
+def test_a_missing_list_is_refused(tmp_path):
+    with pytest.raises(PersonRequestDataError, match="cannot be read"):
+        PersonRequestRecogniser.load(tmp_path, ("xx",))
+
+
+def test_the_shipped_lists_exist():
+    assert all((DATA_DIR / f"{language}.txt").is_file() for language in LANGUAGES)

@@ -1,0 +1,69 @@
+"""Who the anger is aimed at, sarcasm, and the calm caps-lock typist: the customer's state
+counts, not the words. Examples written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from handoff.detection.aim import aim_of
+from tests.handoff.detection.conftest import customer
+
+
+def signals(detector, text: str) -> dict[str, float]:
+    return detector.features([customer(text)])
+
+
+def decision(detector, text: str) -> str | None:
+    return detector.assess([customer(text, intent="ask_question", confidence=0.7)]).reason
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["honestly I'm an idiot, I picked the wrong size", "my own stupid fault, I forgot to add the hat",
+     "silly me, I typed the wrong street", "damn, I entered my email wrong"],
+)
+def test_self_blame_is_set_aside(detector, text):
+    found = signals(detector, text)
+    assert found["insult"] == 0.0 and found["profanity"] == 0.0 and found["complaint"] == 0.0
+    assert decision(detector, text) is None
+
+
+def test_an_insult_aimed_at_the_bot_still_counts_beside_self_blame(detector):
+    found = signals(detector, "my mistake, but this useless bot is no help at all")
+    assert found["insult"] == 1.0 and found["complaint"] == 1.0
+
+
+def test_anger_at_another_shop_is_set_aside(detector):
+    text = "the jeans I bought at another store were rubbish, do yours shrink?"
+    assert signals(detector, text)["insult"] == 0.0
+    assert decision(detector, text) is None
+    assert signals(detector, "your jeans are rubbish")["insult"] == 1.0
+
+
+def test_aim_keeps_the_clauses_aimed_at_us(detector):
+    aimed = aim_of("I'm hopeless with forms, and your site is a joke", detector.lexicon)
+    assert aimed.self_blame and aimed.rest == "and your site is a joke"
+    assert aim_of("", detector.lexicon).rest == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Oh marvellous, the scarf turned up torn. Great work.", "wow, thanks for another link, my parcel is still missing",
+     "Brilliant service, a fortnight later and the order is still in transit"],
+)
+def test_sarcasm_around_a_real_problem_hands_over(detector, text):
+    assert signals(detector, text)["sarcasm"] == 1.0
+    assert decision(detector, text) == "frustration"
+
+
+@pytest.mark.parametrize("text", ["Great, thanks, that's all I needed", "lovely colour, is it machine washable?",
+                                  "my parcel is late, when will it come?"])
+def test_praise_alone_or_a_problem_alone_is_not_sarcasm(detector, text):
+    assert signals(detector, text)["sarcasm"] == 0.0
+
+
+def test_a_calm_caps_lock_typist_is_not_shouting(detector):
+    calm = signals(detector, "HELLO, CAN I PAY FOR MY ORDER WITH A GIFT CARD")["shouting"]
+    angry = signals(detector, "WHERE IS MY ORDER, I WANT IT NOW")["shouting"]
+    assert calm < 0.2 < angry
+    assert decision(detector, "HELLO, CAN I PAY FOR MY ORDER WITH A GIFT CARD") is None
