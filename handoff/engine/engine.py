@@ -67,6 +67,7 @@ class Escalations(Protocol):
     async def open(self, *, sender_id: str, channel: str | None, reason: str, team: str,
                    frustration: float, packet: dict[str, Any]) -> Escalation: ...
     async def active_for(self, sender_id: str) -> Escalation | None: ...
+    async def last_opened_at(self, sender_id: str) -> float | None: ...
     async def ahead_of(self, escalation: Escalation) -> int: ...
     async def record_customer_message(self, sender_id: str, text: str, at: float,
                                       line: dict[str, Any] | None = None) -> None: ...
@@ -198,7 +199,7 @@ class HandoffEngine:
         assessment = await asyncio.to_thread(self.detector.assess, history)
         if assessment.handover:
             decision = Decision(assessment.reason or "frustration", float(assessment.score), dict(assessment.signals))
-            await self.escalate(sender, decision)
+            await self.escalate(sender, decision, asked_at=event.timestamp)
 
     async def _bot_line(self, event: StreamEvent) -> None:
         """The bot's and the service's own lines (notices, reminders) of an open escalation, to the
@@ -257,7 +258,8 @@ class HandoffEngine:
     async def _slot(self, event: StreamEvent) -> None:
         name, value = event.event.get("name"), event.event.get("value")
         if name == contract.UNRESOLVED_REASON_SLOT and isinstance(value, str) and value.strip():
-            await self.escalate(event.sender_id, Decision(value.strip(), await self._score(event.sender_id), {}))
+            await self.escalate(event.sender_id, Decision(value.strip(), await self._score(event.sender_id), {}),
+                                asked_at=event.timestamp)
         elif name == contract.CSAT_RATING_SLOT:
             rating = parse_rating(value)
             if rating is not None:
@@ -278,8 +280,9 @@ class HandoffEngine:
 
     # --- opening an escalation ---------------------------------------------------------------
 
-    async def escalate(self, sender: str, decision: Decision) -> Escalation | None:
-        """Open an escalation for `sender` unless one is open; returns it, or None if one was open."""
+    async def escalate(self, sender: str, decision: Decision, *, asked_at: float) -> Escalation | None:
+        """Open an escalation for `sender` unless one is open, or one was opened after `asked_at`
+        (the time of the event that asks); returns it, or None if another one answers the ask."""
         lock = keyed(self.prefix, "engine:opening", sender)
         if not await self.redis.set(lock, self.owner, nx=True, ex=OPENING_LOCK_SECONDS):
             holder = await self.redis.get(lock)
@@ -293,6 +296,13 @@ class HandoffEngine:
         self.opening.add(sender)
         try:
             if await self.escalations.active_for(sender) is not None:
+                return None
+            # One turn asks twice (the customer's words, the bot's unresolved_reason), and two
+            # replicas may each take one. The second waits on the opening lock and is retried;
+            # by then a person may have closed the escalation the first opened. Opened after
+            # this event, that escalation was the answer to it: another would ask them again.
+            opened = await self.escalations.last_opened_at(sender)
+            if asked_at > 0 and opened is not None and opened >= asked_at:
                 return None
             # Pause first: building the packet takes a moment, and the bot must not answer the
             # customer's next message meanwhile. A failed pause does not stop the escalation.

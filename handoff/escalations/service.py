@@ -116,6 +116,9 @@ class EscalationService:
     async def active_for(self, sender_id: str) -> Escalation | None:
         return await self.db.run(lambda s: rows.active_for(s, sender_id))
 
+    async def last_opened_at(self, sender_id: str) -> float | None:
+        return await self.db.run(lambda s: rows.last_opened_at(s, sender_id))
+
     async def ahead_of(self, escalation: Escalation) -> int:
         """How many escalations of the same team wait before this queued one (by priority)."""
         queued = {e.id: e.team for e in await self.db.run(rows.queued)}

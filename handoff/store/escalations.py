@@ -120,6 +120,11 @@ def active_for(session: Session, sender_id: str) -> Escalation | None:
     return to_escalation(row) if row else None
 
 
+def last_opened_at(session: Session, sender_id: str) -> float | None:
+    """When this conversation's newest escalation was opened, whatever its state."""
+    return session.scalar(select(func.max(EscalationRow.created_at)).where(EscalationRow.sender_id == sender_id))
+
+
 def history_for(session: Session, sender_id: str | None, email: str | None, limit: int = 20) -> list[Escalation]:
     """Earlier escalations of one customer, newest first, by conversation or by e-mail address."""
     matches = []

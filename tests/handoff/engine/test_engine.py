@@ -277,3 +277,38 @@ async def test_an_opening_lock_of_another_replica_leaves_the_entry_to_retry(
     await services.redis.delete(lock)
     await feed.customer("contended", "let me talk to a real person please", "request_human", 0.97)
     assert await services.escalations.active_for("contended") is not None
+
+
+async def test_a_retried_ask_of_a_turn_whose_escalation_was_closed_opens_no_second(
+        engine: HandoffEngine, services: Services) -> None:
+    """One turn asks twice: the customer's words, then the bot's unresolved_reason. With two
+    replicas, one opens the escalation from the words while the other takes the slot, finds the
+    opening lock held and leaves its entry to be retried; a person may close the escalation
+    first. The retry must not hand the customer over again (CI saw two explicit hand-overs of
+    one conversation in the reports)."""
+    feed = Feed(engine)
+    # Rasa publishes a turn's events when it saves the tracker: both happened before either is read.
+    now = time.time() - 1
+    words = StreamEvent(f"{next(feed.ids)}-0", "twice", "user", {
+        "event": "user", "text": "let me talk to a real person please", "timestamp": now, "input_channel": "rest",
+        "parse_data": {"intent": {"name": "request_human", "confidence": 0.97}, "entities": []}})
+    slot = StreamEvent(f"{next(feed.ids)}-0", "twice", "slot", {
+        "event": "slot", "name": "unresolved_reason", "value": "explicit_request", "timestamp": now + 0.2})
+    for event in (words, slot):
+        await engine.conversations.apply(event)
+    lock = keyed(PREFIX, "engine:opening", "twice")
+    await services.redis.set(lock, "another-replica", ex=30)
+    with pytest.raises(OpeningElsewhere):
+        await engine.on_applied(slot)
+    await services.redis.delete(lock)
+    await engine.on_applied(words)  # the other replica's work, done while the slot waits
+    opened = await services.escalations.active_for("twice")
+    assert opened is not None and opened.reason == "explicit_request"
+    await services.escalations.fail(opened.id, detail_text="served", outcome="resolved")
+
+    await engine.on_applied(slot)  # the retry
+    assert await services.escalations.active_for("twice") is None
+    assert len(await services.escalations.history_for("twice")) == 1
+    # Asked again after that escalation, a person is called again.
+    await feed.customer("twice", "I need a person again please", "request_human", 0.97)
+    assert len(await services.escalations.history_for("twice")) == 2
