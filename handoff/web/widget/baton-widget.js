@@ -471,17 +471,36 @@
     }
   }
 
+  // A turn takes seconds. An acknowledgement missing after ACK_TIMEOUT_MS (lost with a connection
+  // that dropped and came back, or a slow first turn after Rasa restarted) sends the message again
+  // under its id, which Rasa handles once (bot/message_ids.py): a copy that arrives while the first
+  // is handled is acknowledged when the first is done. At most MAX_SENDS per connection; after
+  // that it waits for the next one.
+  var ACK_TIMEOUT_MS = 20000;
+  var MAX_SENDS = 5;
   var inFlight = {};
+  var sends = {};
+  var emits = 0; // each emit's own token: an answer is matched to its attempt
   function flush() {
     if (!socket || !socket.connected || !confirmed) return;
     outbox.forEach(function (item) {
-      if (inFlight[item.id]) return;
-      inFlight[item.id] = true;
+      if (inFlight[item.id] || (sends[item.id] || 0) >= MAX_SENDS) return;
+      sends[item.id] = (sends[item.id] || 0) + 1;
+      var attempt = ++emits;
+      inFlight[item.id] = attempt;
       if (!agentName) showTyping(config.brand + " assistant");
       // The acknowledgement comes once Rasa has handled the message; until then it stays queued
       // and is sent again after a reconnect.
-      socket.emit("user_uttered", { message: item.text, session_id: session.session_id, message_id: item.id }, function (reply) {
+      var payload = { message: item.text, session_id: session.session_id, message_id: item.id };
+      socket.timeout(ACK_TIMEOUT_MS).emit("user_uttered", payload, function (error, reply) {
+        if (inFlight[item.id] !== attempt) {
+          // An earlier attempt's late answer, or one from before a reconnect: an acknowledgement
+          // still means Rasa has the message.
+          if (!error && !(reply && reply.ok === false)) markSent(item.id);
+          return;
+        }
         delete inFlight[item.id];
+        if (error) return flush();
         // Refused (the session was not confirmed): it stays queued for the next confirmation.
         if (reply && reply.ok === false) return;
         markSent(item.id);
@@ -649,6 +668,7 @@
     });
     socket.on("session_confirm", function () {
       confirmed = true;
+      sends = {};
       setBanner("");
       flush();
     });
