@@ -44,6 +44,7 @@ from handoff.engine.timeline import Timeline, from_store, from_tracker
 from handoff.engine.waiting import WaitingReminders
 from handoff.keys import keyed
 from handoff.store.records import Escalation
+from handoff.stream.consumer import RetryLater
 from handoff.stream.events import StreamEvent
 
 if TYPE_CHECKING:  # the detector loads its models on import: only when the service builds it
@@ -111,7 +112,7 @@ def stored_slot(state: dict[str, str], name: str) -> Any:
 OPENING_LOCK_SECONDS = 30
 
 
-class OpeningElsewhere(Exception):
+class OpeningElsewhere(RetryLater):
     """Another replica holds this conversation's opening lock; the stream entry is retried."""
 
 

@@ -39,6 +39,11 @@ Entry = tuple[bytes, dict[str, str], StreamEvent]
 LOST_REDIS = (RedisConnectionError, RedisTimeoutError)
 
 
+class RetryLater(Exception):
+    """A handler cannot act on this entry yet (another replica is busy with its conversation):
+    retried and counted like a failure, but logged in one line, without a traceback."""
+
+
 class StreamConsumer:
     """`handler` applies an entry to the live state; the optional `on_applied` (the engine's hook)
     runs after it, before the entry is acknowledged. Both see a redelivered entry again (at least
@@ -174,6 +179,10 @@ class StreamConsumer:
         attempts = await self.dead_letters.count_failure(raw_id)
         # The sender id is outside input: bounded and quoted in the log line.
         sender = repr(event.sender_id[:80])
+        if attempts < self.max_attempts and isinstance(error, RetryLater):
+            logger.info("Stream entry %s (%s of %s) waits, attempt %d of %d; retrying in %.1fs: %s",
+                        event.entry_id, event.type, sender, attempts, self.max_attempts, self.retry_seconds, error)
+            return False
         if attempts < self.max_attempts:
             logger.warning("Stream entry %s (%s of %s) failed, attempt %d of %d; retrying in %.1fs",
                            event.entry_id, event.type, sender, attempts, self.max_attempts, self.retry_seconds,

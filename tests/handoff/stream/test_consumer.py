@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 
 import pytest
 from redis.asyncio import Redis
 
 from handoff.conversations.store import ConversationStore
 from handoff.settings import HandoffSettings
-from handoff.stream.consumer import StreamConsumer
+from handoff.stream.consumer import RetryLater, StreamConsumer
 from handoff.stream.events import StreamEvent
 
 STREAM = "test:events"
@@ -159,3 +160,31 @@ async def test_a_failing_entry_stays_pending_and_the_other_conversations_are_ack
     assert await store.transcript("bad") == []
     assert consumer.failing == {"bad"} and consumer.last_error == "RuntimeError: handler bug"
     assert (await consumer.lag())["pending"] == 2
+
+
+async def test_an_entry_that_must_wait_is_retried_and_logged_in_one_line(
+    redis: Redis, redis_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Another replica opening the conversation's escalation is no fault: a retry, one line."""
+    store = ConversationStore(redis, "test")
+    calls = 0
+
+    async def handler(event: StreamEvent) -> bool:
+        nonlocal calls
+        calls += 1
+        if calls == 1:
+            raise RetryLater("an escalation for this conversation is being opened by another")
+        return await store.apply(event)
+
+    consumer = StreamConsumer(redis, settings(redis_url, "a").model_copy(update={"retry_seconds": 0.1}), handler)
+    await publish(redis, "waits", {"event": "user", "text": "a person please", "timestamp": 1.0})
+
+    async def done() -> bool:
+        return consumer.processed == 1
+
+    with caplog.at_level(logging.INFO, logger="handoff.stream.consumer"):
+        await run_until(consumer, done)
+    assert [t["text"] for t in await store.transcript("waits")] == ["a person please"]
+    waits = [r for r in caplog.records if r.name == "handoff.stream.consumer" and "waits" in r.getMessage()]
+    assert len(waits) == 1 and waits[0].levelno == logging.INFO and waits[0].exc_info is None
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING and r.name == "handoff.stream.consumer"]
