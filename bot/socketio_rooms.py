@@ -30,6 +30,10 @@ from socketio import AsyncRedisManager, AsyncServer
 from defaults import SOCKETIO_CHANNEL
 
 logger = logging.getLogger(__name__)
+# python-socketio's manager logs every message it relays ("pubsub message: emit") at info: one
+# line per bot reply on every replica. Its warnings and errors still show.
+relay_logger = logging.getLogger(f"{__name__}.relay")
+relay_logger.setLevel(logging.WARNING)
 
 RETRY_SECONDS = (0.5, 1.0, 2.0, 5.0)  # then every 5 s
 READY_TIMEOUT_S = 10.0
@@ -37,7 +41,7 @@ READY_TIMEOUT_S = 10.0
 
 class RedisRooms(AsyncRedisManager):  # type: ignore[misc]
     def __init__(self, url: str, channel: str = SOCKETIO_CHANNEL) -> None:
-        super().__init__(url, channel=channel, logger=logger)
+        super().__init__(url, channel=channel, logger=relay_logger)
 
     async def _listen(self) -> AsyncIterator[bytes]:
         channel = self.channel.encode("utf-8")

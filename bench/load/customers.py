@@ -64,6 +64,13 @@ class RestCustomer:
         return None
 
 
+# After the acknowledgement: how long to wait for a turn's first reply (a conversation a person
+# owns gets none), and how quiet it must be before the turn's replies count as all arrived.
+REPLY_WAIT_S = 10.0
+SETTLE_S = 0.15
+MAX_REPLIES = 50
+
+
 class SocketCustomer:
     """A widget visitor: a session from POST /widget/sessions, then socket.io to Rasa."""
 
@@ -98,13 +105,26 @@ class SocketCustomer:
     async def say(self, text: str, timeout: float) -> tuple[float, list[Reply]]:
         before = len(self.received)
         start = time.perf_counter()
-        # Rasa acknowledges once it has handled the message; its replies were emitted before that.
+        # Rasa acknowledges once it has handled the message. Its replies were emitted before that,
+        # but to the session's room, which goes through Redis (bot/socketio_rooms.py, decision
+        # 0166) while the acknowledgement comes straight back: under load they arrive after it.
         await self.sio.call("user_uttered", {"message": text, "session_id": self.sender}, timeout=timeout)
-        elapsed = time.perf_counter() - start
-        # The client hands each packet to its own task: let the ones already read run.
-        for _ in range(3):
-            await asyncio.sleep(0)
-        return elapsed, [reply for _, reply in self.received[before:]]
+        acknowledged = time.perf_counter()
+        async with self._arrived:
+            try:
+                await asyncio.wait_for(self._arrived.wait_for(lambda: len(self.received) > before),
+                                       min(REPLY_WAIT_S, max(0.0, start + timeout - acknowledged)))
+                # The rest of the turn's replies follow the first closely, in order.
+                for _ in range(MAX_REPLIES):
+                    count = len(self.received)
+                    await asyncio.wait_for(self._arrived.wait_for(lambda n=count: len(self.received) > n),
+                                           SETTLE_S)
+            except TimeoutError:
+                pass
+        replies = self.received[before:]
+        # The turn is over for the customer when its last reply is on the screen.
+        finished = max([acknowledged, *(at for at, _ in replies)])
+        return finished - start, [reply for _, reply in replies]
 
     async def wait_for_text(self, piece: str, timeout: float) -> float | None:
         """perf_counter time at which a message holding `piece` arrived; None if none within `timeout`."""
