@@ -16,7 +16,7 @@ PROC = Path("/proc")
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-def _children_map() -> dict[int, list[int]]:
+def children_map() -> dict[int, list[int]]:
     children: dict[int, list[int]] = {}
     for entry in PROC.iterdir():
         if not entry.name.isdigit():
@@ -40,7 +40,7 @@ def _rss(pid: int) -> int:
 
 def tree_rss(pid: int, children: dict[int, list[int]] | None = None) -> int:
     """RSS in bytes of `pid` and every descendant."""
-    children = _children_map() if children is None else children
+    children = children_map() if children is None else children
     total, todo, seen = 0, [pid], set()
     while todo:
         current = todo.pop()
@@ -94,7 +94,7 @@ class PeakMemory:
         self._thread = threading.Thread(target=self._run, name="peak-memory", daemon=True)
 
     def sample(self) -> None:
-        children = _children_map()
+        children = children_map()
         total = 0
         for name, pid in self.pids.items():
             rss = tree_rss(pid, children)

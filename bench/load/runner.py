@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import httpx
 
 from bench.load.agents import Desk, Waiting
+from bench.load.cpu import CpuUse
 from bench.load.customers import Customer, RestCustomer, SocketCustomer, button_payload, reply_text
 from bench.load.memory import PeakMemory
 from bench.load.pacing import Pacing, pause_seconds
@@ -172,7 +173,7 @@ class Level:
 
 async def run_levels(target: Target, plans: list[Plan], *, mix_deck: Iterator[str], scenarios: Scenarios,
                      warmup: float = 0.0, with_agents: bool = True) -> list[LevelResult]:
-    """Run each plan in turn against `target`, sampling the processes' memory during each."""
+    """Run each plan in turn against `target`, sampling the processes' memory and CPU during each."""
     limits = httpx.Limits(max_connections=500, max_keepalive_connections=200)
     results = []
     async with httpx.AsyncClient(limits=limits, timeout=60) as http:
@@ -183,8 +184,9 @@ async def run_levels(target: Target, plans: list[Plan], *, mix_deck: Iterator[st
             if warmup:
                 await Level(target, Plan(2, warmup), http, desk, mix_deck, scenarios).run()
             for plan in plans:
-                with PeakMemory(target.pids) as memory:
+                with PeakMemory(target.pids) as memory, CpuUse(target.pids) as cpu:
                     result = await Level(target, plan, http, desk, mix_deck, scenarios).run()
+                result.cpu_cores = dict(cpu.cores)
                 result.memory_peak = dict(memory.peaks)
                 result.memory_total_peak = memory.total_peak
                 results.append(result)

@@ -4,6 +4,7 @@ and the table that prints them beside the goals of issue 7."""
 from __future__ import annotations
 
 import math
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -44,6 +45,7 @@ class LevelResult:
     unplanned_handovers: int = 0
     memory_peak: dict[str, int] = field(default_factory=dict)  # process -> bytes (RSS incl. children)
     memory_total_peak: int = 0
+    cpu_cores: dict[str, float] = field(default_factory=dict)  # process -> cores busy on average
     load_average: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
     def record_turn(self, kind: str, channel: str, ms: float) -> None:
@@ -80,6 +82,7 @@ class LevelResult:
             "unplanned_handovers": self.unplanned_handovers,
             "agent_reply_ms": figures(self.agent_reply_ms),
             "memory_peak": dict(self.memory_peak), "memory_total_peak": self.memory_total_peak,
+            "cpu_cores": dict(self.cpu_cores),
             "load_average": list(self.load_average),
         }
 
@@ -141,6 +144,15 @@ def report(levels: list[LevelResult]) -> str:
         for level in levels:
             cells = " | ".join(_mib(level.memory_peak.get(name, 0)) for name in names)
             lines.append(f"| {_label(level)} | {cells} | {_mib(level.memory_total_peak)} |")
+    cpu_names = sorted({name for level in levels for name in level.cpu_cores})
+    if cpu_names:
+        lines += ["", f"CPU: cores each process kept busy on average during the level (this machine has "
+                      f"{os.cpu_count()})", "",
+                  "| concurrent | " + " | ".join(cpu_names) + " | all together |",
+                  "| --- | " + " | ".join("---" for _ in cpu_names) + " | --- |"]
+        for level in levels:
+            cells = " | ".join(f"{level.cpu_cores.get(name, 0.0):.2f}" for name in cpu_names)
+            lines.append(f"| {_label(level)} | {cells} | {sum(level.cpu_cores.values()):.2f} |")
     lines += ["", goals(levels)]
     return "\n".join(lines)
 
