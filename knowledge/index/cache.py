@@ -4,6 +4,8 @@ without running the model, and a changed passage is re-encoded."""
 from __future__ import annotations
 
 import hashlib
+import os
+import uuid
 from pathlib import Path
 
 import numpy as np
@@ -27,9 +29,14 @@ def cached_text_embeddings(encoder: Encoder, texts: list[str], cache_dir: Path) 
             return vectors
     vectors = encoder.encode(texts) if texts else np.zeros((0, 0), dtype=np.float32)
     cache_dir.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.npy")
-    np.save(tmp, vectors)
-    tmp.replace(path)
+    # A name of this process's own: replicas starting at once each write the same cache, and a
+    # shared temporary name let one move the other's file away under it (a replica failed to start).
+    tmp = path.with_name(f"{path.stem}.{os.getpid()}.{uuid.uuid4().hex[:8]}.tmp.npy")
+    try:
+        np.save(tmp, vectors)
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
     return vectors
 
 
