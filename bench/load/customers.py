@@ -67,7 +67,7 @@ class RestCustomer:
 # After the acknowledgement: how long to wait for a turn's first reply (a conversation a person
 # owns gets none), and how quiet it must be before the turn's replies count as all arrived.
 REPLY_WAIT_S = 10.0
-SETTLE_S = 0.15
+SETTLE_S = 0.05
 MAX_REPLIES = 50
 
 

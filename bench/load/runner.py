@@ -77,6 +77,7 @@ class Level:
         deadline = start + self.plan.duration
         await asyncio.gather(*(self._customer_loop(deadline) for _ in range(self.plan.concurrency)))
         self.result.duration_s = time.perf_counter() - start
+        self.result.window_s = self.plan.duration
         self.result.load_average = os.getloadavg()
         return self.result
 
@@ -134,7 +135,7 @@ class Level:
             except Exception as error:  # a failed turn is a figure, not a crash
                 self.result.error(f"{turn.kind}: {type(error).__name__}")
                 return
-            self.result.record_turn(turn.kind, customer.channel, elapsed * 1000)
+            self.result.record_turn(turn.kind, customer.channel, elapsed * 1000, time.perf_counter() <= deadline)
             if waiting is not None:
                 await self._handed_over(waiting)
                 return
