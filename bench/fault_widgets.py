@@ -41,6 +41,7 @@ class Widget:
         self.sender, self.secret = session["session_id"], session["secret"]
         self.confirmed = asyncio.Event()
         self.cut_at: float | None = None
+        self.closing = False
         self.replies: list[dict[str, Any]] = []
         self.sio = socketio.AsyncClient(reconnection=True, reconnection_delay=0.5, reconnection_delay_max=2,
                                         handle_sigint=False)
@@ -53,6 +54,8 @@ class Widget:
         await self.sio.emit("session_request", {"session_id": self.sender, "secret": self.secret})
 
     async def _on_disconnect(self) -> None:
+        if self.closing:  # the conversation's own end, not a cut
+            return
         if self.cut_at is None:
             self.cut_at = time.monotonic()
             self.figures.cut += 1
@@ -93,6 +96,7 @@ class Widget:
         return None
 
     async def close(self) -> None:
+        self.closing = True
         await self.sio.disconnect()
 
 
