@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bench.clinc_off_domain import load_queries
+from bench.clinc_off_domain import held_out, load_queries
 from tests.bench.test_knowledge_eval import run
 
 DATA = {
@@ -40,3 +40,11 @@ def test_the_bench_prints_the_share_given_an_article(tmp_path: Path) -> None:
     assert "| all but shop-like | 4 |" in out
     assert "get an article:" in out and "goal under 2 %" in out
     assert "shop-like intents (SHOP_LIKE), counted apart:" in out and "of 1 get an article" in out
+
+
+def test_the_bars_are_chosen_on_queries_the_domain_classifier_did_not_learn_from(tmp_path: Path) -> None:
+    queries = load_queries(clinc(tmp_path / "clinc"), "val")
+    assert [q.text for q in queries] == ["what is the speed of light", "what's the weather like"]
+    kept = held_out(queries, ["what is the speed of light", "how do i bake bread"])
+    assert [q.text for q in kept] == ["what's the weather like"]
+    assert held_out(queries, []) == queries

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from knowledge.index.decision import (
 from knowledge.index.hybrid import FusionConfig
 
 CONFIG = RetrievalConfig(answer_threshold=0.7, answerable_threshold=0.3, off_domain_threshold=0.9,
-                         off_domain_unsure_threshold=0.7)
+                         off_domain_unsure_threshold=0.7, off_domain_answerable_threshold=0.8)
 
 
 @pytest.mark.parametrize(
@@ -40,12 +41,45 @@ CONFIG = RetrievalConfig(answer_threshold=0.7, answerable_threshold=0.3, off_dom
         (Judgement(confidence=0.9, answerable=0.1, off_domain=0.75), Outcome.OFF_DOMAIN),
         (Judgement(confidence=0.2, answerable=0.9, off_domain=0.69), Outcome.UNSURE),
         (Judgement(confidence=0.9, answerable=0.1, off_domain=0.69), Outcome.NO_MATCH),
+        # Answered outright, but on a middling answerable probability: the lower bar holds too.
+        (Judgement(confidence=0.95, answerable=0.79, off_domain=0.7), Outcome.OFF_DOMAIN),
+        (Judgement(confidence=0.95, answerable=0.8, off_domain=0.89), Outcome.CONFIDENT),
+        (Judgement(confidence=0.95, answerable=0.79, off_domain=0.69), Outcome.CONFIDENT),
     ],
 )
 def test_the_no_match_bar_is_on_answerable_and_the_answer_bar_on_confidence(
     judgement: Judgement, outcome: Outcome
 ) -> None:
     assert CONFIG.outcome(judgement) is outcome
+
+
+def test_at_0_the_lower_bar_holds_only_for_questions_not_answered_outright() -> None:
+    """As before decision 0265: a file without the new bar gets the default, 0 keeps the old rule."""
+    old = replace(CONFIG, off_domain_answerable_threshold=0.0)
+    assert old.outcome(Judgement(confidence=0.95, answerable=0.5, off_domain=0.85)) is Outcome.CONFIDENT
+    assert old.outcome(Judgement(confidence=0.2, answerable=0.9, off_domain=0.75)) is Outcome.OFF_DOMAIN
+    assert CONFIG.outcome(Judgement(confidence=0.95, answerable=0.5, off_domain=0.85)) is Outcome.OFF_DOMAIN
+
+
+def test_a_file_without_the_answerable_bar_of_the_off_domain_decision_gets_the_default(tmp_path: Path) -> None:
+    path = tmp_path / "retrieval.json"
+    CONFIG.save(path)
+    raw = json.loads(path.read_text())
+    del raw["off_domain_answerable_threshold"]
+    path.write_text(json.dumps(raw))
+    loaded = RetrievalConfig.load(path)
+    assert loaded.off_domain_answerable_threshold == RetrievalConfig.off_domain_answerable_threshold > 0
+    assert loaded.off_domain_unsure_threshold == CONFIG.off_domain_unsure_threshold
+
+
+def test_the_shipped_off_domain_bars_are_the_defaults_the_tuning_writes() -> None:
+    """bench/knowledge_tune.py rewrites retrieval.json from RetrievalConfig's defaults for the
+    off_domain bars, which it does not fit: they must be the ones chosen (decision 0265)."""
+    shipped, defaults = RetrievalConfig.load(CONFIG_FILE), RetrievalConfig()
+    assert (shipped.off_domain_threshold, shipped.off_domain_unsure_threshold,
+            shipped.off_domain_answerable_threshold) == (defaults.off_domain_threshold,
+                                                         defaults.off_domain_unsure_threshold,
+                                                         defaults.off_domain_answerable_threshold)
 
 
 def test_a_model_is_a_logistic_function_of_the_features() -> None:
@@ -65,6 +99,7 @@ def test_save_and_load_give_back_the_same_config(tmp_path: Path) -> None:
         answerable_threshold=0.27,
         off_domain_threshold=0.83,
         off_domain_unsure_threshold=0.61,
+        off_domain_answerable_threshold=0.77,
     )
     path = tmp_path / "retrieval.json"
     config.save(path, note="a test")

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from knowledge.articles import load_articles
-from knowledge.index.decision import RetrievalConfig
+from knowledge.index.decision import Outcome, RetrievalConfig
 from knowledge.index.dense import Encoder
 from knowledge.index.domain import DomainClassifier
 from knowledge.index.hybrid import HybridIndex
@@ -42,6 +42,26 @@ def test_other_domains_are_told_from_the_shop(index: HybridIndex) -> None:
     shop = [index.search(q).off_domain for q in SHOP]
     elsewhere = [index.search(q).off_domain for q in ELSEWHERE]
     assert max(shop) < config.off_domain_unsure_threshold <= min(elsewhere), (shop, elsewhere)
+
+
+# Requests of other domains that share a word or a shape with an article ("time", "pick up",
+# "days until", "in seattle tomorrow") and that the search answers outright, on an answerable
+# probability well below a shop question's: written for this test, not taken from any set.
+LOOKALIKES = ["what time is it in london right now", "remind me to pick up my dry cleaning",
+              "how many days until payday", "is it going to rain in seattle tomorrow"]
+
+
+def test_another_domain_answered_on_a_middling_answerable_probability_is_declined(index: HybridIndex) -> None:
+    """The lower bar holds for a question an article answers outright unless the search is
+    clearly sure that one does (decision 0265); the shop's questions keep their articles."""
+    config = RetrievalConfig.load()
+    for query in LOOKALIKES:
+        judgement = config.judge_ranking(index.search(query))
+        assert config.off_domain_unsure_threshold <= judgement.off_domain < config.off_domain_threshold, query
+        assert judgement.answerable < config.off_domain_answerable_threshold, query
+        assert config.outcome(judgement) is Outcome.OFF_DOMAIN, (query, judgement)
+    for query in SHOP:
+        assert config.outcome(config.judge_ranking(index.search(query))) is not Outcome.OFF_DOMAIN, query
 
 
 def test_without_examples_of_other_domains_there_is_no_domain_classifier(knowledge_encoder: Encoder) -> None:
