@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import time
 
-from bench.load.memory import PROC, children_map
+from bench.load.memory import PROC, children_map, tree
 
 TICKS = os.sysconf("SC_CLK_TCK")
 BENCH = "bench (the customers)"
@@ -25,15 +25,7 @@ def _cpu_seconds(pid: int) -> float:
 
 
 def tree_cpu_seconds(pid: int, children: dict[int, list[int]]) -> float:
-    total, todo, seen = 0.0, [pid], set()
-    while todo:
-        current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        total += _cpu_seconds(current)
-        todo.extend(children.get(current, []))
-    return total
+    return sum(_cpu_seconds(current) for current in tree(pid, children))
 
 
 class CpuUse:

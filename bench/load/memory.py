@@ -38,18 +38,23 @@ def _rss(pid: int) -> int:
         return 0
 
 
-def tree_rss(pid: int, children: dict[int, list[int]] | None = None) -> int:
-    """RSS in bytes of `pid` and every descendant."""
-    children = children_map() if children is None else children
-    total, todo, seen = 0, [pid], set()
+def tree(pid: int, children: dict[int, list[int]]) -> list[int]:
+    """`pid` and every descendant of it (each once, whatever `children` holds)."""
+    found, todo, seen = [], [pid], set()
     while todo:
         current = todo.pop()
         if current in seen:
             continue
         seen.add(current)
-        total += _rss(current)
+        found.append(current)
         todo.extend(children.get(current, []))
-    return total
+    return found
+
+
+def tree_rss(pid: int, children: dict[int, list[int]] | None = None) -> int:
+    """RSS in bytes of `pid` and every descendant."""
+    children = children_map() if children is None else children
+    return sum(_rss(current) for current in tree(pid, children))
 
 
 def _listening_inodes(port: int) -> set[str]:

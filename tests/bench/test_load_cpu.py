@@ -22,9 +22,11 @@ def test_a_busy_process_keeps_a_core_busy_and_a_sleeping_one_none() -> None:
         time.sleep(0.5)  # started, imports done
         with CpuUse({"busy": busy.pid, "parent": parent.pid, "sleeper": sleeper.pid}) as cpu:
             time.sleep(1.5)
-        assert cpu.cores["busy"] > 0.3
-        assert cpu.cores["parent"] > 0.3
-        assert cpu.cores["sleeper"] < 0.1
+        # Loose bars: the suite runs beside other work on 2 cores, so a busy loop may get well
+        # under a core; a sleeping process gets next to nothing however busy the machine is.
+        assert cpu.cores["busy"] > 0.1, cpu.cores
+        assert cpu.cores["parent"] > 0.1, cpu.cores
+        assert cpu.cores["sleeper"] < 0.03, cpu.cores
         assert BENCH in cpu.cores
     finally:
         for process in (busy, parent, sleeper):
