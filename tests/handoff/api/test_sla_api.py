@@ -79,6 +79,7 @@ async def test_the_team_is_warned_before_the_breach(redis_url: str, tmp_path: Pa
     async with Server(settings) as server:
         maya = await server.login("maya")
         async with server.websocket(maya.token) as ws:  # type: ignore[attr-defined]
+            await next_push(ws, "hello", timeout=30)  # signed in: its pushes reach this socket
             escalation = await open_escalation(server, "web-omar")
             warning = await next_push(ws, "sla.warning", timeout=10)
             warned_at = time.time()

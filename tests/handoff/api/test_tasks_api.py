@@ -70,6 +70,7 @@ async def test_reminder_once_with_two_replicas_then_escalated_to_the_team(redis_
         escalation = await claimed(one)
         maya = await one.login("maya")
         async with one.websocket(maya.token) as ws:  # type: ignore[attr-defined]
+            await next_push(ws, "hello", timeout=30)  # signed in: its pushes reach this socket
             created = await maya.post(f"/escalations/{escalation.id}/tasks",
                                       json={"due_at": time.time() + 1.0, "note": "check the refund posted"})
             assert created.status_code == 201
@@ -106,6 +107,9 @@ async def test_an_email_me_request_becomes_one_task_for_the_team(redis_url: str,
         declined = await open_escalation(server, "web-liam")
         maya = await server.login("maya")
         async with server.websocket(maya.token) as ws:  # type: ignore[attr-defined]
+            # Signed in first: a push sent while the server still read the token went nowhere,
+            # and on a loaded machine the task came due in that moment.
+            await next_push(ws, "hello", timeout=30)
             await service.record_follow_up("web-omar", "Omar.H@example.com")
             reminder = await next_push(ws, "task.due", timeout=30)
         assert reminder["data"]["escalation_id"] == escalation.id and reminder["data"]["agent"] is None
