@@ -14,10 +14,12 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from alembic import command
 from psycopg import sql
-from sqlalchemy import Engine, MetaData
+from sqlalchemy import Engine, MetaData, text
 
 from handoff.store import Database
+from handoff.store.schema import alembic_config
 
 ADMIN_URL = os.environ.get("HANDOFF_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 
@@ -68,6 +70,18 @@ def empty(engine: Engine) -> None:
         tables = MetaData()
         tables.reflect(connection)
         tables.drop_all(connection)
+
+
+def at_revision(url: str, revision: str, rows_sql: str) -> Database:
+    """A store emptied, migrated only up to `revision` and given `rows_sql` there, not started: a
+    migration's test starts it (which migrates to the head, as a replica does) and reads what the
+    migrations after `revision` made of those rows."""
+    db = Database(url)
+    empty(db.engine)
+    with db.engine.begin() as connection:
+        command.upgrade(alembic_config(connection), revision)
+        connection.execute(text(rows_sql))
+    return db
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -9,15 +9,13 @@ from __future__ import annotations
 import math
 import random
 
-from alembic import command
-from sqlalchemy import delete, text
+from sqlalchemy import delete
 
 from handoff.store import Database, conversation_flags, reporting
 from handoff.store.models import ReportingConversationRow
 from handoff.store.purge import delete_reporting_before, delete_sender
 from handoff.store.reporting import ReportingEvent
-from handoff.store.schema import alembic_config
-from tests.handoff.databases import empty
+from tests.handoff.databases import at_revision
 
 DAY = 86_400.0
 T = 20_000 * DAY
@@ -108,16 +106,12 @@ async def test_a_channel_apart_or_a_time_not_finite_is_irregular(database: Datab
 
 
 async def test_the_migration_counts_the_events_already_stored(database_url: str) -> None:
-    db = Database(database_url)
-    empty(db.engine)
-    with db.engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "0014")
-        connection.execute(text(
-            "INSERT INTO reporting_events (key, kind, at, actor, sender_id, channel) VALUES "
-            f"('e1', 'conversation_started', {T + 10}, 'customer', 'c1', 'rest'), "
-            f"('e2', 'conversation_started', {T + DAY}, 'customer', 'c1', 'rest'), "
-            f"('e3', 'handover_asked', {T + 20}, 'customer', 'c1', 'rest'), "
-            f"('e4', 'article_answered', {T + 20}, 'bot', 'c2', 'rest')"))
+    db = at_revision(database_url, "0014",
+        "INSERT INTO reporting_events (key, kind, at, actor, sender_id, channel) VALUES "
+        f"('e1', 'conversation_started', {T + 10}, 'customer', 'c1', 'rest'), "
+        f"('e2', 'conversation_started', {T + DAY}, 'customer', 'c1', 'rest'), "
+        f"('e3', 'handover_asked', {T + 20}, 'customer', 'c1', 'rest'), "
+        f"('e4', 'article_answered', {T + 20}, 'bot', 'c2', 'rest')")
     await db.start()  # migrates to the head, as a replica does on start
     try:
         rows = await stored(db)

@@ -4,25 +4,16 @@ reactivates it with a new password), and the canned replies are seeded once."""
 
 from __future__ import annotations
 
-from alembic import command
-from sqlalchemy import text
-
 from handoff.auth.accounts import Accounts
-from handoff.store import Database
 from handoff.store import canned_replies as canned_rows
-from handoff.store.schema import alembic_config
-from tests.handoff.databases import empty
+from tests.handoff.databases import at_revision
 
 
 async def test_removed_accounts_become_deactivated_and_the_replies_are_seeded(database_url: str) -> None:
-    db = Database(database_url)
-    empty(db.engine)
-    with db.engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "0004")
-        connection.execute(text(
-            "INSERT INTO agents (id, username, display_name, password_hash, role, teams, capacity, created_at) "
-            "VALUES (1, 'boss', 'Boss', 'x', 'admin', '[\"general\"]', 3, 1.0), "
-            "(2, 'gone', 'Gone', '!removed', 'agent', '[\"delivery\"]', 3, 1.0)"))
+    db = at_revision(database_url, "0004",
+        "INSERT INTO agents (id, username, display_name, password_hash, role, teams, capacity, created_at) "
+        "VALUES (1, 'boss', 'Boss', 'x', 'admin', '[\"general\"]', 3, 1.0), "
+        "(2, 'gone', 'Gone', '!removed', 'agent', '[\"delivery\"]', 3, 1.0)")
     await db.start()  # migrates to the head, as a replica does on start
     await db.start()  # and again: nothing seeded twice
     try:

@@ -8,15 +8,13 @@ from __future__ import annotations
 import random
 
 import pytest
-from alembic import command
 from sqlalchemy import delete, text
 
 from handoff.store import Database, reporting, rollup
 from handoff.store.models import ReportingDailyRow
 from handoff.store.purge import delete_reporting_before, delete_sender
 from handoff.store.reporting import ReportingEvent
-from handoff.store.schema import alembic_config
-from tests.handoff.databases import empty
+from tests.handoff.databases import at_revision
 
 DAY = rollup.DAY
 T = 20_000 * DAY  # a midnight in 2024
@@ -107,16 +105,12 @@ async def test_a_vote_with_a_visitor_id_and_long_labels(database: Database) -> N
 
 
 async def test_the_migration_counts_the_events_already_stored(database_url: str) -> None:
-    db = Database(database_url)
-    empty(db.engine)
-    with db.engine.begin() as connection:
-        command.upgrade(alembic_config(connection), "0012")
-        connection.execute(text(
-            "INSERT INTO reporting_events (key, kind, at, actor, sender_id, channel, detail) VALUES "
-            f"('e1', 'article_answered', {T + 10}, 'bot', 'c1', 'rest', 'returns-policy'), "
-            f"('e2', 'article_answered', {T + DAY + 10}, 'bot', 'c2', 'rest', 'returns-policy'), "
-            f"('e3', 'article_answered', {T + DAY + 20}, 'bot', 'c3', 'rest', 'returns-policy'), "
-            f"('e4', 'conversation_started', {T + 10}, 'customer', 'c1', 'rest', NULL)"))
+    db = at_revision(database_url, "0012",
+        "INSERT INTO reporting_events (key, kind, at, actor, sender_id, channel, detail) VALUES "
+        f"('e1', 'article_answered', {T + 10}, 'bot', 'c1', 'rest', 'returns-policy'), "
+        f"('e2', 'article_answered', {T + DAY + 10}, 'bot', 'c2', 'rest', 'returns-policy'), "
+        f"('e3', 'article_answered', {T + DAY + 20}, 'bot', 'c3', 'rest', 'returns-policy'), "
+        f"('e4', 'conversation_started', {T + 10}, 'customer', 'c1', 'rest', NULL)")
     await db.start()  # migrates to the head, as a replica does on start
     try:
         rows = await stored(db)
