@@ -92,13 +92,14 @@ def choose(queries: list[Query]) -> None:
     from bench.knowledge_setup import build_index
     from knowledge.evaluation import load_questions
     from knowledge.index.decision import RetrievalConfig
-    from knowledge.negatives import load_off_domain
+    from knowledge.negatives import load_domain_only, load_off_domain
     from knowledge.settings import get_settings
 
     settings = get_settings()
     config = RetrievalConfig.load(settings.retrieval_config)
     index = build_index(config=config)
-    kept = held_out([q for q in queries if not q.shop_like], load_off_domain(settings.negatives_dir))
+    examples = load_off_domain(settings.negatives_dir) + load_domain_only(settings.negatives_dir)
+    kept = held_out([q for q in queries if not q.shop_like], examples)
     others = [config.judge_ranking(index.search(q.text, k=2)) for q in kept]
     shop = [config.judge_ranking(index.search(q.text, k=2)) for q in load_questions("dev") if q.article]
     print(f"choosing the off_domain bars: {len(others)} CLINC150 queries of other domains (this split, "

@@ -11,7 +11,7 @@ from knowledge.index.cache import cached_embeddings, cached_text_embeddings
 from knowledge.index.decision import RetrievalConfig
 from knowledge.index.dense import Encoder
 from knowledge.index.hybrid import HybridIndex
-from knowledge.negatives import load_off_domain, load_shop_negatives
+from knowledge.negatives import load_domain_only, load_off_domain, load_shop_negatives
 from knowledge.settings import get_settings
 from sentence_model.settings import SentenceModelSettings
 
@@ -38,7 +38,8 @@ def build_index(articles: list[Article] | None = None, config: RetrievalConfig |
     vectors = cached_embeddings(encoder(), passages, settings.cache_dir)
     negatives = cached_text_embeddings(encoder(), load_shop_negatives(settings.negatives_dir), settings.cache_dir)
     off_domain = cached_text_embeddings(encoder(), load_off_domain(settings.negatives_dir), settings.cache_dir)
-    return HybridIndex(articles, encoder(), vectors, config.fusion, negatives, off_domain)
+    domain_only = cached_text_embeddings(encoder(), load_domain_only(settings.negatives_dir), settings.cache_dir)
+    return HybridIndex(articles, encoder(), vectors, config.fusion, negatives, off_domain, domain_only)
 
 
 _WORDS = (  # noqa: SIM905 - readable as prose

@@ -17,7 +17,7 @@ from knowledge.index.cache import cached_embeddings, cached_text_embeddings
 from knowledge.index.decision import Outcome, RetrievalConfig
 from knowledge.index.dense import Encoder
 from knowledge.index.hybrid import Hit, HybridIndex
-from knowledge.negatives import load_off_domain, load_shop_negatives
+from knowledge.negatives import load_domain_only, load_off_domain, load_shop_negatives
 
 
 @dataclass(frozen=True)
@@ -49,12 +49,15 @@ class KnowledgeBase:
     def __init__(
         self, articles_dir: Path, cache_dir: Path, encoder: Encoder, config: RetrievalConfig,
         negatives: list[str] | None = None, off_domain: list[str] | None = None,
+        domain_only: list[str] | None = None,
     ) -> None:
         self.articles_dir = articles_dir
         # Shop requests no article answers, and requests of other domains: the article
         # classifier's "none of ours" class; the second also the domain classifier's other side.
         self.negatives = negatives if negatives is not None else load_shop_negatives()
         self.off_domain = off_domain if off_domain is not None else load_off_domain()
+        # More requests of other domains, which only the domain classifier learns from.
+        self.domain_only = domain_only if domain_only is not None else load_domain_only()
         self.cache_dir = cache_dir
         self.encoder = encoder
         self.config = config
@@ -68,7 +71,8 @@ class KnowledgeBase:
         vectors = cached_embeddings(self.encoder, passages, self.cache_dir)
         negatives = cached_text_embeddings(self.encoder, self.negatives, self.cache_dir)
         off_domain = cached_text_embeddings(self.encoder, self.off_domain, self.cache_dir)
-        index = HybridIndex(articles, self.encoder, vectors, self.config.fusion, negatives, off_domain)
+        domain_only = cached_text_embeddings(self.encoder, self.domain_only, self.cache_dir)
+        index = HybridIndex(articles, self.encoder, vectors, self.config.fusion, negatives, off_domain, domain_only)
         return Snapshot(index, {a.id: a for a in articles}, version, time.time())
 
     def reindex(self) -> tuple[Snapshot, bool]:

@@ -72,10 +72,13 @@ class HybridIndex:
     def __init__(
         self, articles: list[Article], encoder: Encoder, vectors: np.ndarray, fusion: FusionConfig = FusionConfig(),
         negatives: np.ndarray | None = None, off_domain: np.ndarray | None = None,
+        domain_only: np.ndarray | None = None,
     ) -> None:
         """`negatives`: embeddings of shop requests no article answers; `off_domain`: of requests
         of other domains. With either (even an empty array) an article classifier is fitted
-        beside the two scorers, both as its "none of ours"; with both, a domain classifier too."""
+        beside the two scorers, both as its "none of ours"; with both, a domain classifier too.
+        `domain_only`: more requests of other domains, for the domain classifier alone
+        (knowledge/negatives/domain): its other side is `off_domain` and these."""
         self.articles = {a.id: a for a in articles}
         self.passages: list[Passage] = [p for a in articles for p in a.passages]
         if vectors.shape[0] != len(self.passages):
@@ -123,9 +126,10 @@ class HybridIndex:
             ArticleClassifier(article_ids, vectors, self._owner, unanswered) if unanswered is not None else None
         )
         self._negatives = unanswered if unanswered is not None and len(unanswered) else None
+        elsewhere = [x for x in (off_domain, domain_only) if x is not None and len(x)]
         self.domain = (
             DomainClassifier(np.vstack([vectors, *([negatives] if negatives is not None and len(negatives) else [])]),
-                             off_domain)
+                             np.vstack(elsewhere))
             if off_domain is not None and len(off_domain) else None
         )
 

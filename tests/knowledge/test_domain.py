@@ -11,7 +11,7 @@ from knowledge.index.decision import Outcome, RetrievalConfig
 from knowledge.index.dense import Encoder
 from knowledge.index.domain import DomainClassifier
 from knowledge.index.hybrid import HybridIndex
-from knowledge.negatives import load_negatives, load_off_domain, load_shop_negatives
+from knowledge.negatives import load_domain_only, load_negatives, load_off_domain, load_shop_negatives
 from knowledge.settings import PACKAGE_DIR
 
 SHOP = ["how long until my refund shows up", "can I send back boots I've worn once", "do you ship to Norway",
@@ -70,3 +70,25 @@ def test_without_examples_of_other_domains_there_is_no_domain_classifier(knowled
     assert HybridIndex(articles, knowledge_encoder, vectors).search("how do I bake a cake").off_domain == 0.0
     with pytest.raises(ValueError, match="both"):
         DomainClassifier(vectors, np.zeros((0, vectors.shape[1])))
+
+
+def test_examples_for_the_domain_classifier_alone_leave_the_ranking_as_it_was(knowledge_encoder: Encoder) -> None:
+    """knowledge/negatives/domain teaches the domain classifier only: the articles' ranking and
+    the features the fitted decision models read are the same with it as without."""
+    articles = [a for a in load_articles(PACKAGE_DIR / "articles") if a.category == "shipping"]
+    vectors = knowledge_encoder.encode([p.search_text for a in articles for p in a.passages])
+    negatives = knowledge_encoder.encode(load_shop_negatives()[::4])
+    off_domain = knowledge_encoder.encode(load_off_domain()[::4])
+    more = knowledge_encoder.encode(load_domain_only()[::40])
+    without = HybridIndex(articles, knowledge_encoder, vectors, negatives=negatives, off_domain=off_domain)
+    with_more = HybridIndex(articles, knowledge_encoder, vectors, negatives=negatives, off_domain=off_domain,
+                            domain_only=more)
+    moved = []
+    for query in [*SHOP, *ELSEWHERE]:
+        a, b = without.search(query), with_more.search(query)
+        assert [(h.passage.id, h.score, h.classifier) for h in a.hits] == \
+            [(h.passage.id, h.score, h.classifier) for h in b.hits], query
+        assert (a.out_of_scope, a.unknown_words, a.nearest_unanswerable) == \
+            (b.out_of_scope, b.unknown_words, b.nearest_unanswerable), query
+        moved.append(abs(a.off_domain - b.off_domain) > 1e-6)
+    assert any(moved)
