@@ -10,7 +10,7 @@ import numpy as np
 from knowledge.articles import Article, Passage
 from knowledge.index.classifier import ArticleClassifier
 from knowledge.index.dense import Encoder
-from knowledge.index.domain import DomainClassifier
+from knowledge.index.domain import DomainClassifier, misspelt_phrasings
 from knowledge.index.focus import focus
 from knowledge.index.lexical import LexicalIndex
 from knowledge.index.quantity import KINDS, REGIONS, carries, quantities_asked, regions_in, regions_named
@@ -126,12 +126,20 @@ class HybridIndex:
             ArticleClassifier(article_ids, vectors, self._owner, unanswered) if unanswered is not None else None
         )
         self._negatives = unanswered if unanswered is not None and len(unanswered) else None
+        self.domain = self._domain_classifier(negatives, off_domain, domain_only)
+
+    def _domain_classifier(self, negatives: np.ndarray | None, off_domain: np.ndarray | None,
+                           domain_only: np.ndarray | None) -> DomainClassifier | None:
+        if off_domain is None or not len(off_domain):
+            return None
+        # Misspelt copies of the customer phrasings, put through the spelling correction a query
+        # goes through: encoded here (a second or two), as they depend on the index's vocabulary.
+        phrasings = [p.text for p in self.passages if p.kind == "question"]
+        typed = misspelt_phrasings(phrasings, self.spelling.correct)
+        shop = [self.vectors, *([negatives] if negatives is not None and len(negatives) else []),
+                *([self.encoder.encode(typed)] if typed else [])]
         elsewhere = [x for x in (off_domain, domain_only) if x is not None and len(x)]
-        self.domain = (
-            DomainClassifier(np.vstack([vectors, *([negatives] if negatives is not None and len(negatives) else [])]),
-                             np.vstack(elsewhere))
-            if off_domain is not None and len(off_domain) else None
-        )
+        return DomainClassifier(np.vstack(shop), np.vstack(elsewhere))
 
     def _fuse(self, dense: np.ndarray, bm25: np.ndarray, method: Method) -> np.ndarray:
         if method == "dense":

@@ -3,13 +3,15 @@ help centre, the real examples of other domains and the real embedding model."""
 
 from __future__ import annotations
 
+import random
+
 import numpy as np
 import pytest
 
 from knowledge.articles import load_articles
 from knowledge.index.decision import Outcome, RetrievalConfig
 from knowledge.index.dense import Encoder
-from knowledge.index.domain import DomainClassifier
+from knowledge.index.domain import DomainClassifier, misspelt, misspelt_phrasings
 from knowledge.index.hybrid import HybridIndex
 from knowledge.negatives import load_domain_only, load_negatives, load_off_domain, load_shop_negatives
 from knowledge.settings import PACKAGE_DIR
@@ -57,7 +59,9 @@ def test_another_domain_answered_on_a_middling_answerable_probability_is_decline
     config = RetrievalConfig.load()
     for query in LOOKALIKES:
         judgement = config.judge_ranking(index.search(query))
-        assert config.off_domain_unsure_threshold <= judgement.off_domain < config.off_domain_threshold, query
+        # Declined at the lower bar or, since the domain classifier learnt many more other-domain
+        # requests (decision 0275), at the high one.
+        assert config.off_domain_unsure_threshold <= judgement.off_domain, query
         assert judgement.answerable < config.off_domain_answerable_threshold, query
         assert config.outcome(judgement) is Outcome.OFF_DOMAIN, (query, judgement)
     for query in SHOP:
@@ -92,3 +96,37 @@ def test_examples_for_the_domain_classifier_alone_leave_the_ranking_as_it_was(kn
             (b.out_of_scope, b.unknown_words, b.nearest_unanswerable), query
         moved.append(abs(a.off_domain - b.off_domain) > 1e-6)
     assert any(moved)
+
+
+def test_a_misspelt_copy_slips_after_the_first_letter_of_longer_words_only() -> None:
+    rng = random.Random(1)
+    text = "Where is my parcel going tomorrow"
+    copies = [misspelt(text, rng) for _ in range(50)]
+    assert len(set(copies)) > 5
+    for copy in copies:
+        for slipped, word in zip(copy.split(), text.lower().split(), strict=True):
+            assert slipped == word if len(word) < 4 else slipped[0] == word[0]
+            assert abs(len(slipped) - len(word)) <= 1
+
+
+def test_misspelt_phrasings_leave_out_what_the_correction_repairs() -> None:
+    phrasings = ["Where is my parcel going tomorrow", "Can I return boots I have worn"]
+    assert misspelt_phrasings(phrasings) == misspelt_phrasings(phrasings)  # the same copies each start
+    assert len(misspelt_phrasings(phrasings)) == 2
+    assert misspelt_phrasings(phrasings[:1], correct=lambda _: "where is my parcel going tomorrow") == []
+
+
+# Shop questions typed in a hurry, written for this test (not from any evaluation set).
+MISSPELT_SHOP = ["how do i retrun my jaket", "wher is my pakage", "can i chnage my delivry adress",
+                 "my promo cod isnt workng", "do you shipp to norwy"]
+
+
+def test_misspelt_phrasings_make_a_misspelt_shop_question_less_foreign(index: HybridIndex,
+                                                                       knowledge_encoder: Encoder) -> None:
+    assert index.domain is not None
+    plain = DomainClassifier(np.vstack([index.vectors, knowledge_encoder.encode(load_shop_negatives())]),
+                             knowledge_encoder.encode(load_off_domain()[::2]))
+    vectors = knowledge_encoder.encode([index.spelling.correct(q) for q in MISSPELT_SHOP])
+    before = [plain.off_domain(v) for v in vectors]
+    after = [index.domain.off_domain(v) for v in vectors]
+    assert np.mean(after) < np.mean(before), (before, after)
