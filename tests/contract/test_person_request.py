@@ -117,6 +117,17 @@ def test_a_request_after_a_declined_clause_wins():
     assert recognise("I don't want the FAQ, I want a person").requested
 
 
+@pytest.mark.parametrize("text", ["talk 2 sum1 real plz", "can u get me sum1 frm ur team"])
+def test_a_request_in_chat_shorthand(text):
+    assert recognise(text).requested, text
+
+
+def test_shorthand_is_read_only_after_the_words_as_typed():
+    # Dutch "u" is "you" (formal): written out as English it would no longer read as Dutch.
+    assert recognise("kunt u mij doorverbinden met een medewerker?").language == "nl"
+    assert recognise("hw lng 4 shiping").verdict is Verdict.NONE
+
+
 def test_fold():
     assert fold("Ich MÖCHTE  mit   jemandem sprechen \u2019") == "ich mochte mit jemandem sprechen '"
     assert fold("Straße") == "strasse"
