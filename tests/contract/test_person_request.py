@@ -59,6 +59,8 @@ REQUESTS = [
 ]
 
 NOT_REQUESTS = [
+    "is there a support email address I can write to?",  # an address asked for, not a person
+    "where are your customer service contact details?",
     "are you a real person or a bot?",
     "am I chatting with a human?",
     "what time does your support team start on Mondays?",
