@@ -119,6 +119,15 @@ def test_a_request_after_a_declined_clause_wins():
     assert recognise("I don't want the FAQ, I want a person").requested
 
 
+@pytest.mark.parametrize("text", ["how can I reach a real person?", "is there a way to contact an actual human"])
+def test_asking_how_to_reach_a_person_inside_the_chat_is_a_request(text):
+    assert recognise(text).requested, text
+
+
+def test_asking_for_a_channel_is_not():
+    assert not recognise("how can I contact customer service by email").requested
+
+
 @pytest.mark.parametrize("text", ["talk 2 sum1 real plz", "can u get me sum1 frm ur team"])
 def test_a_request_in_chat_shorthand(text):
     assert recognise(text).requested, text
