@@ -11,7 +11,10 @@ clauses at punctuation and at the lists' clause breaks ("but", "sondern"). In ea
 not a question about people ("are you a real person?"), a request pattern that matches is a
 request, unless a declining pattern matches the same clause ("I don't need an agent"). With no
 request, a person declined, or else a question about people, is said so: neither side then reads
-the message as a request in other ways. Standard library only: both Python environments import it.
+the message as a request in other ways. A message read as none of these is read once more with
+its English chat shorthand written out ("talk 2 sum1 real plz", contract/text_speak.py); only
+then, because the shorthand's words mean other things in the other languages (Dutch "u", Spanish
+"ya"). Standard library only: both Python environments import it.
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from enum import Enum
 from functools import lru_cache
 from pathlib import Path
 from typing import Final
+
+from contract.text_speak import expand
 
 DATA_DIR: Final = Path(__file__).resolve().parent / "person_request"
 LANGUAGES: Final = ("en", "de", "fr", "es", "it", "nl")
@@ -199,6 +204,14 @@ class PersonRequestRecogniser:
         return [part.strip() for part in parts if part.strip()]
 
     def recognise(self, text: str) -> Recognition:
+        found = self._read(text)
+        if found.verdict is Verdict.NONE:
+            written_out = expand(text[:MAX_CHARS])
+            if written_out != text[:MAX_CHARS]:
+                return self._read(written_out)
+        return found
+
+    def _read(self, text: str) -> Recognition:
         declined: Recognition | None = None
         question: Recognition | None = None
         whole = self.normalise(text)

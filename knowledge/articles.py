@@ -54,6 +54,8 @@ class Passage:
     # "section": a part of the article's text; "question": one of the phrasings customers
     # use for the article (front matter `questions`), matched but never shown.
     kind: str = "section"
+    # The article's opening paragraph, before its first heading: what the whole article says.
+    lead: bool = False
 
     @property
     def search_text(self) -> str:
@@ -179,13 +181,13 @@ def split_passages(article: Article) -> list[Passage]:
     parts = _SECTION.split(article.body)
     sections = [(article.title, parts[0]), *zip(parts[1::2], parts[2::2], strict=True)]
     passages = []
-    for heading, text in sections:
+    for number, (heading, text) in enumerate(sections):
         text = " ".join(text.split())
         if text:
             passages.append(
                 Passage(
                     id=f"{article.id}#{len(passages)}", article_id=article.id, title=article.title,
-                    heading=heading, text=text, url=article.url, tags=article.tags,
+                    heading=heading, text=text, url=article.url, tags=article.tags, lead=number == 0,
                 )
             )
     for question in article.questions:

@@ -44,15 +44,27 @@ class FusionConfig:
     # none of whose sections states one; within an article, added to the sections that state
     # it, and to those naming the question's region.
     quantity_weight: float = 0.1
+    # Added to an article's lead (its opening paragraph) when choosing the passage to show: the
+    # lead states the article's main facts, so a general question ("returns?", "how much for free
+    # shipping?") is better answered by it than by the section that shares one more word with it;
+    # a section still wins when it fits clearly better (decision 0285).
+    lead_weight: float = 0.05
 
 
 @dataclass(frozen=True)
 class Hit:
-    passage: Passage  # the article's best-matching section, the one to show
+    passage: Passage  # the article's section to show: its best-matching one, or its lead
     score: float  # the article's fused score: its best passage or customer phrasing
     dense: float  # best cosine similarity of the query to any of the article's passages
     bm25: float  # best raw BM25 score among the article's passages
     classifier: float = 0.0  # the article classifier's probability for the article
+    # The best-matching section itself, before the lead's preference: which part of the article
+    # the question is about (an article gives some of its sections to a person, knowledge/articles.py).
+    matched: Passage | None = None
+
+    @property
+    def section(self) -> Passage:
+        return self.matched or self.passage
 
 
 @dataclass(frozen=True)
@@ -101,6 +113,7 @@ class HybridIndex:
         for i, members in enumerate(self._members):
             self._grid[i, : len(members)] = members
         self._sections = [m[[self.passages[j].kind == "section" for j in m]] for m in self._members]
+        self._lead = np.array([p.lead for p in self.passages], dtype=float)
         self._applies_after = np.array([self.articles[aid].applies_after_days or 0 for aid in article_ids])
         # Where a ruled-out article sends the customer: its `within_see` article's position, or -1.
         self._within_see = np.array([position.get(self.articles[aid].within_see or "", -1) for aid in article_ids])
@@ -175,9 +188,12 @@ class HybridIndex:
         order = np.argsort(-ranked)[:k]
         hits = []
         fused = scores.fused if fit is None else scores.fused + fit[1]
+        preferred = fused + self.fusion.lead_weight * self._lead if method == "hybrid" else fused
         for article_index in order:
             members, sections = self._members[article_index], self._sections[article_index]
-            shown = sections[np.argmax(fused[sections])] if len(sections) else members[np.argmax(fused[members])]
+            candidates = sections if len(sections) else members
+            matched = candidates[np.argmax(fused[candidates])]
+            shown = candidates[np.argmax(preferred[candidates])]
             hits.append(
                 Hit(
                     self.passages[shown],
@@ -185,6 +201,7 @@ class HybridIndex:
                     float(scores.dense[members].max()),
                     float(scores.bm25[members].max()),
                     float(scores.probabilities[article_index]),
+                    self.passages[matched],
                 )
             )
         nearest = float((self._negatives @ vectors[0]).max()) if self._negatives is not None else 0.0

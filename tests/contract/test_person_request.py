@@ -59,6 +59,8 @@ REQUESTS = [
 ]
 
 NOT_REQUESTS = [
+    "is there a support email address I can write to?",  # an address asked for, not a person
+    "where are your customer service contact details?",
     "are you a real person or a bot?",
     "am I chatting with a human?",
     "what time does your support team start on Mondays?",
@@ -115,6 +117,26 @@ def test_a_request_beside_a_question_about_people_wins():
 
 def test_a_request_after_a_declined_clause_wins():
     assert recognise("I don't want the FAQ, I want a person").requested
+
+
+@pytest.mark.parametrize("text", ["how can I reach a real person?", "is there a way to contact an actual human"])
+def test_asking_how_to_reach_a_person_inside_the_chat_is_a_request(text):
+    assert recognise(text).requested, text
+
+
+def test_asking_for_a_channel_is_not():
+    assert not recognise("how can I contact customer service by email").requested
+
+
+@pytest.mark.parametrize("text", ["talk 2 sum1 real plz", "can u get me sum1 frm ur team"])
+def test_a_request_in_chat_shorthand(text):
+    assert recognise(text).requested, text
+
+
+def test_shorthand_is_read_only_after_the_words_as_typed():
+    # Dutch "u" is "you" (formal): written out as English it would no longer read as Dutch.
+    assert recognise("kunt u mij doorverbinden met een medewerker?").language == "nl"
+    assert recognise("hw lng 4 shiping").verdict is Verdict.NONE
 
 
 def test_fold():

@@ -49,6 +49,7 @@ def test_sections_become_passages_and_questions_are_kept(tmp_path: Path) -> None
     sections = [p for p in article.passages if p.kind == "section"]
     assert [p.heading for p in sections] == ["Gift wrapping", "How to ask for gift wrapping", "What it costs"]
     assert sections[1].text == "Tick the gift box at checkout."
+    assert [p.lead for p in sections] == [True, False, False]  # the opening paragraph
     assert [p.text for p in article.passages if p.kind == "question"] == ["can you wrap it as a present"]
     assert len({p.id for p in article.passages}) == len(article.passages)
 

@@ -53,7 +53,7 @@ def search(
                 score=round(hit.score, 4), dense=round(hit.dense, 4), bm25=round(hit.bm25, 4),
                 handled_by=article.handled_by, about=article.about,
                 # A matched question phrasing belongs to no section: only a whole-article case counts.
-                person_case=article.person_case(hit.passage.heading if hit.passage.kind == "section" else ""),
+                person_case=article.person_case(hit.section.heading if hit.section.kind == "section" else ""),
             )
             for hit, article in zip(answer.hits, answer.articles, strict=True)
         ],

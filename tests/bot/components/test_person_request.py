@@ -56,6 +56,19 @@ def test_anything_else_keeps_the_classifier_intent():
     assert message.get(PARSE_KEY) is None
 
 
+def test_the_classifiers_own_weak_request_human_gives_way_to_the_next_intent():
+    # Foreign words it does not know lean towards its multilingual request_human examples.
+    message = run(classified("Hallo! Versendet ihr nach Deutschland?",
+                             [("request_human", 0.14), ("ask_question", 0.03), ("greet", 0.01)]))
+    assert message.get(INTENT) == {"name": "ask_question", "confidence": 0.03}
+    assert [entry["name"] for entry in message.get(INTENT_RANKING_KEY)] == ["ask_question", "greet"]
+
+
+def test_the_classifiers_confident_request_human_stands():
+    message = run(classified("no more bot please, a real human", [("request_human", 0.8), ("deny", 0.1)]))
+    assert message.get(INTENT) == {"name": "request_human", "confidence": 0.8}
+
+
 def test_a_message_without_text_is_left_alone():
     message = run(classified("", [("greet", 0.9)]))
     assert message.get(INTENT) == {"name": "greet", "confidence": 0.9}
