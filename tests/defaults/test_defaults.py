@@ -56,6 +56,9 @@ def test_baton_var_moves_every_path(environ: pytest.MonkeyPatch, tmp_path: Path)
     handoff, knowledge, orders = HandoffSettings(), KnowledgeSettings(), OrdersSettings.from_env(env)
     assert stack.var_dir == handoff.var_dir == knowledge.var_dir == tmp_path
     assert knowledge.cache_dir == tmp_path / "knowledge"
+    # The example sets' embeddings are the same for every clone: the user-level cache, not BATON_VAR.
+    environ.setenv("BATON_CACHE", str(tmp_path / "user-cache"))
+    assert KnowledgeSettings().examples_cache_dir == tmp_path / "user-cache" / "embeddings"
     assert orders.db_path == tmp_path / "orders.db"
     assert handoff.effective_database_url == f"sqlite:///{tmp_path / 'handoff.db'}"
     assert handoff.secret_key() and (tmp_path / "handoff_secret").is_file()
