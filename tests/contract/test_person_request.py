@@ -52,6 +52,19 @@ REQUESTS = [
     ("nl", "Kan ik een collega van u spreken?"),
     ("nl", "verbind me door met een medewerker alstublieft"),
     ("nl", "ik wil met een echte mens praten"),
+    # whether one is there, and asked the other way round (each language)
+    ("de", "Ist gerade eine Beraterin erreichbar?"),
+    ("de", "Gibt es jemanden, der sich das ansehen kann?"),
+    ("fr", "Il y a un conseiller disponible ?"),
+    ("es", "¿Hay alguna asesora disponible ahora?"),
+    ("es", "¿Alguien me puede atender?"),
+    ("es", "¿Puede alguien ayudarme con esto?"),
+    ("it", "c'è qualcuno che mi possa aiutare?"),
+    ("it", "È disponibile un operatore?"),
+    ("it", "Preferisco essere messo in contatto con un consulente"),
+    ("it", "mi potete richiamare più tardi?"),
+    ("nl", "Is er een medewerker beschikbaar?"),
+    ("nl", "Kan iemand van de klantenservice even meekijken?"),
     # mixed with English
     ("de", "the parcel is missing, kann ich mit jemandem reden?"),
     ("it", "order LK-100233 is wrong, vorrei parlare con qualcuno"),
@@ -59,6 +72,13 @@ REQUESTS = [
 ]
 
 NOT_REQUESTS = [
+    # an item or a rule asked after, in the languages' "is there ... available" forms
+    "Ist die Jacke in Größe M verfügbar?",
+    "Y a-t-il une taille L disponible ?",
+    "¿Hay alguna talla disponible en azul?",
+    "È disponibile il maglione in verde?",
+    "Is er een maat S beschikbaar?",
+    "Gibt es eine Rückgabefrist?",
     "is there a support email address I can write to?",  # an address asked for, not a person
     "where are your customer service contact details?",
     "are you a real person or a bot?",
