@@ -36,9 +36,11 @@ def build_index(articles: list[Article] | None = None, config: RetrievalConfig |
     config = config or RetrievalConfig.load(settings.retrieval_config)
     passages = [p for a in articles for p in a.passages]
     vectors = cached_embeddings(encoder(), passages, settings.cache_dir)
-    negatives = cached_text_embeddings(encoder(), load_shop_negatives(settings.negatives_dir), settings.cache_dir)
-    off_domain = cached_text_embeddings(encoder(), load_off_domain(settings.negatives_dir), settings.cache_dir)
-    domain_only = cached_text_embeddings(encoder(), load_domain_only(settings.negatives_dir), settings.cache_dir)
+    # The example sets' embeddings are the same for every clone: the user-level cache, as the service keeps them.
+    examples = settings.examples_cache_dir
+    negatives = cached_text_embeddings(encoder(), load_shop_negatives(settings.negatives_dir), examples)
+    off_domain = cached_text_embeddings(encoder(), load_off_domain(settings.negatives_dir), examples)
+    domain_only = cached_text_embeddings(encoder(), load_domain_only(settings.negatives_dir), examples)
     return HybridIndex(articles, encoder(), vectors, config.fusion, negatives, off_domain, domain_only)
 
 
