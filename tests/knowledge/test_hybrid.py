@@ -9,6 +9,7 @@ import numpy as np
 
 from knowledge.articles import load_articles
 from knowledge.index.hybrid import FusionConfig, HybridIndex
+from tests.knowledge.no_meaning import NoMeaning
 
 ARTICLE = """---
 id: gift-wrap
@@ -27,17 +28,6 @@ Tick the gift box at checkout and write your note: the note is printed on a card
 A gift that was wrapped can be returned like any other item; the $4 is not refunded.
 """
 
-
-class NoMeaning:
-    """An encoder whose every vector is zero: the ranking is BM25's alone."""
-
-    name = "none"
-
-    def known_words(self) -> set[str]:
-        return set()
-
-    def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return np.zeros((len(texts), 4))
 
 
 def index(tmp_path: Path, lead_weight: float) -> HybridIndex:

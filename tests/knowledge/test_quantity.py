@@ -10,6 +10,7 @@ from knowledge.articles import load_articles
 from knowledge.index.hybrid import FusionConfig, HybridIndex
 from knowledge.index.quantity import carries, quantities_asked, regions_in, regions_named
 from knowledge.settings import PACKAGE_DIR
+from tests.knowledge.no_meaning import NoMeaning
 
 
 @pytest.mark.parametrize(
@@ -37,17 +38,6 @@ def test_what_is_asked_for_and_what_a_passage_carries() -> None:
     assert carries("It arrives in 5 to 8 business days.", "duration")
     assert regions_in("Shipping to the UK and the EU") == {"UK", "EU"} and regions_in("contact us") == frozenset()
 
-
-class NoMeaning:
-    """An encoder whose every vector is zero: the ranking is BM25's and the fit's alone."""
-
-    name = "none"
-
-    def known_words(self) -> set[str]:
-        return set()
-
-    def encode_queries(self, texts: list[str]) -> np.ndarray:
-        return np.zeros((len(texts), 4))
 
 
 def index(fusion: FusionConfig) -> HybridIndex:
