@@ -7,7 +7,7 @@ from pathlib import Path
 
 from knowledge.adaptation import ensure_adapted
 from knowledge.articles import Article, Passage, load_articles
-from knowledge.index.cache import cached_embeddings, cached_text_embeddings
+from knowledge.base import build_index as knowledge_index
 from knowledge.index.decision import RetrievalConfig
 from knowledge.index.dense import Encoder
 from knowledge.index.hybrid import HybridIndex
@@ -34,14 +34,10 @@ def build_index(articles: list[Article] | None = None, config: RetrievalConfig |
     settings = get_settings()
     articles = articles if articles is not None else load_articles(settings.articles_dir)
     config = config or RetrievalConfig.load(settings.retrieval_config)
-    passages = [p for a in articles for p in a.passages]
-    vectors = cached_embeddings(encoder(), passages, settings.cache_dir)
-    # The example sets' embeddings are the same for every clone: the user-level cache, as the service keeps them.
-    examples = settings.examples_cache_dir
-    negatives = cached_text_embeddings(encoder(), load_shop_negatives(settings.negatives_dir), examples)
-    off_domain = cached_text_embeddings(encoder(), load_off_domain(settings.negatives_dir), examples)
-    domain_only = cached_text_embeddings(encoder(), load_domain_only(settings.negatives_dir), examples)
-    return HybridIndex(articles, encoder(), vectors, config.fusion, negatives, off_domain, domain_only)
+    examples = (load_shop_negatives(settings.negatives_dir), load_off_domain(settings.negatives_dir),
+                load_domain_only(settings.negatives_dir))
+    return knowledge_index(articles, encoder(), config.fusion, settings.cache_dir, settings.examples_cache_dir,
+                           examples)
 
 
 _WORDS = (  # noqa: SIM905 - readable as prose

@@ -16,7 +16,7 @@ from knowledge.articles import Article, load_articles
 from knowledge.index.cache import cached_embeddings, cached_text_embeddings
 from knowledge.index.decision import Outcome, RetrievalConfig
 from knowledge.index.dense import Encoder
-from knowledge.index.hybrid import Hit, HybridIndex
+from knowledge.index.hybrid import FusionConfig, Hit, HybridIndex
 from knowledge.negatives import load_domain_only, load_off_domain, load_shop_negatives
 
 
@@ -45,6 +45,18 @@ def articles_version(directory: Path) -> str:
     return sha.hexdigest()[:16]
 
 
+def build_index(articles: list[Article], encoder: Encoder, fusion: FusionConfig, cache_dir: Path,
+                examples_cache_dir: Path, examples: tuple[list[str], list[str], list[str]]) -> HybridIndex:
+    """The index of `articles`, with the passages' embeddings cached in `cache_dir` and those of
+    the example sets (shop negatives, other domains, other domains for the domain classifier
+    alone) in `examples_cache_dir`."""
+    passages = [p for a in articles for p in a.passages]
+    vectors = cached_embeddings(encoder, passages, cache_dir)
+    negatives, off_domain, domain_only = (cached_text_embeddings(encoder, texts, examples_cache_dir)
+                                          for texts in examples)
+    return HybridIndex(articles, encoder, vectors, fusion, negatives, off_domain, domain_only)
+
+
 class KnowledgeBase:
     def __init__(
         self, articles_dir: Path, cache_dir: Path, encoder: Encoder, config: RetrievalConfig,
@@ -69,12 +81,8 @@ class KnowledgeBase:
     def _build(self) -> Snapshot:
         version = articles_version(self.articles_dir)
         articles = load_articles(self.articles_dir)
-        passages = [p for a in articles for p in a.passages]
-        vectors = cached_embeddings(self.encoder, passages, self.cache_dir)
-        negatives = cached_text_embeddings(self.encoder, self.negatives, self.examples_cache_dir)
-        off_domain = cached_text_embeddings(self.encoder, self.off_domain, self.examples_cache_dir)
-        domain_only = cached_text_embeddings(self.encoder, self.domain_only, self.examples_cache_dir)
-        index = HybridIndex(articles, self.encoder, vectors, self.config.fusion, negatives, off_domain, domain_only)
+        index = build_index(articles, self.encoder, self.config.fusion, self.cache_dir, self.examples_cache_dir,
+                            (self.negatives, self.off_domain, self.domain_only))
         return Snapshot(index, {a.id: a for a in articles}, version, time.time())
 
     def reindex(self) -> tuple[Snapshot, bool]:
