@@ -5,16 +5,19 @@ The bot (its NLU component `bot/components/person_request.py`) and the handoff s
 on is one the service counts, in any language the word lists cover
 (`contract/person_request/<language>.txt`: English, German, French, Spanish, Italian, Dutch).
 
-A message is folded (lower case, accents dropped, straight apostrophes), a word one keystroke
-from one of the English person nouns is read as that noun ("humn", "agnet"), and it is cut into
-clauses at punctuation and at the lists' clause breaks ("but", "sondern"). In each clause that is
-not a question about people ("are you a real person?"), a request pattern that matches is a
-request, unless a declining pattern matches the same clause ("I don't need an agent"). With no
-request, a person declined, or else a question about people, is said so: neither side then reads
-the message as a request in other ways. A message read as none of these is read once more with
-its English chat shorthand written out ("talk 2 sum1 real plz", contract/text_speak.py); only
-then, because the shorthand's words mean other things in the other languages (Dutch "u", Spanish
-"ya"). Standard library only: both Python environments import it.
+A message is folded (lower case, accents dropped, straight apostrophes), a word one keystroke from
+one of the English person nouns is read as that noun ("humn", "agnet"), and it is cut into clauses
+at punctuation and at clause breaks ("but", "sondern"). Each language's patterns read the clauses
+cut at its own breaks and English's, which customers mix in: Italian "ma" ("but") must not cut
+French "ma demande" ("my request"). Patterns anchored at both ends read the whole message ("not a
+bot but a person"), once. In each clause that is not a question about people ("are you a real
+person?"), a request pattern that matches is a request, unless a declining pattern matches the same
+clause ("I don't need an agent"). With no request, a person declined, or else a question about
+people, is said so: neither side then reads the message as a request in other ways. A message read
+as none of these is read once more with its English chat shorthand written out ("talk 2 sum1 real
+plz", contract/text_speak.py); only then, because the shorthand's words mean other things in the
+other languages (Dutch "u", Spanish "ya"). Standard library only: both Python environments import
+it.
 """
 
 from __future__ import annotations
@@ -166,8 +169,11 @@ class PersonRequestRecogniser:
 
     def __init__(self, rules: tuple[LanguageRules, ...]) -> None:
         self.rules = rules
-        breaks = sorted({word for rule in rules for word in rule.clause_breaks}, key=len, reverse=True)
-        self._breaks = re.compile(r"\b(?:" + _alternatives(breaks) + r")\b") if breaks else None
+        english_breaks = next((rule.clause_breaks for rule in rules if rule.language == "en"), ())
+        self._breaks: dict[str, re.Pattern[str] | None] = {}
+        for rule in rules:
+            breaks = sorted(set(rule.clause_breaks) | set(english_breaks), key=len, reverse=True)
+            self._breaks[rule.language] = re.compile(r"\b(?:" + _alternatives(breaks) + r")\b") if breaks else None
         # Typos are mended only towards the English nouns of five letters or more, and only in
         # words no list knows: "persona", "agente" and "mens" are words, not typos.
         english = next((rule for rule in rules if rule.language == "en"), None)
@@ -197,10 +203,12 @@ class PersonRequestRecogniser:
     def normalise(self, text: str) -> str:
         return _TOKEN.sub(lambda match: self._mend(match.group(0)), fold(text))
 
-    def clauses(self, text: str) -> list[str]:
-        parts = _CLAUSE_PUNCTUATION.split(self.normalise(text))
-        if self._breaks is not None:
-            parts = [piece for part in parts for piece in self._breaks.split(part)]
+    def clauses(self, normalised: str, language: str) -> list[str]:
+        """The clauses of a normalised message as the language's patterns read them."""
+        parts = _CLAUSE_PUNCTUATION.split(normalised)
+        breaks = self._breaks.get(language)
+        if breaks is not None:
+            parts = [piece for part in parts for piece in breaks.split(part)]
         return [part.strip() for part in parts if part.strip()]
 
     def recognise(self, text: str) -> Recognition:
@@ -215,14 +223,15 @@ class PersonRequestRecogniser:
         declined: Recognition | None = None
         question: Recognition | None = None
         whole = self.normalise(text)
-        for clause in self.clauses(text):
-            asked = next((m.group(0) for rule in self.rules for pattern in rule.not_requests
-                          if (m := pattern.search(clause))), None)
-            if asked:
-                question = question or Recognition(Verdict.QUESTION, None, asked)
-                continue
-            for rule in self.rules:
-                found = next((m for pattern in rule.requests if (m := _search(pattern, clause, whole))), None)
+        on_whole: dict[re.Pattern[str], str | None] = {}  # the whole-message patterns, read once
+        for rule in self.rules:
+            for clause in self.clauses(whole, rule.language):
+                asked = next((m.group(0) for any_rule in self.rules for pattern in any_rule.not_requests
+                              if (m := pattern.search(clause))), None)
+                if asked:
+                    question = question or Recognition(Verdict.QUESTION, None, asked)
+                    continue
+                found = next((m for pattern in rule.requests if (m := _search(pattern, clause, whole, on_whole))), None)
                 if found is None:
                     continue
                 if any(pattern.search(clause) for pattern in rule.declined):
@@ -231,21 +240,25 @@ class PersonRequestRecogniser:
                 return Recognition(Verdict.REQUEST, rule.language, found)
         if declined is None:
             # A person declined without a request pattern ("no need for a human, thanks").
-            for clause in self.clauses(text):
-                for rule in self.rules:
+            for rule in self.rules:
+                for clause in self.clauses(whole, rule.language):
                     hit = next((m.group(0) for pattern in rule.declined if (m := pattern.search(clause))), None)
                     if hit:
                         return Recognition(Verdict.DECLINED, rule.language, hit)
         return declined or question or Recognition(Verdict.NONE)
 
 
-def _search(pattern: re.Pattern[str], clause: str, whole: str) -> str | None:
+def _search(
+    pattern: re.Pattern[str], clause: str, whole: str, on_whole: dict[re.Pattern[str], str | None]
+) -> str | None:
     # Patterns anchored at both ends ("agent please") must hold for the whole message, not for a
     # clause of it: "hi, agent" is a request, "my order, agent" is not said.
     if pattern.pattern.startswith("^") and pattern.pattern.endswith("$"):
-        found = pattern.search(whole)
-    else:
-        found = pattern.search(clause)
+        if pattern not in on_whole:
+            found = pattern.search(whole)
+            on_whole[pattern] = found.group(0) if found else None
+        return on_whole[pattern]
+    found = pattern.search(clause)
     return found.group(0) if found else None
 
 

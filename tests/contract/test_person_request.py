@@ -139,6 +139,43 @@ def test_a_request_after_a_declined_clause_wins():
     assert recognise("I don't want the FAQ, I want a person").requested
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "pouvez-vous transférer ma demande à un collègue ?",  # Italian "ma" ("but") is French "my"
+        "I don't want the FAQ but I want a person",
+    ],
+)
+def test_each_language_cuts_clauses_at_its_own_breaks_and_englishs(text):
+    assert recognise(text).requested, text
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [
+        ("en", "not a bot but a human please"),
+        ("en", "a real person please, not a bot"),
+        ("en", "I want to talk not to a bot but to a human"),
+        ("de", "ich möchte nicht mit dem Bot schreiben, sondern mit einem Menschen"),
+        ("de", "lieber einen Menschen statt eines Bots"),
+        ("fr", "je ne veux pas un robot mais un conseiller"),
+        ("es", "no quiero hablar con un bot, sino con una persona"),
+        ("it", "non voglio il bot ma un operatore"),
+        ("nl", "ik wil geen chatbot, maar een echte medewerker"),
+    ],
+)
+def test_a_person_asked_for_instead_of_the_bot(language, text):
+    found = recognise(text)
+    assert found.requested and found.language == language, (text, found)
+
+
+@pytest.mark.parametrize(
+    "text", ["I am not a bot, but a human", "you are not a bot but a person?", "I bought a robot vacuum not a human"]
+)
+def test_saying_what_someone_is_is_not_a_request(text):
+    assert not recognise(text).requested, text
+
+
 @pytest.mark.parametrize("text", ["how can I reach a real person?", "is there a way to contact an actual human"])
 def test_asking_how_to_reach_a_person_inside_the_chat_is_a_request(text):
     assert recognise(text).requested, text
