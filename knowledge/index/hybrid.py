@@ -57,14 +57,10 @@ class Hit:
     score: float  # the article's fused score: its best passage or customer phrasing
     dense: float  # best cosine similarity of the query to any of the article's passages
     bm25: float  # best raw BM25 score among the article's passages
-    classifier: float = 0.0  # the article classifier's probability for the article
+    classifier: float  # the article classifier's probability for the article
     # The best-matching section itself, before the lead's preference: which part of the article
     # the question is about (an article gives some of its sections to a person, knowledge/articles.py).
-    matched: Passage | None = None
-
-    @property
-    def section(self) -> Passage:
-        return self.matched or self.passage
+    section: Passage
 
 
 @dataclass(frozen=True)
