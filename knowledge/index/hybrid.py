@@ -13,6 +13,7 @@ from knowledge.index.dense import Encoder
 from knowledge.index.domain import DomainClassifier, misspelt_phrasings
 from knowledge.index.focus import focus
 from knowledge.index.lexical import LexicalIndex
+from knowledge.index.not_the_shop import OtherShops, asks_for_writing
 from knowledge.index.quantity import KINDS, REGIONS, carries, quantities_asked, regions_in, regions_named
 from knowledge.index.spelling import SpellingCorrector
 from knowledge.index.stated_age import stated_days
@@ -98,6 +99,7 @@ class HybridIndex:
             (f"{p.title} {p.heading} {p.text} {' '.join(p.tags)}" for p in self.passages), encoder.known_words()
         )
         self.fusion = fusion
+        self.other_shops = OtherShops.load()
         article_ids = list(self.articles)
         position = {aid: i for i, aid in enumerate(article_ids)}
         self._article_ids = article_ids
@@ -165,6 +167,9 @@ class HybridIndex:
         return self.search(query, k, method).hits
 
     def search(self, query: str, k: int = 5, method: Method = "hybrid") -> Ranking:
+        # Read before spelling: the correction knows the help centre's words, not other shops'
+        # names ("Nike's" would become "nice's").
+        elsewhere = asks_for_writing(query) or self.other_shops.asked_about(query)
         query = self.spelling.correct(query)
         focused = focus(query) if method == "hybrid" and self.fusion.focus_weight > 0 else None
         # Both texts in one call to the encoder; each is memoised on its own.
@@ -202,6 +207,8 @@ class HybridIndex:
             )
         nearest = float((self._negatives @ vectors[0]).max()) if self._negatives is not None else 0.0
         off_domain = self.domain.off_domain(vectors[0]) if self.domain is not None else 0.0
+        if elsewhere:
+            off_domain = 1.0
         return Ranking(hits, scores.out_of_scope, self.lexical.unknown_share(query), nearest, off_domain)
 
     def _fit(self, query: str) -> tuple[np.ndarray, np.ndarray] | None:

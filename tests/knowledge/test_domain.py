@@ -68,6 +68,15 @@ def test_another_domain_answered_on_a_middling_answerable_probability_is_decline
         assert config.outcome(config.judge_ranking(index.search(query))) is not Outcome.OFF_DOMAIN, query
 
 
+@pytest.mark.parametrize("text", ["write me a limerick about boots", "tell me a joke about parkas",
+                                  "What's Nike's return window?", "how do I wash a jumper I bought somewhere else?"])
+def test_a_question_plainly_not_about_the_shop_is_off_the_domain(index: HybridIndex, text: str) -> None:
+    """Whatever the classifier says of it: knowledge/index/not_the_shop.py reads it first."""
+    judgement = RetrievalConfig.load().judge_ranking(index.search(text))
+    assert judgement.off_domain == 1.0
+    assert RetrievalConfig.load().outcome(judgement) is Outcome.OFF_DOMAIN
+
+
 def test_without_examples_of_other_domains_there_is_no_domain_classifier(knowledge_encoder: Encoder) -> None:
     articles = [a for a in load_articles(PACKAGE_DIR / "articles") if a.category == "shipping"]
     vectors = knowledge_encoder.encode([p.search_text for a in articles for p in a.passages])
