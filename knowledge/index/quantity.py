@@ -76,7 +76,10 @@ _ASKED: Final = {
     "duration": re.compile(r"\bhow (?:long|soon|quick(?:ly)?|fast"
                            r"|many (?:business |working )?(?:days|weeks|hours|minutes))\b"
                            r"|\bhow far back\b|\bwithin how\b|\bdeadline\b|\bshipping times?\b"
-                           r"|\bdelivery times?\b|\bwhen (?:will|does|do|can|is)\b", re.IGNORECASE),
+                           r"|\bdelivery times?\b|\bwhen (?:will|does|do|can|is)\b"
+                           # "When does a delivery count as late?" asks for a condition, not a time.
+                           r"(?![^?.!]{0,40}\b(?:count|counts|counted|considered|qualify|qualifies|treated|deemed"
+                           r"|classed|classified|become|becomes)\b)", re.IGNORECASE),
     "weight": re.compile(r"\bweigh(?:t|s)?\b|\bheavy\b|\b(?:kg|lbs?|pounds)\b", re.IGNORECASE),
 }
 _CARRIED: Final = {

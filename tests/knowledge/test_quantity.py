@@ -34,6 +34,10 @@ def test_what_is_asked_for_and_what_a_passage_carries() -> None:
     assert quantities_asked("how many business days until it arrives") == {"duration"}
     assert quantities_asked("What time do you close on Saturday") == {"time"}
     assert quantities_asked("Do you sell wool socks?") == frozenset()
+    assert quantities_asked("when will my parcel arrive") == {"duration"}
+    # A condition asked for, not a time: "when does it count as late" carries no number.
+    assert quantities_asked("When does a delivery count as late?") == frozenset()
+    assert quantities_asked("when is a parcel considered lost") == frozenset()
     assert carries("It costs $6.95.", "price") and not carries("It is free of charge in many cases", "duration")
     assert carries("It arrives in 5 to 8 business days.", "duration")
     assert regions_in("Shipping to the UK and the EU") == {"UK", "EU"} and regions_in("contact us") == frozenset()
