@@ -10,7 +10,8 @@ Two kinds of short word are mended all the same: chat shorthand ("hw", "u", "4")
 first by contract/text_speak.py, and words typed without their vowels ("lng", "mch", "pswrd"),
 which are matched by their consonants to the help centre's words (the most frequent one with
 the same first letter and the same consonants, doubled letters counted once). A vowelless word
-the model's vocabulary knows ("nyc", "pm", "xl") is left alone.
+the model's vocabulary knows ("nyc", "pm", "xl") is left alone. A word ending in "in" may have
+dropped its "g" as speech does ("opnin" is "opening" with two slips, one of them the "g").
 """
 
 from __future__ import annotations
@@ -107,6 +108,14 @@ class SpellingCorrector:
         candidates = [w for w in _one_edit(lower) if w in self.counts and len(w) >= _MIN_LENGTH - 1]
         if candidates:
             return max(candidates, key=lambda w: (self.counts[w], w))
+        if lower.endswith("in") and len(lower) >= _MIN_LENGTH + 1:
+            # The "g" dropped as it is in speech ("opnin", "shippin"), and one more slip beside it.
+            with_g = lower + "g"
+            if with_g in self.counts:
+                return with_g
+            candidates = [w for w in _one_edit(with_g) if w in self.counts and w.endswith("ing")]
+            if candidates:
+                return max(candidates, key=lambda w: (self.counts[w], w))
         if len(lower) >= _TWO_EDITS_MIN_LENGTH:
             near = {w for key in _deletions(lower, 2) for w in self._by_deletion.get(key, ())}
             two = [w for w in near if edit_distance(lower, w) <= 2]

@@ -16,6 +16,7 @@ from contract.text_speak import expand
         ("can i send it back 4 free?", "can i send it back for free?"),
         ("U there? THX", "you there? THANKS"),
         ("b4 I order, wat r ur fees", "before I order, what are your fees"),
+        ("wat r ur opening hrs", "what are your opening hours"),
     ],
 )
 def test_shorthand_is_written_out(typed: str, meant: str) -> None:

@@ -84,6 +84,13 @@ def test_words_typed_without_vowels_are_matched_by_their_consonants() -> None:
     assert fix.correct("xyz") == "xyz"
 
 
+def test_a_dropped_g_is_put_back() -> None:
+    fix = SpellingCorrector(["Our opening hours", "Shipping and tracking", "Skin care"], extra_words={"cabin"})
+    assert fix.correct("opnin hrs") == "opening hours"
+    assert fix.correct("shippin n trackin") == "shipping and tracking"
+    assert fix.correct("cabin skin") == "cabin skin"  # words of their own, or too short to guess
+
+
 def test_chat_shorthand_is_written_out_before_spelling() -> None:
     fix = corrector()
     assert fix.correct("hw do u retrun it") == "how do you return it"
