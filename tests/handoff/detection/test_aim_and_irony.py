@@ -20,12 +20,20 @@ def decision(detector, text: str) -> str | None:
 @pytest.mark.parametrize(
     "text",
     ["honestly I'm an idiot, I picked the wrong size", "my own stupid fault, I forgot to add the hat",
-     "silly me, I typed the wrong street", "damn, I entered my email wrong"],
+     "silly me, I typed the wrong street", "damn, I entered my email wrong",
+     "UGH I'M SO ANNOYED AT MYSELF, I ORDERED THE WRONG SIZE"],
 )
 def test_self_blame_is_set_aside(detector, text):
     found = signals(detector, text)
     assert found["insult"] == 0.0 and found["profanity"] == 0.0 and found["complaint"] == 0.0
     assert decision(detector, text) is None
+
+
+@pytest.mark.parametrize("text", ["thanks for nothing",
+                                  "yeah sure, that's what you said last month. cheers for nothing"])
+def test_thanks_for_nothing_is_a_complaint_however_it_is_thanked(detector, text):
+    assert signals(detector, text)["complaint"] == 1.0
+    assert decision(detector, text) == "frustration"
 
 
 def test_an_insult_aimed_at_the_bot_still_counts_beside_self_blame(detector):
