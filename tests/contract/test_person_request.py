@@ -176,6 +176,16 @@ def test_saying_what_someone_is_is_not_a_request(text):
     assert not recognise(text).requested, text
 
 
+@pytest.mark.parametrize("text", ["I think this needs someone who can actually look at my account",
+                                  "is anyone from the shop there?", "hello? anyone there?"])
+def test_someone_of_the_shop_asked_for(text):
+    assert recognise(text).requested, text
+
+
+def test_someone_at_a_place_nearby_is_not():
+    assert not recognise("is there anyone at the store near me?").requested
+
+
 @pytest.mark.parametrize("text", ["how can I reach a real person?", "is there a way to contact an actual human"])
 def test_asking_how_to_reach_a_person_inside_the_chat_is_a_request(text):
     assert recognise(text).requested, text
