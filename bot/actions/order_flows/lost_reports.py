@@ -49,12 +49,17 @@ def _days(amount: str, unit: str) -> int:
 def reports_lost(text: str) -> bool:
     """Whether `text` reports a parcel lost (not a question about what happens if one is)."""
     text = (text or "").strip()
-    if not text or text.startswith("/") or _HYPOTHETICAL.search(text):
+    if not text or text.startswith("/") or asks_what_if(text):
         return False
     if _LOST_WORDS.search(text):
         return True
     waited = max((_days(amount, unit) for amount, unit in _WAIT.findall(text)), default=0)
     return waited >= LOST_AFTER_DAYS and bool(_NO_PROGRESS.search(text))
+
+
+def asks_what_if(text: str) -> bool:
+    """Whether `text` asks what happens if a parcel is late or lost, rather than saying one is."""
+    return bool(_HYPOTHETICAL.search(text or ""))
 
 
 def opening_message(tracker: Tracker) -> str:

@@ -12,6 +12,12 @@ gives to a person (an article's `person_case`: "I got charged twice", read as a 
 bot/actions/own_case.py), and a "stop" outside any form is read here too: "cancel?" asks
 about cancelling, "please cancel it" cancels, a bare "stop" has nothing to stop.
 
+Delivery questions are read more strictly, because "when will my order arrive?" has the form of
+a question and asks about the customer's own parcel: a status question is a delivery policy
+question only when it asks what happens if ("what if a parcel is late?") or names no parcel of
+the customer's ("when does a delivery count as late?", "do you deliver on Saturdays?"). A report
+of a lost parcel always starts the flow, which hands it to a person (lost_reports.py).
+
 The reading is by the sentence's form, not its topic: a question the customer asks about
 themselves or the rules ("can I", "is it possible", "how do I", a bare "returns?") is a
 question; a request the bot is to carry out ("can you cancel my order", "I want to return my
@@ -29,6 +35,7 @@ from rasa_sdk.types import DomainDict
 
 from bot.actions.handover import promise_person
 from bot.actions.knowledge import ActionAnswerQuestion
+from bot.actions.order_flows.lost_reports import STATUS_INTENT, asks_what_if, reports_lost
 from bot.actions.order_flows.return_matching import HANDOVER_REASONS, reason_category
 from bot.actions.own_case import reports_own_case
 from contract.bot_handoff import DAMAGED_ITEM
@@ -53,6 +60,8 @@ OFFERS = {
                      "/cancel_order"),
     "change_order": ("If your order is recent, I can check whether it can still be changed.", "Change my order",
                      "/change_order"),
+    STATUS_INTENT: ("If you'd like to know where your own order is, I can look it up now.", "Track my order",
+                    "/check_order_status"),
 }
 
 # The customer asks about themselves or the rules: "can I", "could we", "is it possible", "how do I".
@@ -69,6 +78,15 @@ _QUESTION_INSIDE = re.compile(
 # Words that make a message a request, not a question ("refund please", "cancel my order?").
 _ACTING = re.compile(r"\b(?:please|pls|plz|my|it|this|these|them|want|need|start|now)\b", re.IGNORECASE)
 _WORD = re.compile(r"[\w'-]+")
+# A status question about the customer's own parcel: their words, "the order", "where", "status",
+# or "it" arriving ("when will it arrive?").
+_OWN_PARCEL = re.compile(
+    r"\b(?:my|mine|me|i|i'm|im|i've|ive|i'd|our|ours|us|we|we're|they|them|their|status|track)\b|"
+    r"\bthe (?:order|parcel|package|delivery|shipment|item|stuff|things|other)\b|"
+    r"\bwhere(?:'s|s|\s+(?:is|are|has|have))\b|"
+    r"\bit\s+(?:arrive|come|get here|be (?:delivered|here|shipped)|ship|shipped|turn up|show up)\b",
+    re.IGNORECASE,
+)
 # "stop" outside a form has nothing to stop; "cancel?" said there asks about cancelling an order.
 STOP = "stop"
 _CANCEL = re.compile(r"\bcancel", re.IGNORECASE)
@@ -85,6 +103,14 @@ def asks_about_policy(text: str) -> bool:
     if text.endswith("?") and not _ACTING.search(text):
         return True  # "returning a gift card?"
     return bool(_QUESTION_START.search(text) or _QUESTION_INSIDE.search(text))
+
+
+def asks_about_delivery_policy(text: str) -> bool:
+    """Whether `text`, classified as a status request, asks what the delivery rules are rather than
+    where the customer's own order is."""
+    if not asks_about_policy(text) or reports_lost(text):
+        return False
+    return asks_what_if(text) or not _OWN_PARCEL.search(text)
 
 
 class ActionPolicyFirst(Action):
@@ -107,6 +133,10 @@ class ActionPolicyFirst(Action):
             events.append(SlotSet("order_request", "cancel"))
         if intent not in OFFERS:
             return [*events, SlotSet(SLOT, FLOW)]
+        if intent == STATUS_INTENT:
+            if tracker.get_slot("order_number") or not asks_about_delivery_policy(text):
+                return [*events, SlotSet(SLOT, FLOW)]
+            return [*events, *await self.answer_then_offer(dispatcher, tracker, domain, intent)]
         if intent in RETURN_INTENTS and reason_category(text) in HANDOVER_REASONS:
             # "I want to return it, it came torn": a person's case before any form (form_exits.py).
             promised = promise_person(dispatcher, DAMAGED_ITEM, response="utter_damaged_handover")
@@ -119,7 +149,12 @@ class ActionPolicyFirst(Action):
         acting_on_known_order = bool(tracker.get_slot("order_number")) and "?" not in text
         if acting_on_known_order or not asks_about_policy(text):
             return [*events, SlotSet(SLOT, FLOW)]
-        events += list(await self.answer.run(dispatcher, tracker, domain))
+        return [*events, *await self.answer_then_offer(dispatcher, tracker, domain, intent)]
+
+    async def answer_then_offer(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, intent: str
+    ) -> list[EventType]:
+        events = list(await self.answer.run(dispatcher, tracker, domain))
         offer, title, payload = OFFERS[intent]
         dispatcher.utter_message(text=offer, buttons=[{"title": title, "payload": payload}])
         return [*events, SlotSet(SLOT, ANSWERED)]

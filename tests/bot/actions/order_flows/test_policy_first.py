@@ -10,7 +10,15 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.knowledge import ActionAnswerQuestion
 from bot.actions.knowledge_client import KnowledgeClient
-from bot.actions.order_flows.policy_first import ANSWERED, FLOW, NOTHING, SLOT, ActionPolicyFirst, asks_about_policy
+from bot.actions.order_flows.policy_first import (
+    ANSWERED,
+    FLOW,
+    NOTHING,
+    SLOT,
+    ActionPolicyFirst,
+    asks_about_delivery_policy,
+    asks_about_policy,
+)
 from bot.actions.settings import ActionSettings
 from tests.conftest import Stack
 
@@ -41,6 +49,23 @@ def test_questions_about_the_policy(text: str) -> None:
 ])
 def test_requests_to_act(text: str) -> None:
     assert not asks_about_policy(text)
+
+
+@pytest.mark.parametrize("text", [
+    "When does a delivery count as late?", "what happens if my parcel is lost?", "do you deliver on Saturdays?",
+    "how long does it take to ship?", "where do you deliver to?", "is delivery free?",
+])
+def test_questions_about_delivery(text: str) -> None:
+    assert asks_about_delivery_policy(text)
+
+
+@pytest.mark.parametrize("text", [
+    "where is my order", "when will it arrive?", "has the order shipped?", "delivery status?", "lost package?",
+    "and the other order, where is that?", "is my order on its way", "my parcel never arrived", "/check_order_status",
+    "any update on LK-100235?",
+])
+def test_asking_about_ones_own_parcel(text: str) -> None:
+    assert not asks_about_delivery_policy(text)
 
 
 async def test_a_request_to_act_starts_the_flow_and_says_nothing() -> None:
@@ -85,6 +110,22 @@ async def test_a_policy_question_gets_the_policy_then_the_offer(help_centre: Act
     offer = dispatcher.messages[-1]
     assert [b["payload"] for b in offer["buttons"]] == ["/request_return"]  # then the offer to act
     assert events[-1] == slot(ANSWERED)
+
+
+async def test_a_delivery_question_gets_the_policy_then_the_offer_to_track(help_centre: ActionAnswerQuestion) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionPolicyFirst(help_centre).run(
+        dispatcher, tracker("When does a delivery count as late?", "check_order_status"), {})
+    assert dispatcher.messages[0].get("text")  # the help centre's answer first
+    assert dispatcher.messages[-1]["buttons"] == [{"title": "Track my order", "payload": "/check_order_status"}]
+    assert events[-1] == slot(ANSWERED)
+
+
+async def test_a_status_question_with_an_order_named_starts_the_flow() -> None:
+    dispatcher = CollectingDispatcher()
+    named = tracker("when does it come?", "check_order_status", {"order_number": "LK-100232"})
+    assert await ActionPolicyFirst().run(dispatcher, named, {}) == [slot(FLOW)]
+    assert dispatcher.messages == []
 
 
 async def test_cancel_asked_outside_a_form_gets_the_cancelling_policy(help_centre: ActionAnswerQuestion) -> None:
