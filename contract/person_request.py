@@ -169,14 +169,14 @@ class PersonRequestRecogniser:
 
     def __init__(self, rules: tuple[LanguageRules, ...]) -> None:
         self.rules = rules
-        english_breaks = next((rule.clause_breaks for rule in rules if rule.language == "en"), ())
+        english = next((rule for rule in rules if rule.language == "en"), None)
         self._breaks: dict[str, re.Pattern[str] | None] = {}
         for rule in rules:
-            breaks = sorted(set(rule.clause_breaks) | set(english_breaks), key=len, reverse=True)
+            breaks = sorted(set(rule.clause_breaks) | set(english.clause_breaks if english else ()), key=len,
+                            reverse=True)
             self._breaks[rule.language] = re.compile(r"\b(?:" + _alternatives(breaks) + r")\b") if breaks else None
         # Typos are mended only towards the English nouns of five letters or more, and only in
         # words no list knows: "persona", "agente" and "mens" are words, not typos.
-        english = next((rule for rule in rules if rule.language == "en"), None)
         self._typo_targets = sorted({n for n in (english.nouns if english else ()) if " " not in n and len(n) >= 5})
         self._known = {word for rule in rules for noun in rule.nouns for word in noun.split()}
 
@@ -224,10 +224,14 @@ class PersonRequestRecogniser:
         question: Recognition | None = None
         whole = self.normalise(text)
         on_whole: dict[re.Pattern[str], str | None] = {}  # the whole-message patterns, read once
+        asked_in: dict[str, str | None] = {}  # each clause's question about people, if any
         for rule in self.rules:
             for clause in self.clauses(whole, rule.language):
-                asked = next((m.group(0) for any_rule in self.rules for pattern in any_rule.not_requests
-                              if (m := pattern.search(clause))), None)
+                # Most languages cut a message into the same clauses: each is asked about once.
+                if clause not in asked_in:
+                    asked_in[clause] = next((m.group(0) for any_rule in self.rules for pattern in any_rule.not_requests
+                                             if (m := pattern.search(clause))), None)
+                asked = asked_in[clause]
                 if asked:
                     question = question or Recognition(Verdict.QUESTION, None, asked)
                     continue
