@@ -44,8 +44,10 @@ _POLICIES = (
     r"return|returns|return policy|shipping|delivery|deliveries|refund|refunds|warranty|guarantee|policy|policies|"
     r"sizing|size chart|customer service|support|price match"
 )
+# Where an item was bought: "bought at REI", "ordered it from another shop".
+_BOUGHT = r"\b(?:bought|purchased|ordered|got|picked up|gotten)\b[^.?!]{0,40}?"
 _ELSEWHERE = re.compile(
-    r"\b(?:bought|purchased|ordered|got|picked up|gotten)\b[^.?!]{0,40}?\b(?:somewhere else|elsewhere|"
+    _BOUGHT + r"\b(?:somewhere else|elsewhere|"
     r"(?:at|from|in|on|with)\s+(?:another|a different|some other|other|a other)\s+"
     r"(?:shop|store|retailer|website|site|brand|company|place|seller|online shop|webshop))\b",
     re.IGNORECASE,
@@ -83,8 +85,7 @@ class OtherShops:
                        re.IGNORECASE),  # "Amazon takes", "does Patagonia do"
             re.compile(rf"{shop}\s*(?:,\s*|\s+)(?:or|vs\.?|versus|and)\s+{shop}", re.IGNORECASE),  # "Amazon or Zalando"
             re.compile(rf"{shop}\s+(?:{_POLICIES})\b", re.IGNORECASE),  # "Uniqlo sizing", "Zara returns"
-            re.compile(rf"\b(?:bought|purchased|ordered|got|picked up|gotten)\b[^.?!]{{0,40}}?"
-                       rf"\b(?:at|from|on|in|with)\s+(?:the\s+)?{shop}", re.IGNORECASE),  # "bought at REI"
+            re.compile(rf"{_BOUGHT}\b(?:at|from|on|in|with)\s+(?:the\s+)?{shop}", re.IGNORECASE),  # "bought at REI"
         )
 
     @classmethod
