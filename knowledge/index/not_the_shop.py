@@ -18,6 +18,7 @@ jacket leaks") is left to the search: the shop may sell it.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 # A verb of making or telling, then a kind of writing.
@@ -72,6 +73,11 @@ def load_names(path: Path = NAMES_FILE) -> tuple[str, ...]:
     return tuple(dict.fromkeys(line.strip().lower() for line in lines if line.strip() and not line.startswith("#")))
 
 
+@lru_cache(maxsize=8)
+def _loaded(cls: type[OtherShops], path: Path) -> OtherShops:
+    return cls(load_names(path))
+
+
 class OtherShops:
     """Built once from the list of names, then `asked_about` per question."""
 
@@ -90,7 +96,9 @@ class OtherShops:
 
     @classmethod
     def load(cls, path: Path = NAMES_FILE) -> OtherShops:
-        return cls(load_names(path))
+        """The shops of `path`, read and compiled once per process: every index build (each
+        reindex, each test's index) asks again, and the list only changes with the code."""
+        return _loaded(cls, path)
 
     def asked_about(self, text: str) -> bool:
         """Whether `text` asks about another shop, or an item from elsewhere, and not about this one."""

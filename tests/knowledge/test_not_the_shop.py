@@ -52,3 +52,8 @@ def test_a_list_of_its_own_and_hostile_input(tmp_path) -> None:
     for text in ("", "\u0000" * 5000, "bought " * 2000, "nike's " * 2000):
         shops.asked_about(text)
         asks_for_writing(text)
+
+
+def test_the_list_is_read_once_per_process() -> None:
+    # Each index build asks for it; the file changes only with the code.
+    assert OtherShops.load() is OtherShops.load()
