@@ -57,7 +57,11 @@ def test_aim_keeps_the_clauses_aimed_at_us(detector):
 @pytest.mark.parametrize(
     "text",
     ["Oh marvellous, the scarf turned up torn. Great work.", "wow, thanks for another link, my parcel is still missing",
-     "Brilliant service, a fortnight later and the order is still in transit"],
+     "Brilliant service, a fortnight later and the order is still in transit",
+     # Thanks for a harm, praise of a silence, a problem told as what nobody did or what was sent instead.
+     "cheers for billing me twice, very kind", "loving the wait since my parcel went missing",
+     "Such a lovely experience, nobody replied to my three emails", "good job, you shipped me a medium instead of a large",
+     "Nice one, the order got cancelled without a word to me"],
 )
 def test_sarcasm_around_a_real_problem_hands_over(detector, text):
     assert signals(detector, text)["sarcasm"] == 1.0
@@ -65,7 +69,9 @@ def test_sarcasm_around_a_real_problem_hands_over(detector, text):
 
 
 @pytest.mark.parametrize("text", ["Great, thanks, that's all I needed", "lovely colour, is it machine washable?",
-                                  "my parcel is late, when will it come?"])
+                                  "my parcel is late, when will it come?",
+                                  "Such a great experience, can I order the same boots again?",
+                                  "thanks, could you send me a medium instead of a large?"])
 def test_praise_alone_or_a_problem_alone_is_not_sarcasm(detector, text):
     assert signals(detector, text)["sarcasm"] == 0.0
 
