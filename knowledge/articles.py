@@ -28,7 +28,8 @@ ABOUT = ("shop", "chat")
 # "my tent pole snapped", not "what does the warranty cover?") is handed over at once, with the
 # hand-over reason it names (contract.bot_handoff.PERSON_CASE_REASONS). Either one reason for the
 # whole article, or a mapping of section headings to reasons when only some sections are a
-# person's cases (the fraud section of "When your payment is declined"). `handled_by: person`
+# person's cases (the fraud section of "When your payment is declined"), read in order, where
+# "*" stands for every section not named before it. `handled_by: person`
 # alone only offers a person: 26 articles say to contact support for some detail.
 ALL_SECTIONS = "*"
 _SECTION = re.compile(r"^## +(.+?)\s*$", re.MULTILINE)

@@ -7,10 +7,15 @@ knowledge/articles.py), the report is handed over at once, and the question is a
 article and a "Talk to a person" button (bot/actions/knowledge.py). Which topics are a person's
 is the articles' to say; this module reads only how the message is put, never its topic:
 
-- a question is never a report: a question mark, a sentence opening like a question ("how do I",
-  "can I", "is it", "what happens if"), or a request to be told ("I'd like to know", "tell me");
+- a question alone is never a report: a question mark, a sentence opening like a question ("how
+  do I", "can I", "is it", "what happens if"), or a request to be told ("I'd like to know", "tell
+  me");
 - a report states something that happened to the customer or their order: it speaks in the
   first person ("my", "I got", "we"), or says what an item or parcel did ("the box came crushed");
+- a question after a statement of what happened is a report too ("my jacket came torn, what do I
+  do?", "I know it's been 35 days but I was in hospital, can I still return it?"): the customer
+  tells their case and asks what can be done about it. The statement must tell an event, not
+  only speak in the first person ("I have a question", "I'm new here" tell nothing);
 - a request to act ("I want to return my jumper", "please cancel it") is a request, not a report:
   a report needs a part of the message that tells, not one that asks the bot to do something;
 - a bare topic ("damaged item", "warranty claim") is a question put short, not a report;
@@ -40,6 +45,21 @@ _HAPPENED = re.compile(
     r"broke|snapped|split|ripped|tore|cracked|stopped working|fell apart|went missing|charged)\b",
     re.IGNORECASE,
 )
+# What an item or parcel is in, said as a fact: "the jacket was torn", "it came damaged".
+_STATE = re.compile(
+    r"\b(?:was|were|is|are|came|arrived|got here)\s+(?:all\s+|completely\s+|totally\s+|badly\s+)?"
+    r"(?:torn|broken|damaged|crushed|scuffed|stained|faulty|defective|ripped|smashed|soaked|mouldy|moldy)\b",
+    re.IGNORECASE,
+)
+# The customer's own past, told: "I was in hospital", "we only opened it", "it's been 6 weeks".
+_NARRATIVE = re.compile(
+    r"\b(?:i|we)\s+(?:(?:only|just|already|never|recently|actually)\s+)?(?:was|were|had|got|bought|ordered|"
+    r"received|opened|tried|wore|used|washed|noticed|found|paid|sent|couldn't|could not|didn't|did not|"
+    r"wasn't|was not|haven't|have not|hadn't)\b|"
+    r"\b(?:it's|its|it is|it has|it was)\s+(?:been|past|over)\b|"
+    r"\b(?:window|days|weeks|month|months)\s+(?:closed|passed|expired|ran out|are up|is over|are over)\b",
+    re.IGNORECASE,
+)
 _OWN_DOING = re.compile(
     r"\b(?:my (?:own )?(?:fault|mistake|bad)|i'm an idiot|im an idiot|silly me|by mistake|accidentally|"
     r"i (?:ordered|picked|chose|bought|selected|typed) (?:the |a )?wrong|i dropped)\b",
@@ -50,6 +70,8 @@ _REQUEST = re.compile(
     r"would you|start|cancel|return|refund|exchange|change|track|send|give|get me)\b",
     re.IGNORECASE,
 )
+_STILL_WAITING = re.compile(r"\byet\b", re.IGNORECASE)
+_ASKED_SENTENCE = re.compile(r"(?<=[?.!;\n])\s*")
 MAX_CHARS = 1000  # longer messages are read by their start only
 
 
@@ -60,10 +82,35 @@ def asks(text: str) -> bool:
     return any(_QUESTION_START.search(sentence.strip(" ,-\"'")) for sentence in _SENTENCES.split(text))
 
 
-def reports_own_case(text: str) -> bool:
-    """Whether `text` tells what happened to the customer's own order or item, without asking."""
-    text = (text or "").strip()[:MAX_CHARS].replace("’", "'")
-    if not text or text.startswith("/") or asks(text) or _OWN_DOING.search(text):
+def _tells_event(clause: str) -> bool:
+    """Whether a clause states, not asks, an event of the customer's case."""
+    if not clause or _REQUEST.search(clause) or _QUESTION_START.search(clause) or _ASKING.search(clause):
         return False
+    if _STILL_WAITING.search(clause):
+        return False  # "it hasn't arrived yet, when is it lost?": waiting, and asking about the rule
+    return bool(_HAPPENED.search(clause) or _STATE.search(clause) or _NARRATIVE.search(clause))
+
+
+def _statements(text: str) -> list[str]:
+    """The message's clauses that are not the asking part of a question: in "I was away, can I
+    still return it?" the first clause states and the last asks."""
+    statements = []
+    for sentence in _ASKED_SENTENCE.split(text):
+        clauses = [c.strip(" -\"'") for c in _CLAUSES.split(sentence)]
+        if sentence.rstrip().endswith("?"):
+            clauses = clauses[:-1]
+        statements += clauses
+    return statements
+
+
+def reports_own_case(text: str) -> bool:
+    """Whether `text` tells what happened to the customer's own order or item: alone, or followed
+    by a question about it."""
+    text = (text or "").strip()[:MAX_CHARS].replace("’", "'")
+    if not text or text.startswith("/") or _OWN_DOING.search(text):
+        return False
+    if asks(text):
+        return any(_tells_event(c) for c in _statements(text))
     clauses = [c.strip(" -\"'") for c in _CLAUSES.split(text)]
-    return any(c and not _REQUEST.search(c) and (_FIRST_PERSON.search(c) or _HAPPENED.search(c)) for c in clauses)
+    return any(c and not _REQUEST.search(c) and (_FIRST_PERSON.search(c) or _HAPPENED.search(c)
+                                                 or _STATE.search(c)) for c in clauses)

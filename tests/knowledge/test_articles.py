@@ -158,5 +158,8 @@ def test_the_help_centre_gives_the_handbooks_person_cases_to_a_person() -> None:
     assert articles["payment-wrong-charges"].person_case("") == "person_topic"
     assert articles["payment-declined"].person_case("Charges you don't recognise or suspected fraud") == "person_topic"
     assert articles["payment-declined"].person_case("Try another payment method") is None
-    assert articles["returns-outside-window"].person_case(
-        "Asking for an exception to the 30-day return window") == "policy_exception"
+    late = articles["returns-outside-window"]
+    assert late.person_case("Asking for an exception to the 30-day return window") == "policy_exception"
+    # Past the window, any case the customer tells asks for an exception, unless it is a damaged item.
+    assert late.person_case(late.title) == late.person_case("Returns after the 30-day window") == "policy_exception"
+    assert late.person_case("Damaged, wrong or faulty items after 30 days") == "damaged_item"

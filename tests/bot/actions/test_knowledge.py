@@ -18,7 +18,14 @@ from bot.actions.knowledge import (
 )
 from bot.actions.knowledge_client import KnowledgeClient
 from bot.actions.settings import ActionSettings
-from contract.bot_handoff import EXPLICIT_REQUEST, KNOWLEDGE_NO_MATCH, KNOWLEDGE_REJECTED, PERSON_TOPIC
+from contract.bot_handoff import (
+    DAMAGED_ITEM,
+    EXPLICIT_REQUEST,
+    KNOWLEDGE_NO_MATCH,
+    KNOWLEDGE_REJECTED,
+    PERSON_TOPIC,
+    POLICY_EXCEPTION,
+)
 from tests.conftest import Stack
 
 
@@ -159,6 +166,17 @@ async def test_a_customer_reporting_a_case_an_article_gives_to_a_person_is_hande
     assert slots["kb_article"].startswith("products-warranty")
     [said] = dispatcher.messages
     assert "A person from our support team handles this" in said["text"] and not said["buttons"]
+
+
+@pytest.mark.parametrize(("text", "reason"), [
+    ("My jacket arrived torn, what should I do?", DAMAGED_ITEM),
+    # Past the window, the customer's own circumstances make the question a request for an exception.
+    ("I know it's been 35 days but I was in hospital, can I still return my sweater?", POLICY_EXCEPTION),
+])
+async def test_a_case_told_then_asked_about_is_handed_over(client: KnowledgeClient, text: str, reason: str) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerQuestion(client).run(dispatcher, tracker(text), {})
+    assert slots_of(events)["unresolved_reason"] == reason
 
 
 async def test_a_question_about_a_case_a_person_handles_gets_the_article_and_the_offer(client: KnowledgeClient) -> None:

@@ -43,3 +43,26 @@ def test_a_request_to_act_is_no_report(text: str) -> None:
 
 def test_a_request_with_a_report_beside_it_reports() -> None:
     assert reports_own_case("I want to cancel the order, I was charged twice for it")
+
+
+@pytest.mark.parametrize("text", [
+    "My jacket arrived torn, what should I do?",
+    "I know it's been 35 days but I was in hospital, can I still return my sweater?",
+    "the box was crushed. Can I get a new one?",
+    "did I miss it? we only opened the parcel six weeks after it came",
+    "my return window closed yesterday, any way around it?",
+])
+def test_a_question_after_a_statement_of_what_happened_reports(text: str) -> None:
+    assert reports_own_case(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Hi, I'm new here. What's the warranty on tents?",  # first person, but no event told
+    "I have a question about the warranty: how long is it?",
+    "I'm wondering, if the jumper arrives damaged what do I do",
+    "If my item is damaged, can I return it?",
+    "my parcel hasn't arrived yet, when does it count as lost?",  # still waiting: a question about the rule
+    "I ordered the wrong size, can I exchange it?",
+])
+def test_a_question_beside_no_event_or_a_hypothetical_one_is_no_report(text: str) -> None:
+    assert not reports_own_case(text)
