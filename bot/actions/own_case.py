@@ -39,7 +39,7 @@ _ASKING = re.compile(
     r"wonder (?:if|whether)|curious|tell me|explain|policy|rules? (?:on|for|about)|how (?:do|does|can|long|much))\b",
     re.IGNORECASE,
 )
-_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|my|me|mine|we|we've|our|ours|us)\b", re.IGNORECASE)
+_FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|my|me|mine|we|we've|we're|our|ours|us)\b", re.IGNORECASE)
 _HAPPENED = re.compile(
     r"\b(?:came|arrived|turned up|showed up|got here|was delivered|were delivered|never (?:came|arrived)|"
     r"broke|snapped|split|ripped|tore|cracked|stopped working|fell apart|went missing|charged)\b",
@@ -73,6 +73,11 @@ _REQUEST = re.compile(
 _STILL_WAITING = re.compile(r"\byet\b", re.IGNORECASE)
 _ASKED_SENTENCE = re.compile(r"(?<=[?.!;\n])\s*")
 MAX_CHARS = 1000  # longer messages are read by their start only
+
+
+def speaks_of_self(text: str) -> bool:
+    """Whether `text` speaks in the customer's first person ("my", "I", "we")."""
+    return bool(_FIRST_PERSON.search(text))
 
 
 def asks(text: str) -> bool:
@@ -112,5 +117,5 @@ def reports_own_case(text: str) -> bool:
     if asks(text):
         return any(_tells_event(c) for c in _statements(text))
     clauses = [c.strip(" -\"'") for c in _CLAUSES.split(text)]
-    return any(c and not _REQUEST.search(c) and (_FIRST_PERSON.search(c) or _HAPPENED.search(c)
+    return any(c and not _REQUEST.search(c) and (speaks_of_self(c) or _HAPPENED.search(c)
                                                  or _STATE.search(c)) for c in clauses)

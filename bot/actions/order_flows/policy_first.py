@@ -37,7 +37,7 @@ from bot.actions.handover import promise_person
 from bot.actions.knowledge import ActionAnswerQuestion
 from bot.actions.order_flows.lost_reports import STATUS_INTENT, asks_what_if, reports_lost
 from bot.actions.order_flows.return_matching import HANDOVER_REASONS, reason_category
-from bot.actions.own_case import reports_own_case
+from bot.actions.own_case import reports_own_case, speaks_of_self
 from contract.bot_handoff import DAMAGED_ITEM
 from orders.identity import normalize_order_number
 
@@ -78,10 +78,10 @@ _QUESTION_INSIDE = re.compile(
 # Words that make a message a request, not a question ("refund please", "cancel my order?").
 _ACTING = re.compile(r"\b(?:please|pls|plz|my|it|this|these|them|want|need|start|now)\b", re.IGNORECASE)
 _WORD = re.compile(r"[\w'-]+")
-# A status question about the customer's own parcel: their words, "the order", "where", "status",
-# or "it" arriving ("when will it arrive?").
+# A status question about the customer's own parcel: besides their own words (own_case.py), "they",
+# "the order", "where", "status", or "it" arriving ("when will it arrive?").
 _OWN_PARCEL = re.compile(
-    r"\b(?:my|mine|me|i|i'm|im|i've|ive|i'd|our|ours|us|we|we're|they|them|their|status|track)\b|"
+    r"\b(?:they|them|their|status|track)\b|"
     r"\bthe (?:order|parcel|package|delivery|shipment|item|stuff|things|other)\b|"
     r"\bwhere(?:'s|s|\s+(?:is|are|has|have))\b|"
     r"\bit\s+(?:arrive|come|get here|be (?:delivered|here|shipped)|ship|shipped|turn up|show up)\b",
@@ -110,7 +110,7 @@ def asks_about_delivery_policy(text: str) -> bool:
     where the customer's own order is."""
     if not asks_about_policy(text) or reports_lost(text):
         return False
-    return asks_what_if(text) or not _OWN_PARCEL.search(text)
+    return asks_what_if(text) or not (speaks_of_self(text) or _OWN_PARCEL.search(text))
 
 
 class ActionPolicyFirst(Action):
