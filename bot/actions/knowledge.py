@@ -16,7 +16,8 @@ own words what it can do. A question about something other than the shop (outcom
 from __future__ import annotations
 
 import json
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Literal
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -44,6 +45,17 @@ OFF_DOMAIN_TEXT = ("Sorry, that isn't something I can help with: I'm the shop as
                    + WHAT_I_DO)
 ABOUT_ME_TEXT = ("I'm Larkspur & Co.'s chat assistant and I answer at any hour. " + WHAT_I_DO
                  + " Whenever you'd like a person from our support team instead, just say so.")
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the bot said to a question, as the events to return and what kind of answer it was."""
+
+    events: list[EventType]
+    # "article" or "choice": the help centre answered; "off_domain": declined as not the shop's;
+    # "person": a person was promised; "about_chat": the bot said what it does; "no_match": the
+    # help centre has no answer; "unavailable": the help centre could not be asked.
+    kind: Literal["article", "choice", "off_domain", "person", "about_chat", "no_match", "unavailable"]
 
 
 def _count(tracker: Tracker, slot: str) -> int:
@@ -80,6 +92,10 @@ class ActionAnswerQuestion(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
+        return (await self.reply(dispatcher, tracker)).events
+
+    async def reply(self, dispatcher: CollectingDispatcher, tracker: Tracker) -> Reply:
+        """Answer the latest message (or the article chosen from a list)."""
         chosen = next(tracker.get_latest_entity_values("article_id"), None)
         try:
             if chosen:
@@ -93,23 +109,24 @@ class ActionAnswerQuestion(Action):
                 text="Sorry, I can't reach our help centre right now. Please try again in a minute, "
                 "or ask for a person and someone from our team will help."
             )
-            return []
+            return Reply([], "unavailable")
 
         if result.outcome == "off_domain":
             # Not a miss of the help centre: no count towards a person, and no article.
             dispatcher.utter_message(text=OFF_DOMAIN_TEXT)
-            return [SlotSet("kb_awaiting_feedback", False)]
+            return Reply([SlotSet("kb_awaiting_feedback", False)], "off_domain")
         if result.outcome == "confident" and result.results:
             top, *others = result.results
             if top.person_case and reports_own_case(question):
-                return self._hand_over_case(dispatcher, top, question)
+                return Reply(self._hand_over_case(dispatcher, top, question), "person")
             return self._serve(dispatcher, top, [a.article_id for a in others])
         if result.outcome == "unsure" and result.results:
             dispatcher.utter_message(
                 text="I'm not completely sure which of these you need. Is it one of them?",
                 buttons=choice_buttons(result.results),
             )
-            return [SlotSet("kb_awaiting_feedback", True), SlotSet("kb_alternatives", []), SlotSet("kb_no_match", 0)]
+            return Reply([SlotSet("kb_awaiting_feedback", True), SlotSet("kb_alternatives", []),
+                          SlotSet("kb_no_match", 0)], "choice")
         return self._no_match(dispatcher, tracker)
 
     async def hand_over_reported_case(self, dispatcher: CollectingDispatcher, text: str) -> list[EventType]:
@@ -125,17 +142,17 @@ class ActionAnswerQuestion(Action):
         return []
 
     @classmethod
-    def _serve(cls, dispatcher: CollectingDispatcher, article: Article, alternatives: list[str]) -> list[EventType]:
+    def _serve(cls, dispatcher: CollectingDispatcher, article: Article, alternatives: list[str]) -> Reply:
         """Serve one article as its front matter says."""
         if article.about_chat and article.person_handles:
             # The article is about reaching a person: the customer wants one.
-            return [SlotSet("kb_awaiting_feedback", False),
-                    *promise_person(dispatcher, EXPLICIT_REQUEST, response="utter_handoff_requested")]
+            return Reply([SlotSet("kb_awaiting_feedback", False),
+                          *promise_person(dispatcher, EXPLICIT_REQUEST, response="utter_handoff_requested")], "person")
         if article.about_chat:
             dispatcher.utter_message(text=ABOUT_ME_TEXT, buttons=[PERSON_BUTTON])
-            return [SlotSet("kb_awaiting_feedback", False), SlotSet("kb_no_match", 0)]
+            return Reply([SlotSet("kb_awaiting_feedback", False), SlotSet("kb_no_match", 0)], "about_chat")
         answer(dispatcher, article)
-        return cls._answered(article.article_id, alternatives)
+        return Reply(cls._answered(article.article_id, alternatives), "article")
 
     @staticmethod
     def _hand_over_case(dispatcher: CollectingDispatcher, article: Article, question: str) -> list[EventType]:
@@ -171,20 +188,19 @@ class ActionAnswerQuestion(Action):
         ]
 
     @staticmethod
-    def _no_match(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[EventType]:
+    def _no_match(dispatcher: CollectingDispatcher, tracker: Tracker) -> Reply:
         misses = _count(tracker, "kb_no_match") + 1
         events: list[EventType] = [SlotSet("kb_no_match", misses), SlotSet("kb_awaiting_feedback", False)]
         if misses >= 2:
-            events += promise_person(
+            return Reply([*events, *promise_person(
                 dispatcher, KNOWLEDGE_NO_MATCH,
                 text="I'm sorry, I still don't have an answer for that. This needs a person from our team.",
-            )
-        else:
-            dispatcher.utter_message(
-                text="I'm sorry, I don't know the answer to that. Could you put it another way? "
-                "I know about shipping, returns, orders, payment, your account, our products and Rewards."
-            )
-        return events
+            )], "person")
+        dispatcher.utter_message(
+            text="I'm sorry, I don't know the answer to that. Could you put it another way? "
+            "I know about shipping, returns, orders, payment, your account, our products and Rewards."
+        )
+        return Reply(events, "no_match")
 
 
 class ActionKnowledgeFeedback(Action):

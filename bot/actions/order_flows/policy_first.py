@@ -64,6 +64,9 @@ OFFERS = {
                     "/check_order_status"),
 }
 
+# The answers after which the flow is offered: the help centre's, or none it could give.
+_OFFER_AFTER = frozenset({"article", "choice", "no_match", "unavailable"})
+
 # The customer asks about themselves or the rules: "can I", "could we", "is it possible", "how do I".
 _QUESTION_START = re.compile(
     r"^(?:(?:can|could|may|might|do|does|is|are|will|would|am|should|must|what|what's|whats|how|when|which|"
@@ -154,7 +157,9 @@ class ActionPolicyFirst(Action):
     async def answer_then_offer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, intent: str
     ) -> list[EventType]:
-        events = list(await self.answer.run(dispatcher, tracker, domain))
-        offer, title, payload = OFFERS[intent]
-        dispatcher.utter_message(text=offer, buttons=[{"title": title, "payload": payload}])
-        return [*events, SlotSet(SLOT, ANSWERED)]
+        reply = await self.answer.reply(dispatcher, tracker)
+        # No flow is offered after a decline (not the shop's question) or a promised person.
+        if reply.kind in _OFFER_AFTER:
+            offer, title, payload = OFFERS[intent]
+            dispatcher.utter_message(text=offer, buttons=[{"title": title, "payload": payload}])
+        return [*reply.events, SlotSet(SLOT, ANSWERED)]

@@ -8,7 +8,7 @@ import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.actions.knowledge import ActionAnswerQuestion
+from bot.actions.knowledge import OFF_DOMAIN_TEXT, ActionAnswerQuestion
 from bot.actions.knowledge_client import KnowledgeClient
 from bot.actions.order_flows.policy_first import (
     ANSWERED,
@@ -118,6 +118,17 @@ async def test_a_delivery_question_gets_the_policy_then_the_offer_to_track(help_
         dispatcher, tracker("When does a delivery count as late?", "check_order_status"), {})
     assert dispatcher.messages[0].get("text")  # the help centre's answer first
     assert dispatcher.messages[-1]["buttons"] == [{"title": "Track my order", "payload": "/check_order_status"}]
+    assert events[-1] == slot(ANSWERED)
+
+
+async def test_no_flow_is_offered_after_a_question_declined_as_not_the_shops(
+    help_centre: ActionAnswerQuestion,
+) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionPolicyFirst(help_centre).run(
+        dispatcher, tracker("What's Nike's return policy?", "request_return"), {})
+    [declined] = dispatcher.messages
+    assert declined["text"] == OFF_DOMAIN_TEXT and not declined["buttons"]
     assert events[-1] == slot(ANSWERED)
 
 
