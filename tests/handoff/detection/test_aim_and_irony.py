@@ -60,7 +60,8 @@ def test_aim_keeps_the_clauses_aimed_at_us(detector):
      "Brilliant service, a fortnight later and the order is still in transit",
      # Thanks for a harm, praise of a silence, a problem told as what nobody did or what was sent instead.
      "cheers for billing me twice, very kind", "loving the wait since my parcel went missing",
-     "Such a lovely experience, nobody replied to my three emails", "good job, you shipped me a medium instead of a large",
+     "Such a lovely experience, nobody replied to my three emails",
+     "good job, you shipped me a medium instead of a large",
      "Nice one, the order got cancelled without a word to me"],
 )
 def test_sarcasm_around_a_real_problem_hands_over(detector, text):
