@@ -20,7 +20,9 @@ is the articles' to say; this module reads only how the message is put, never it
   a report needs a part of the message that tells, not one that asks the bot to do something;
 - a bare topic ("damaged item", "warranty claim") is a question put short, not a report;
 - the customer's own doing ("my fault, I ordered the wrong colour", "I dropped it") is no case of
-  the shop's: the article answers it.
+  the shop's: the article answers it;
+- nor is an item from elsewhere, set apart from the shop's ("my boots from another brand fell
+  apart, are yours any better?", "not from you"): the customer compares, and the article answers.
 """
 
 from __future__ import annotations
@@ -63,6 +65,13 @@ _NARRATIVE = re.compile(
 _OWN_DOING = re.compile(
     r"\b(?:my (?:own )?(?:fault|mistake|bad)|i'm an idiot|im an idiot|silly me|by mistake|accidentally|"
     r"i (?:ordered|picked|chose|bought|selected|typed) (?:the |a )?wrong|i dropped)\b",
+    re.IGNORECASE,
+)
+# The item is not the shop's: another brand or shop, "not from you", or the shop's set against it ("yours").
+_ELSEWHERE = re.compile(
+    r"\b(?:another|other|different|a different)\s+(?:brand|brands|shop|shops|store|stores|company|retailer|site|"
+    r"website|seller)\b|\bnot (?:from|by|bought from) (?:you|you guys|here|your shop|your store)\b|\byours\b|"
+    r"\b(?:elsewhere|somewhere else)\b",
     re.IGNORECASE,
 )
 _REQUEST = re.compile(
@@ -112,7 +121,7 @@ def reports_own_case(text: str) -> bool:
     """Whether `text` tells what happened to the customer's own order or item: alone, or followed
     by a question about it."""
     text = (text or "").strip()[:MAX_CHARS].replace("’", "'")
-    if not text or text.startswith("/") or _OWN_DOING.search(text):
+    if not text or text.startswith("/") or _OWN_DOING.search(text) or _ELSEWHERE.search(text):
         return False
     if asks(text):
         return any(_tells_event(c) for c in _statements(text))

@@ -63,6 +63,11 @@ def test_a_question_after_a_statement_of_what_happened_reports(text: str) -> Non
     "If my item is damaged, can I return it?",
     "my parcel hasn't arrived yet, when does it count as lost?",  # still waiting: a question about the rule
     "I ordered the wrong size, can I exchange it?",
+    # An item from elsewhere, set against the shop's: a comparison, not a case of ours.
+    "My last boots from another brand fell apart after a month, are yours any better?",
+    "ugh, my old backpack broke again, which of yours is the toughest?",
+    "the zip on my jacket (not from you) broke, do your jackets have YKK zips?",
+    "my trainers from somewhere else split at the toe",
 ])
 def test_a_question_beside_no_event_or_a_hypothetical_one_is_no_report(text: str) -> None:
     assert not reports_own_case(text)
