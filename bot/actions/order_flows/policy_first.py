@@ -83,11 +83,19 @@ _ACTING = re.compile(r"\b(?:please|pls|plz|my|it|this|these|them|want|need|start
 _WORD = re.compile(r"[\w'-]+")
 # A status question about the customer's own parcel: besides their own words (own_case.py), "they",
 # "the order", "where", "status", or "it" arriving ("when will it arrive?").
+_WHERE = re.compile(r"\bwhere(?:'s|s|\s+(?:is|are|has|have))\b", re.IGNORECASE)
 _OWN_PARCEL = re.compile(
     r"\b(?:they|them|their|status|track)\b|"
     r"\bthe (?:order|parcel|package|delivery|shipment|item|stuff|things|other)\b|"
-    r"\bwhere(?:'s|s|\s+(?:is|are|has|have))\b|"
+    rf"{_WHERE.pattern}|"
     r"\bit\s+(?:arrive|come|get here|be (?:delivered|here|shipped)|ship|shipped|turn up|show up)\b",
+    re.IGNORECASE,
+)
+# A status message that asks what the rule is, even about the customer's own parcel: "what happens?",
+# "is that normal?", "what do you do then?". The policy answers it, and the offer looks the order up.
+_ASKS_THE_RULE = re.compile(
+    r"\bwhat happens\b|\bwhat (?:do|will|would) you (?:guys )?do\b|\bis (?:that|this|it) normal\b|"
+    r"\bwhen (?:is|does) (?:it|a parcel|a package|an order) (?:count|considered|treated)\b",
     re.IGNORECASE,
 )
 # "stop" outside a form has nothing to stop; "cancel?" said there asks about cancelling an order.
@@ -111,7 +119,12 @@ def asks_about_policy(text: str) -> bool:
 def asks_about_delivery_policy(text: str) -> bool:
     """Whether `text`, classified as a status request, asks what the delivery rules are rather than
     where the customer's own order is."""
-    if not asks_about_policy(text) or reports_lost(text):
+    text = (text or "").strip()
+    if reports_lost(text) or normalize_order_number(text):
+        return False
+    if _ASKS_THE_RULE.search(text) and not _WHERE.search(text):
+        return True  # "my parcel hasn't had an update in a while, what happens?": the rule, then the offer
+    if not asks_about_policy(text):
         return False
     return asks_what_if(text) or not (speaks_of_self(text) or _OWN_PARCEL.search(text))
 

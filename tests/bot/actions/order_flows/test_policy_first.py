@@ -54,6 +54,8 @@ def test_requests_to_act(text: str) -> None:
 @pytest.mark.parametrize("text", [
     "When does a delivery count as late?", "what happens if my parcel is lost?", "do you deliver on Saturdays?",
     "how long does it take to ship?", "where do you deliver to?", "is delivery free?",
+    # About the customer's own parcel, but asking what the rule is.
+    "My parcel hasn't had a tracking update in a while, what happens?", "no scan for 3 days, is that normal?",
 ])
 def test_questions_about_delivery(text: str) -> None:
     assert asks_about_delivery_policy(text)
@@ -62,7 +64,8 @@ def test_questions_about_delivery(text: str) -> None:
 @pytest.mark.parametrize("text", [
     "where is my order", "when will it arrive?", "has the order shipped?", "delivery status?", "lost package?",
     "and the other order, where is that?", "is my order on its way", "my parcel never arrived", "/check_order_status",
-    "any update on LK-100235?",
+    "any update on LK-100235?", "LK-100235 hasn't moved, what happens?",
+    "where's my parcel? it's been 9 days, what happens now",
 ])
 def test_asking_about_ones_own_parcel(text: str) -> None:
     assert not asks_about_delivery_policy(text)
