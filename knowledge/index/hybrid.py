@@ -96,7 +96,8 @@ class HybridIndex:
         self.vectors = vectors
         self.lexical = LexicalIndex(self.passages)
         self.spelling = SpellingCorrector(
-            (f"{p.title} {p.heading} {p.text} {' '.join(p.tags)}" for p in self.passages), encoder.known_words()
+            (f"{p.title} {p.heading} {p.text} {' '.join(p.tags)}" for p in self.passages if p.kind == "section"),
+            encoder.known_words(), (p.text for p in self.passages if p.kind == "question"),
         )
         self.fusion = fusion
         self.other_shops = OtherShops.load()

@@ -5,6 +5,9 @@ space. A word the help centre never uses, one edit (a letter dropped, added, cha
 swapped) away from words it does use, is replaced by the most frequent of them; a long word
 with no such neighbour may be two edits away ("underware"), from the help centre's words only.
 Short words and words the help centre knows are left alone, so a correct query is never changed.
+The articles' customer phrasings hold typos on purpose: a word of theirs that the help centre
+never writes, one slip from a word it writes more often, is mended too ("retrun"), while the
+customers' own words stay ("parka", more often written than "parma").
 
 Two kinds of short word are mended all the same: chat shorthand ("hw", "u", "4"), written out
 first by contract/text_speak.py, and words typed without their vowels ("lng", "mch", "pswrd"),
@@ -72,24 +75,52 @@ def edit_distance(a: str, b: str) -> int:
 
 
 class SpellingCorrector:
-    def __init__(self, texts: Iterable[str], extra_words: Iterable[str] = ()) -> None:
-        self.counts: Counter[str] = Counter()
-        for text in texts:
-            self.counts.update(_WORD.findall(text.lower()))
+    def __init__(self, texts: Iterable[str], extra_words: Iterable[str] = (),
+                 customer_texts: Iterable[str] = ()) -> None:
+        """`texts`: the help centre's own writing. `extra_words`: everyday words never corrected
+        (the model's vocabulary), never a target. `customer_texts`: the ways customers ask (the
+        articles' phrasings), typos written on purpose among them ("retrun", "shiping"): their
+        words are targets and never corrected, like the help centre's, unless they are a slip of
+        the help centre's own, which they would otherwise shield in every query."""
+        own = Counter(w for text in texts for w in _WORD.findall(text.lower()))
+        customers = Counter(w for text in customer_texts for w in _WORD.findall(text.lower()))
+        self.counts: Counter[str] = own + customers
+        self._index_targets()
+        # Everyday words that a help centre may never write but customers do: never "correct" them.
+        extra = set(extra_words)
+        self.counts.update({w: 1 for w in extra})
+        # A customer word the help centre never writes, one slip from a word it writes more often
+        # than customers write this one, is a typo on purpose ("retrun"); a word of the customers'
+        # own ("parka", "dryer") is written more often than its neighbour ("parma", "dyer").
+        slips = []
+        for word, seen in customers.items():
+            if word in own or word in extra:
+                continue
+            del self.counts[word]
+            target = self.correct_word(word)
+            self.counts[word] = seen
+            if target != word and own[target] > seen:
+                slips.append(word)
+        if slips:
+            for word in slips:
+                del self.counts[word]
+            self._index_targets(exclude=set(extra) - set(own) - set(customers))
+
+    def _index_targets(self, exclude: set[str] | None = None) -> None:
+        """The lookups of words to correct to: every counted word but `exclude`."""
+        targets = {w: n for w, n in self.counts.items() if not exclude or w not in exclude}
         # Two edits are looked up through deletions on both sides (the symmetric-delete method),
         # so a query never spells out the hundreds of thousands of strings two edits away.
         self._by_deletion: dict[str, set[str]] = {}
-        for word in self.counts:
+        for word in targets:
             if len(word) >= _TWO_EDITS_MIN_LENGTH - 2:
                 for key in _deletions(word, 2):
                     self._by_deletion.setdefault(key, set()).add(word)
         # The help centre's words by their consonants, for words typed without vowels.
         self._by_skeleton: dict[str, str] = {}
-        for word, _ in sorted(self.counts.items(), key=lambda item: (-item[1], item[0])):
+        for word, _ in sorted(targets.items(), key=lambda item: (-item[1], item[0])):
             if len(word) >= 3 and _VOWELS.search(word):
                 self._by_skeleton.setdefault(skeleton(word), word)
-        # Everyday words that a help centre may never write but customers do: never "correct" them.
-        self.counts.update({w: 1 for w in extra_words})
 
     def _by_consonants(self, lower: str) -> str | None:
         found = self._by_skeleton.get(skeleton(lower))

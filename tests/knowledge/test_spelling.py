@@ -95,3 +95,13 @@ def test_chat_shorthand_is_written_out_before_spelling() -> None:
     fix = corrector()
     assert fix.correct("hw do u retrun it") == "how do you return it"
     assert fix.correct("can i retrun it in 2 days") == "can i return it in 2 days"
+
+
+def test_customer_phrasings_shield_their_own_words_but_not_their_typos() -> None:
+    help_centre = [*HELP_CENTRE, "Start a return", "Your account", "Parma is in the EU"]
+    fix = SpellingCorrector(help_centre, extra_words={"dyer"},
+                            customer_texts=["how do i retrun my parka", "Acount locked", "my parka, my dryer"])
+    assert fix.correct("how long do i have to retrun my parka") == "how long do i have to return my parka"
+    assert fix.correct("acount") == "account"
+    # Customers write "parka" more often than the help centre writes "parma"; "dyer" is no target.
+    assert fix.correct("parka in the dryer") == "parka in the dryer"
