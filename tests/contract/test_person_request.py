@@ -177,13 +177,17 @@ def test_saying_what_someone_is_is_not_a_request(text):
 
 
 @pytest.mark.parametrize("text", ["I think this needs someone who can actually look at my account",
-                                  "is anyone from the shop there?", "hello? anyone there?"])
+                                  "is anyone from the shop there?", "hello? anyone there?",
+                                  "honestly it could use a closer look from a member of your team",
+                                  "can somebody on your side find out what happened to the parcel",
+                                  "is there anybody real that can sort this out"])
 def test_someone_of_the_shop_asked_for(text):
     assert recognise(text).requested, text
 
 
 def test_someone_at_a_place_nearby_is_not():
     assert not recognise("is there anyone at the store near me?").requested
+    assert not recognise("the seam needs a proper look, is there a repair service?").requested
 
 
 @pytest.mark.parametrize("text", ["how can I reach a real person?", "is there a way to contact an actual human"])
