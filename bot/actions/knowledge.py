@@ -16,6 +16,7 @@ own words what it can do. A question about something other than the shop (outcom
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -36,6 +37,12 @@ from contract.bot_handoff import (
     POLICY_EXCEPTION,
 )
 
+# A yes that takes what was offered rather than saying the answer helped.
+_TAKES_AN_OFFER = re.compile(
+    r"\b(?:please|pls|plz|go ahead|do that|do it|would like|i'd like|id like|i would|yes i would|that would be|"
+    r"sounds good|let's do|lets do)\b",
+    re.IGNORECASE,
+)
 FEEDBACK_BUTTONS = [{"title": "Yes", "payload": "/affirm"}, {"title": "No", "payload": "/deny"}]
 # Pressing it is asking for a person: the request_human rules promise one (bot/actions/handover.py).
 PERSON_BUTTON = {"title": "Talk to a person", "payload": "/request_human"}
@@ -217,6 +224,9 @@ class ActionKnowledgeFeedback(Action):
     ) -> list[EventType]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         if intent == "affirm":
+            if await self._takes_the_person(tracker):
+                return [SlotSet("kb_awaiting_feedback", False), SlotSet("kb_rejections", 0),
+                        *promise_person(dispatcher, EXPLICIT_REQUEST, response="utter_handoff_requested")]
             dispatcher.utter_message(text="Glad that helped! Is there anything else I can do for you?")
             return [SlotSet("kb_awaiting_feedback", False), SlotSet("kb_rejections", 0)]
 
@@ -241,3 +251,17 @@ class ActionKnowledgeFeedback(Action):
             return [*events, SlotSet("kb_alternatives", []), SlotSet("kb_awaiting_feedback", True)]
         dispatcher.utter_message(text="Sorry about that. Could you tell me a little more, in other words?")
         return events
+
+    async def _takes_the_person(self, tracker: Tracker) -> bool:
+        """After an article a person handles the bot asks "did that answer your question, or would
+        you like to talk to a person?": a typed "yes please" takes the offer, where the "Yes"
+        button and "yes, thanks" say the answer helped."""
+        text = tracker.latest_message.get("text") or ""
+        article_id = tracker.get_slot("kb_article")
+        if not article_id or text.startswith("/") or not _TAKES_AN_OFFER.search(text[:300]):
+            return False
+        try:
+            article = await self.client.article(str(article_id))
+        except KnowledgeUnavailable:
+            return False
+        return bool(article and article.person_handles)

@@ -141,6 +141,26 @@ async def test_no_then_no_again_is_unresolved(client: KnowledgeClient) -> None:
     assert slots_of(events)["unresolved_reason"] == KNOWLEDGE_REJECTED
 
 
+@pytest.mark.parametrize(("text", "takes_the_person"), [
+    ("yes please", True), ("yes I would, thanks", True), ("/affirm", False), ("yes thanks, that helped", False)])
+async def test_yes_please_after_an_article_a_person_handles_takes_the_person(
+    client: KnowledgeClient, text: str, takes_the_person: bool,
+) -> None:
+    # The bot asked "did that answer your question, or would you like to talk to a person?".
+    dispatcher = CollectingDispatcher()
+    slots = {"kb_awaiting_feedback": True, "kb_article": "products-warranty-claim"}
+    events = await ActionKnowledgeFeedback(client).run(dispatcher, tracker(text, "affirm", slots), {})
+    assert (slots_of(events).get("unresolved_reason") == EXPLICIT_REQUEST) is takes_the_person
+    assert slots_of(events)["kb_awaiting_feedback"] is False
+
+
+async def test_yes_please_after_an_article_the_bot_handles_is_thanks(client: KnowledgeClient) -> None:
+    dispatcher = CollectingDispatcher()
+    slots = {"kb_awaiting_feedback": True, "kb_article": "shipping-express"}
+    events = await ActionKnowledgeFeedback(client).run(dispatcher, tracker("yes please", "affirm", slots), {})
+    assert "unresolved_reason" not in slots_of(events) and "Glad" in dispatcher.messages[0]["text"]
+
+
 async def test_yes_resets_the_count(client: KnowledgeClient) -> None:
     dispatcher = CollectingDispatcher()
     events = await ActionKnowledgeFeedback(client).run(dispatcher, tracker("yes", "affirm", {"kb_rejections": 1}), {})
