@@ -26,6 +26,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from bot.actions.handover import promise_person
 from bot.actions.knowledge_client import Article, KnowledgeClient, KnowledgeUnavailable
+from bot.actions.order_flows.return_matching import HANDOVER_REASONS, reason_category
 from bot.actions.own_case import reports_own_case
 from contract.bot_handoff import (
     DAMAGED_ITEM,
@@ -124,8 +125,12 @@ class ActionAnswerQuestion(Action):
             return Reply([SlotSet("kb_awaiting_feedback", False)], "off_domain")
         if result.outcome == "confident" and result.results:
             top, *others = result.results
-            if top.person_case and reports_own_case(question):
-                return Reply(self._hand_over_case(dispatcher, top, question), "person")
+            if reports_own_case(question):
+                # The article's case, or a damaged or wrong item told whichever article came up
+                # ("the wrong colour turned up" may find "Changing an order").
+                reason = top.person_case or (DAMAGED_ITEM if reason_category(question) in HANDOVER_REASONS else None)
+                if reason:
+                    return Reply(self._hand_over_case(dispatcher, top, question, reason), "person")
             return self._serve(dispatcher, top, [a.article_id for a in others])
         if result.outcome == "unsure" and result.results:
             dispatcher.utter_message(
@@ -145,7 +150,7 @@ class ActionAnswerQuestion(Action):
         except KnowledgeUnavailable:
             return []
         if result.outcome == "confident" and result.results and result.results[0].person_case:
-            return self._hand_over_case(dispatcher, result.results[0], text)
+            return self._hand_over_case(dispatcher, result.results[0], text, result.results[0].person_case)
         return []
 
     @classmethod
@@ -162,9 +167,9 @@ class ActionAnswerQuestion(Action):
         return Reply(cls._answered(article.article_id, alternatives), "article")
 
     @staticmethod
-    def _hand_over_case(dispatcher: CollectingDispatcher, article: Article, question: str) -> list[EventType]:
-        """The customer told their own case of a topic the article gives to a person: one step."""
-        reason = article.person_case
+    def _hand_over_case(dispatcher: CollectingDispatcher, article: Article, question: str,
+                        reason: str) -> list[EventType]:
+        """The customer told their own case of a topic a person handles: one step, for `reason`."""
         # The flows' own words where a flow hands over the same case; the rest in general words.
         if reason == DAMAGED_ITEM:
             promised = promise_person(dispatcher, DAMAGED_ITEM, response="utter_damaged_handover")

@@ -78,7 +78,9 @@ _SHOP_SENT_WRONG = re.compile(
     r"|\b(?:sent|received|got)\b[^.]*?(?:[,;]|\bbut|\bwhen|\bthough)\s*i (?:had )?ordered\b"
     r"|\b(?:isn't|is not|wasn't|was not|aren't|are not|not) (?:what|the (?:one|item|size|colour|color)s?) i ordered\b"
     r"|\bsomeone else'?s\b"
-    r"|\b(?:wrong|different) (?:item|product|thing|order)s? (?:in|inside) the (?:box|parcel|package)\b",
+    r"|\b(?:wrong|different) (?:item|product|thing|order)s? (?:in|inside) the (?:box|parcel|package)\b"
+    r"|\b(?:wrong|different) (?:colou?r|size|item|product|thing|one|model|style|pair)s?(?:\s+of\s+\w+)? "
+    r"(?:turned up|came|arrived|showed up|was (?:sent|delivered)|got delivered)\b",
     re.IGNORECASE,
 )
 _OWN_CHOICE = re.compile(r"\bi (?:ordered|picked|chose|bought|selected) (?:the )?wrong\b", re.IGNORECASE)

@@ -192,6 +192,8 @@ async def test_a_customer_reporting_a_case_an_article_gives_to_a_person_is_hande
     ("My jacket arrived torn, what should I do?", DAMAGED_ITEM),
     # Past the window, the customer's own circumstances make the question a request for an exception.
     ("I know it's been 35 days but I was in hospital, can I still return my sweater?", POLICY_EXCEPTION),
+    # A wrong item told is a person's case whichever article the search finds for it.
+    ("A different size came, I ordered a medium and got a small. What now?", DAMAGED_ITEM),
 ])
 async def test_a_case_told_then_asked_about_is_handed_over(client: KnowledgeClient, text: str, reason: str) -> None:
     dispatcher = CollectingDispatcher()
