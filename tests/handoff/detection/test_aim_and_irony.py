@@ -48,6 +48,12 @@ def test_anger_at_another_shop_is_set_aside(detector):
     assert signals(detector, "your jeans are rubbish")["insult"] == 1.0
 
 
+@pytest.mark.parametrize("text", ["the courier firm in our area is useless, always late. who do you ship with?",
+                                  "my local post office is hopeless"])
+def test_anger_at_something_near_the_customer_is_set_aside(detector, text):
+    assert decision(detector, text) is None
+
+
 def test_aim_keeps_the_clauses_aimed_at_us(detector):
     aimed = aim_of("I'm hopeless with forms, and your site is a joke", detector.lexicon)
     assert aimed.self_blame and aimed.rest == "and your site is a joke"
