@@ -5,9 +5,10 @@ conversation unresolved and promise a person (`bot.actions.handover.promise_pers
 
 What an article declares in its front matter decides how it is served (knowledge/articles.py):
 an article a person handles (`handled_by: person`) comes with a "Talk to a person" button that
-hands over in one step, and a customer who reports their own case of a topic the article gives to
-a person (front matter `person_case`; the reading in bot/actions/own_case.py) is handed over at
-once with the reason it names; an article about the chat itself (`about: chat`) is never served inside
+hands over in one step (a typed "yes please" to that offer does too), and a customer who reports
+their own case of a topic the article gives to a person (front matter `person_case`; the reading
+in bot/actions/own_case.py), or a damaged or wrong item whatever article comes up, is handed over
+at once with the reason it names; an article about the chat itself (`about: chat`) is never served inside
 the chat: the bot hands over when the article is about reaching a person, else it says in its
 own words what it can do. A question about something other than the shop (outcome
 `off_domain`) gets an honest "not something I can help with", never an article or a person.
