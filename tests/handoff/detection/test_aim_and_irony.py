@@ -68,7 +68,11 @@ def test_aim_keeps_the_clauses_aimed_at_us(detector):
      "cheers for billing me twice, very kind", "loving the wait since my parcel went missing",
      "Such a lovely experience, nobody replied to my three emails",
      "good job, you shipped me a medium instead of a large",
-     "Nice one, the order got cancelled without a word to me"],
+     "Nice one, the order got cancelled without a word to me",
+     # A leak, a link that does not work, waiting weeks, a refund that takes forever, emails binned.
+     "Marvellous, my 'waterproof' boots leak", "oh great, the returns page doesn't even load",
+     "10/10, waited two weeks for one hat", "funny how the refund takes ages but the charge was instant",
+     "good to know my messages go straight in the bin", "I do love being passed around like this, still no refund"],
 )
 def test_sarcasm_around_a_real_problem_hands_over(detector, text):
     assert signals(detector, text)["sarcasm"] == 1.0
@@ -78,7 +82,10 @@ def test_sarcasm_around_a_real_problem_hands_over(detector, text):
 @pytest.mark.parametrize("text", ["Great, thanks, that's all I needed", "lovely colour, is it machine washable?",
                                   "my parcel is late, when will it come?",
                                   "Such a great experience, can I order the same boots again?",
-                                  "thanks, could you send me a medium instead of a large?"])
+                                  "thanks, could you send me a medium instead of a large?",
+                                  "good to know, thanks! does the fleece come in navy?",
+                                  "amazing how light this tent is, is it waterproof?",
+                                  "great bottle, is the lid leak-proof?"])
 def test_praise_alone_or_a_problem_alone_is_not_sarcasm(detector, text):
     assert signals(detector, text)["sarcasm"] == 0.0
 
