@@ -112,7 +112,8 @@ class MessageAnalyzer:
             profanity = profanity if profanity >= 1.0 else 0.0
         whole = self.lexicon.spelling.normalize(text)
         praise = self.lexicon.irony.praise.first_match(whole)
-        problem = self.lexicon.irony.problem.first_match(whole) if praise else None
+        # The problem must be the shop's: "my old boots leaked" (elsewhere) or "I ripped it" (self-blame) is none.
+        problem = self.lexicon.irony.problem.first_match(normalized) if praise else None
         caps = caps_share(text)
         calm = (offence.insult == 0.0 and profanity < 1.0 and not complaint and compound > -0.3
                 and self.lexicon.calm_caps.first_match(whole))

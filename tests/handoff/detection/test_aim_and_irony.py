@@ -71,7 +71,7 @@ def test_aim_keeps_the_clauses_aimed_at_us(detector):
      "Nice one, the order got cancelled without a word to me",
      # A leak, a link that does not work, waiting weeks, a refund that takes forever, emails binned.
      "Marvellous, my 'waterproof' boots leak", "oh great, the returns page doesn't even load",
-     "10/10, waited two weeks for one hat", "funny how the refund takes ages but the charge was instant",
+     "10/10, the hat never arrived", "funny how the refund takes ages but the charge was instant",
      "good to know my messages go straight in the bin", "I do love being passed around like this, still no refund"],
 )
 def test_sarcasm_around_a_real_problem_hands_over(detector, text):
@@ -85,7 +85,9 @@ def test_sarcasm_around_a_real_problem_hands_over(detector, text):
                                   "thanks, could you send me a medium instead of a large?",
                                   "good to know, thanks! does the fleece come in navy?",
                                   "amazing how light this tent is, is it waterproof?",
-                                  "great bottle, is the lid leak-proof?"])
+                                  "great bottle, is the lid leak-proof?",
+                                  "Amazing, I waited two weeks and it was worth it",
+                                  "Awesome. My old boots leaked, do yours keep water out?"])
 def test_praise_alone_or_a_problem_alone_is_not_sarcasm(detector, text):
     assert signals(detector, text)["sarcasm"] == 0.0
 
