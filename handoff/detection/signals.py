@@ -13,7 +13,8 @@
 - complaint: an explicit complaint about the service or the conversation (`data/complaints.txt`:
   "useless", "that's not what I asked", "third time", "waste of time", "I already told you").
 - sarcasm: praise that reads as irony ("oh wonderful", "just what I needed", "great job") in a
-  message that also names a real problem ("ripped", "third week", "another link"), from
+  message that also names a real problem of the shop's ("ripped", "third week", "another link";
+  read where the anger is aimed, so another shop's or the customer's own is none), from
   `data/irony.txt`: 1 or 0. VADER reads such a message as happy.
 
 Who the anger is aimed at (aim.py): clauses in which the customer blames themselves or talks
