@@ -74,6 +74,15 @@ def edit_distance(a: str, b: str) -> int:
     return rows[-1][len(b)]
 
 
+def _by_skeleton(counts: Counter[str]) -> dict[str, str]:
+    """The most frequent word of each consonant skeleton, for words typed without vowels."""
+    found: dict[str, str] = {}
+    for word, _ in sorted(counts.items(), key=lambda item: (-item[1], item[0])):
+        if len(word) >= 3 and _VOWELS.search(word):
+            found.setdefault(skeleton(word), word)
+    return found
+
+
 class SpellingCorrector:
     def __init__(self, texts: Iterable[str], extra_words: Iterable[str] = (),
                  customer_texts: Iterable[str] = ()) -> None:
@@ -84,8 +93,16 @@ class SpellingCorrector:
         the help centre's own, which they would otherwise shield in every query."""
         own = Counter(w for text in texts for w in _WORD.findall(text.lower()))
         customers = Counter(w for text in customer_texts for w in _WORD.findall(text.lower()))
-        self.counts: Counter[str] = own + customers
-        self._index_targets()
+        targets = own + customers
+        self.counts: Counter[str] = Counter(targets)
+        # Two edits are looked up through deletions on both sides (the symmetric-delete method),
+        # so a query never spells out the hundreds of thousands of strings two edits away.
+        self._by_deletion: dict[str, set[str]] = {}
+        for word in targets:
+            if len(word) >= _TWO_EDITS_MIN_LENGTH - 2:
+                for key in _deletions(word, 2):
+                    self._by_deletion.setdefault(key, set()).add(word)
+        self._by_skeleton = _by_skeleton(targets)
         # Everyday words that a help centre may never write but customers do: never "correct" them.
         extra = set(extra_words)
         self.counts.update({w: 1 for w in extra})
@@ -101,26 +118,14 @@ class SpellingCorrector:
             self.counts[word] = seen
             if target != word and own[target] > seen:
                 slips.append(word)
-        if slips:
-            for word in slips:
-                del self.counts[word]
-            self._index_targets(exclude=set(extra) - set(own) - set(customers))
-
-    def _index_targets(self, exclude: set[str] | None = None) -> None:
-        """The lookups of words to correct to: every counted word but `exclude`."""
-        targets = {w: n for w, n in self.counts.items() if not exclude or w not in exclude}
-        # Two edits are looked up through deletions on both sides (the symmetric-delete method),
-        # so a query never spells out the hundreds of thousands of strings two edits away.
-        self._by_deletion: dict[str, set[str]] = {}
-        for word in targets:
+        # Taken out of the lookups they were put in, never a target again.
+        for word in slips:
+            del self.counts[word], targets[word]
             if len(word) >= _TWO_EDITS_MIN_LENGTH - 2:
                 for key in _deletions(word, 2):
-                    self._by_deletion.setdefault(key, set()).add(word)
-        # The help centre's words by their consonants, for words typed without vowels.
-        self._by_skeleton: dict[str, str] = {}
-        for word, _ in sorted(targets.items(), key=lambda item: (-item[1], item[0])):
-            if len(word) >= 3 and _VOWELS.search(word):
-                self._by_skeleton.setdefault(skeleton(word), word)
+                    self._by_deletion[key].discard(word)
+        if slips:
+            self._by_skeleton = _by_skeleton(targets)
 
     def _by_consonants(self, lower: str) -> str | None:
         found = self._by_skeleton.get(skeleton(lower))
