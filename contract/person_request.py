@@ -170,10 +170,10 @@ class PersonRequestRecogniser:
     def __init__(self, rules: tuple[LanguageRules, ...]) -> None:
         self.rules = rules
         english = next((rule for rule in rules if rule.language == "en"), None)
+        english_breaks = set(english.clause_breaks) if english else set()
         self._breaks: dict[str, re.Pattern[str] | None] = {}
         for rule in rules:
-            breaks = sorted(set(rule.clause_breaks) | set(english.clause_breaks if english else ()), key=len,
-                            reverse=True)
+            breaks = sorted(set(rule.clause_breaks) | english_breaks, key=len, reverse=True)
             self._breaks[rule.language] = re.compile(r"\b(?:" + _alternatives(breaks) + r")\b") if breaks else None
         # Typos are mended only towards the English nouns of five letters or more, and only in
         # words no list knows: "persona", "agente" and "mens" are words, not typos.
