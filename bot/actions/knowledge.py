@@ -41,7 +41,7 @@ from contract.bot_handoff import (
 
 # A yes that takes what was offered rather than saying the answer helped.
 _TAKES_AN_OFFER = re.compile(
-    r"\b(?:please|pls|plz|go ahead|do that|do it|would like|i'd like|id like|i would|yes i would|that would be|"
+    r"\b(?:please|pls|plz|go ahead|do that|do it|would like|i'd like|id like|i would|that would be|"
     r"sounds good|let's do|lets do)\b",
     re.IGNORECASE,
 )
