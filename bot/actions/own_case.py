@@ -107,12 +107,16 @@ def _tells_event(clause: str) -> bool:
     return bool(_HAPPENED.search(clause) or _STATE.search(clause) or _NARRATIVE.search(clause))
 
 
+def _clauses(text: str) -> list[str]:
+    return [c.strip(" -\"'") for c in _CLAUSES.split(text)]
+
+
 def _statements(text: str) -> list[str]:
     """The message's clauses that are not the asking part of a question: in "I was away, can I
     still return it?" the first clause states and the last asks."""
     statements = []
     for sentence in _ASKED_SENTENCE.split(text):
-        clauses = [c.strip(" -\"'") for c in _CLAUSES.split(sentence)]
+        clauses = _clauses(sentence)
         if sentence.rstrip().endswith("?"):
             clauses = clauses[:-1]
         statements += clauses
@@ -127,6 +131,5 @@ def reports_own_case(text: str) -> bool:
         return False
     if asks(text):
         return any(_tells_event(c) for c in _statements(text))
-    clauses = [c.strip(" -\"'") for c in _CLAUSES.split(text)]
     return any(c and not _REQUEST.search(c) and (speaks_of_self(c) or _HAPPENED.search(c)
-                                                 or _STATE.search(c)) for c in clauses)
+                                                 or _STATE.search(c)) for c in _clauses(text))
