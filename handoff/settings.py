@@ -43,6 +43,9 @@ class HandoffSettings(BaseSettings):
     # Entries another consumer has held this long without acknowledging are taken over.
     claim_idle_ms: int = Field(30_000, alias="HANDOFF_CLAIM_IDLE_MS")
     read_count: int = Field(100, alias="HANDOFF_READ_COUNT")
+    # One replica reads the stream at a time (handoff/stream/reader_lease.py); a standby takes
+    # over this long after the reader stopped renewing its lease.
+    stream_lease_ms: int = Field(10_000, alias="HANDOFF_STREAM_LEASE_MS", ge=300)
     read_block_ms: int = Field(1_000, alias="HANDOFF_READ_BLOCK_MS")
     # An entry whose handling failed is tried again after this long (its conversation's later
     # entries wait with it, to keep their order), and after this many failed attempts it is moved

@@ -121,10 +121,15 @@ class Stack:
         for name in names:
             proc = self.procs[name]
             if not health.wait_until(checks[name], deadline, lambda proc=proc: proc.poll() is None):
-                tail = (self.logs / f"{name}.log").read_text(errors="replace")[-3000:]
+                tail = self.tail(name)
                 for started in names:  # a fixture that fails here never reaches its teardown
                     self.stop(started, signal.SIGKILL)
                 raise RuntimeError(f"{name} did not become healthy:\n{tail}")
+
+    def tail(self, name: str, chars: int = 3000) -> str:
+        """The end of a process's log, for a failure's message."""
+        path = self.logs / f"{name}.log"
+        return f"--- {name}.log\n" + (path.read_text(errors="replace")[-chars:] if path.exists() else "(none)")
 
     def stop(self, name: str, sig: int = signal.SIGTERM) -> None:
         proc = self.procs.pop(name, None)

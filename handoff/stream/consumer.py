@@ -10,11 +10,16 @@ other conversations keep flowing. After HANDOFF_MAX_ATTEMPTS failures the entry 
 dead-letter stream (handoff/stream/dead_letters.py) and its conversation moves on. Only a lost
 connection to Redis stops the loop for a while (nothing could be recorded meanwhile). Entries
 older than the retention are trimmed from both streams (handoff/stream/retention.py).
+
+Of several replicas, one reads at a time (handoff/stream/reader_lease.py, decision 0296): a
+conversation's entries are applied in stream order only if one reader takes them. A replica that
+takes the lease over first claims every entry the former reader left pending, then reads on.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -28,12 +33,18 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from handoff.settings import HandoffSettings
 from handoff.stream.dead_letters import DeadLetters
 from handoff.stream.events import StreamEvent
+from handoff.stream.reader_lease import ReaderLease
 from handoff.stream.retention import StreamRetention
 
 logger = logging.getLogger(__name__)
 
 Handler = Callable[[StreamEvent], Awaitable[object]]
 Entry = tuple[bytes, dict[str, str], StreamEvent]
+
+# How often a standby replica looks whether it holds the lease now (the lease's keeper takes it).
+STANDBY_CHECK_SECONDS = 0.2
+# A bound on one take-over: pages of HANDOFF_READ_COUNT entries; the rest are claimed as abandoned.
+MAX_TAKE_OVER_PAGES = 100
 
 # Failures of Redis itself, not of the entry: the loop backs off and nothing is counted.
 LOST_REDIS = (RedisConnectionError, RedisTimeoutError)
@@ -65,6 +76,7 @@ class StreamConsumer:
         self.on_applied = on_applied
         self.dead_letters = DeadLetters(redis, self.stream, self.group, settings.dead_letter_maxlen)
         self.retention = StreamRetention(redis, [self.stream, self.dead_letters.name], settings.retention_seconds)
+        self.lease = ReaderLease(redis, f"{self.stream}:{self.group}:reader", self.consumer, settings.stream_lease_ms)
         self.processed = 0
         self.dead_lettered = 0
         self.last_error: str | None = None
@@ -80,12 +92,30 @@ class StreamConsumer:
                 raise
 
     async def run(self, stop: asyncio.Event) -> None:
+        keeper = asyncio.create_task(self.lease.keep(stop), name="stream-reader-lease")
+        try:
+            await self._read_while_leading(stop)
+        finally:
+            if not stop.is_set():  # ended by an error: the lease goes too, a standby reads on
+                keeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await keeper
+
+    async def _read_while_leading(self, stop: asyncio.Event) -> None:
         backoff = 0.5
+        group_ready = False
         while not stop.is_set():
             try:
-                await self.ensure_group()
+                if not group_ready:  # a standby's too: /health reads the group's lag
+                    await self.ensure_group()
+                    group_ready = True
+                if not self.lease.held:
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), STANDBY_CHECK_SECONDS)
+                    continue
                 await self._retry_own_pending()
-                while not stop.is_set():
+                await self._take_over()
+                while not stop.is_set() and self.lease.held:
                     if self.failing and time.monotonic() >= self._retry_at:
                         await self._retry_own_pending()
                     await self.retention.trim_if_due()
@@ -93,6 +123,7 @@ class StreamConsumer:
                     await self._read_new()
                     backoff = 0.5
             except RedisError as error:
+                group_ready = False  # a Redis that restarted empty has no group
                 self.last_error = f"{type(error).__name__}: {error}"
                 logger.warning("Stream consumer lost Redis (%s); retrying in %.1fs", error, backoff)
                 await asyncio.sleep(backoff)
@@ -112,6 +143,20 @@ class StreamConsumer:
             cursor = entries[-1][0]
         self.failing = failing
         self._retry_at = time.monotonic() + self.retry_seconds
+
+    async def _take_over(self) -> None:
+        """Every entry the former reader left pending, before any new one: its lease lapsed a
+        lease's time after its last renewal, so each was delivered at least half that long ago."""
+        cursor: bytes | str = "0-0"
+        for _ in range(MAX_TAKE_OVER_PAGES):
+            reply = await self.redis.xautoclaim(self.stream, self.group, self.consumer, self.lease.ttl_ms // 2,
+                                                start_id=cursor, count=self.count)
+            entries = reply[1] if reply else []
+            if entries:
+                await self._handle(entries, self.failing, retried=True)
+            cursor = reply[0] if reply else b"0-0"
+            if cursor in (b"0-0", "0-0"):
+                break
 
     async def _claim_abandoned(self) -> None:
         reply = await self.redis.xautoclaim(
@@ -202,8 +247,9 @@ class StreamConsumer:
             if (name.decode() if isinstance(name, bytes) else name) == self.group:
                 last = info.get("last-delivered-id")
                 return {
+                    "reading": self.lease.held,
                     "lag": info.get("lag"),
                     "pending": info.get("pending"),
                     "last_delivered_id": last.decode() if isinstance(last, bytes) else last,
                 }
-        return {"lag": None, "pending": None, "last_delivered_id": None}
+        return {"reading": self.lease.held, "lag": None, "pending": None, "last_delivered_id": None}

@@ -188,3 +188,75 @@ async def test_an_entry_that_must_wait_is_retried_and_logged_in_one_line(
     waits = [r for r in caplog.records if r.name == "handoff.stream.consumer" and "waits" in r.getMessage()]
     assert len(waits) == 1 and waits[0].levelno == logging.INFO and waits[0].exc_info is None
     assert not [r for r in caplog.records if r.levelno >= logging.WARNING and r.name == "handoff.stream.consumer"]
+
+
+async def test_two_replicas_apply_each_conversations_entries_in_order(redis: Redis, redis_url: str) -> None:
+    """Two replicas on one group, a conversation's events written one by one as Rasa writes a turn,
+    a customer's message slower to handle than the rest (the detector, a hand-over). With both
+    reading, one replica applied the turn's last event while the other still held the customer's
+    words; those were then skipped as old, and with them the hand-over (decision 0296)."""
+    store = ConversationStore(redis, "test")
+    applied: list[tuple[str, str]] = []
+
+    def replica(name: str) -> StreamConsumer:
+        async def handler(event: StreamEvent) -> bool:
+            if event.type == "user":
+                await asyncio.sleep(0.05)
+            if await store.apply(event):
+                applied.append((name, event.entry_id))
+            return True
+
+        return StreamConsumer(redis, settings(redis_url, name).model_copy(update={"read_block_ms": 10}), handler)
+
+    replicas = [replica("one"), replica("two")]
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(consumer.run(stop)) for consumer in replicas]
+    senders = [f"c{n}" for n in range(4)]
+    try:
+        for turn in range(3):
+            for sender in senders:
+                await publish(redis, sender, {"event": "user", "text": f"{sender} says {turn}", "timestamp": turn})
+                await asyncio.sleep(0.005)
+                await publish(redis, sender, {"event": "bot", "text": f"{sender} hears {turn}", "timestamp": turn})
+                await publish(redis, sender, {"event": "action", "name": "action_listen", "timestamp": turn})
+        async with asyncio.timeout(10):
+            while sum(consumer.processed for consumer in replicas) < 36:
+                await asyncio.sleep(0.02)
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks)
+    for sender in senders:
+        assert [t["text"] for t in await store.transcript(sender)] == [
+            line for turn in range(3) for line in (f"{sender} says {turn}", f"{sender} hears {turn}")]
+    assert len(applied) == 36 and len({name for name, _ in applied}) == 1, "both replicas read"
+
+
+async def test_a_standby_replica_takes_over_what_the_reader_left_when_its_lease_lapses(
+        redis: Redis, redis_url: str) -> None:
+    store = ConversationStore(redis, "test")
+    dead = StreamConsumer(redis, settings(redis_url, "dead"), store.apply)
+    await dead.ensure_group()
+    for n in range(3):
+        await publish(redis, "c5", {"event": "user", "text": f"m{n}", "timestamp": float(n)})
+    # The reader read the entries and died holding its lease: nothing acknowledged, nothing renewed.
+    await redis.xreadgroup("handoff", "dead", {STREAM: ">"}, count=10)
+    await redis.set(dead.lease.name, "dead", px=600)
+    # Its abandoned entries would be claimed only after a minute: the take-over claims them.
+    survivor = StreamConsumer(redis, settings(redis_url, "survivor").model_copy(
+        update={"stream_lease_ms": 600, "claim_idle_ms": 60_000}), store.apply)
+    stop = asyncio.Event()
+    task = asyncio.create_task(survivor.run(stop))
+    try:
+        await asyncio.sleep(0.3)
+        assert survivor.processed == 0 and not (await survivor.lag())["reading"]
+        await publish(redis, "c5", {"event": "user", "text": "m3", "timestamp": 3.0})
+        async with asyncio.timeout(5):
+            while survivor.processed < 4:
+                await asyncio.sleep(0.02)
+        assert (await survivor.lag())["reading"]
+    finally:
+        stop.set()
+        await task
+    assert [t["text"] for t in await store.transcript("c5")] == ["m0", "m1", "m2", "m3"]
+    assert (await survivor.lag())["pending"] == 0
+    assert await redis.get(survivor.lease.name) is None, "a replica that stops gives its lease up"
