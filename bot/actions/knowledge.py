@@ -91,6 +91,13 @@ def answer(dispatcher: CollectingDispatcher, article: Article) -> None:
         dispatcher.utter_message(text="Did that help?", buttons=FEEDBACK_BUTTONS)
 
 
+def case_reason(article: Article, told: str) -> str | None:
+    """The hand-over reason of a case the customer told of their own: the article's case, or a
+    damaged or wrong item whichever article came up ("the wrong colour turned up" may find
+    "Changing an order"); None when the bot handles it."""
+    return article.person_case or (DAMAGED_ITEM if reason_category(told) in HANDOVER_REASONS else None)
+
+
 class ActionAnswerQuestion(Action):
     def __init__(self, client: KnowledgeClient | None = None) -> None:
         self.client = client or KnowledgeClient()
@@ -127,9 +134,7 @@ class ActionAnswerQuestion(Action):
         if result.outcome == "confident" and result.results:
             top, *others = result.results
             if reports_own_case(question):
-                # The article's case, or a damaged or wrong item told whichever article came up
-                # ("the wrong colour turned up" may find "Changing an order").
-                reason = top.person_case or (DAMAGED_ITEM if reason_category(question) in HANDOVER_REASONS else None)
+                reason = case_reason(top, question)
                 if reason:
                     return Reply(self._hand_over_case(dispatcher, top, question, reason), "person")
             return self._serve(dispatcher, top, [a.article_id for a in others])
@@ -150,8 +155,10 @@ class ActionAnswerQuestion(Action):
             result = await self.client.search(text)
         except KnowledgeUnavailable:
             return []
-        if result.outcome == "confident" and result.results and result.results[0].person_case:
-            return self._hand_over_case(dispatcher, result.results[0], text, result.results[0].person_case)
+        if result.outcome == "confident" and result.results:
+            reason = case_reason(result.results[0], text)
+            if reason:
+                return self._hand_over_case(dispatcher, result.results[0], text, reason)
         return []
 
     @classmethod

@@ -172,3 +172,15 @@ async def test_a_report_the_bot_handles_starts_the_flow(help_centre: ActionAnswe
     events = await ActionPolicyFirst(help_centre).run(
         CollectingDispatcher(), tracker("I ordered it an hour ago and changed my mind", "cancel_order"), {})
     assert events[-1] == slot(FLOW) and not any(e["name"] == "unresolved_reason" for e in events)
+
+
+async def test_a_wrong_item_told_before_a_change_goes_to_a_person_whichever_article_came_up(
+    help_centre: ActionAnswerQuestion,
+) -> None:
+    """The shop's mistake, as in a return (test_wrong_items.py), though the NLU read a change and
+    the help centre's article about changing an order gives nothing to a person."""
+    dispatcher = CollectingDispatcher()
+    events = await ActionPolicyFirst(help_centre).run(
+        dispatcher, tracker("the wrong colour turned up, can I change my order?", "change_order"), {})
+    assert {"event": "slot", "timestamp": None, "name": "unresolved_reason", "value": "damaged_item"} in events
+    assert dispatcher.messages[0]["response"] == "utter_damaged_handover" and events[-1] == slot(ANSWERED)
