@@ -84,6 +84,9 @@ class Article:
     within_see: str | None = None
     handled_by: str = "bot"  # one of HANDLED_BY
     about: str = "shop"  # one of ABOUT
+    # An article about one special case ("Refunds for orders paid with a gift card") answers only
+    # a question that names it by one of these words; the general rule answers the others.
+    only_when: tuple[str, ...] = ()
     # Section heading (or ALL_SECTIONS) -> the hand-over reason for a customer reporting that case.
     person_cases: tuple[tuple[str, str], ...] = ()
 
@@ -165,11 +168,15 @@ def parse_article(path: Path) -> Article:
     about = meta.get("about", "shop")
     if about not in ABOUT:
         raise ArticleError(path, 2, f"about must be one of {', '.join(ABOUT)}")
+    only_when = meta.get("only_when") or []
+    if not isinstance(only_when, list) or not all(isinstance(w, str) and w.strip() for w in only_when):
+        raise ArticleError(path, 2, "only_when must be a list of the words that name the article's case")
     article = Article(
         id=str(meta["id"]), title=str(meta["title"]), category=str(meta["category"]),
         tags=tuple(tags), updated=updated.isoformat(), url=str(meta["url"]), body=body,
         questions=tuple(q.strip() for q in questions), applies_after_days=after,
         within_see=within_see.strip() if within_see else None, handled_by=handled_by, about=about,
+        only_when=tuple(w.strip() for w in only_when),
     )
     passages = tuple(split_passages(article))
     if meta.get("person_case") is not None and handled_by != "person":

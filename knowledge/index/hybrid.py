@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -23,6 +24,9 @@ Method = Literal["bm25", "dense", "hybrid"]
 # states an age within it: more than any article's score, so it drops below every article the
 # question does not rule out, yet stays in the list.
 TOO_EARLY_PENALTY = 3.0
+# Taken off an article of one special case (front matter `only_when`) for a question that does
+# not name it: as much, for the same reason.
+CASE_NOT_NAMED_PENALTY = TOO_EARLY_PENALTY
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,10 @@ class HybridIndex:
         self._applies_after = np.array([self.articles[aid].applies_after_days or 0 for aid in article_ids])
         # Where a ruled-out article sends the customer: its `within_see` article's position, or -1.
         self._within_see = np.array([position.get(self.articles[aid].within_see or "", -1) for aid in article_ids])
+        # Each special case's article and the words that name its case (`only_when`).
+        self._cases = [(position[aid], re.compile(r"\b(?:" + "|".join(
+            re.escape(w).replace(r"\ ", r"[\s-]*") for w in self.articles[aid].only_when) + r")", re.IGNORECASE))
+            for aid in article_ids if self.articles[aid].only_when]
         parts = [x for x in (off_domain, negatives) if x is not None and len(x)]
         unanswered = np.vstack(parts) if parts else (np.zeros((0, vectors.shape[1])) if negatives is not None
                                                      or off_domain is not None else None)
@@ -185,6 +193,7 @@ class HybridIndex:
         fit = self._fit(query) if method == "hybrid" else None
         if method == "hybrid":
             ranked = self._rule_out_too_early(query, ranked)
+            ranked = self._rule_out_cases_not_named(query, ranked)
         if fit is not None:
             ranked = ranked + fit[0]
         order = np.argsort(-ranked)[:k]
@@ -246,6 +255,16 @@ class HybridIndex:
             if instead >= 0:
                 ranked[instead] = max(ranked[instead], ranked[article])
             ranked[article] -= TOO_EARLY_PENALTY
+        return ranked
+
+    def _rule_out_cases_not_named(self, query: str, ranked: np.ndarray) -> np.ndarray:
+        """An article of one special case drops down when the question does not name its case:
+        "What's the refund method for a card payment?" is not about gift cards."""
+        unnamed = [article for article, names in self._cases if not names.search(query)]
+        if not unnamed:
+            return ranked
+        ranked = ranked.copy()
+        ranked[unnamed] -= CASE_NOT_NAMED_PENALTY
         return ranked
 
     def _score(self, text: str, query_vector: np.ndarray, dense: np.ndarray, method: Method) -> _Scores:

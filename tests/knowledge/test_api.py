@@ -38,6 +38,19 @@ def test_a_customer_in_time_is_not_sent_to_the_late_returns_article(client: Test
     assert late["results"][0]["article_id"] == "returns-outside-window"
 
 
+def test_a_special_case_answers_only_a_question_that_names_it(client: TestClient) -> None:
+    # "Refunds for orders paid with a gift card" and "Shipping to PO boxes" declare their case
+    # (front matter only_when): a question about the general rule gets the general article.
+    card = search(client, "What's the refund method for a card payment?")["results"]
+    assert card[0]["article_id"] != "returns-gift-card-refunds" and "payment method you used" in card[0]["text"]
+    named = search(client, "I paid with a card my aunt gave me and I'm sending the boots back, where does the money go")
+    assert named["results"][0]["article_id"] == "returns-gift-card-refunds"
+    for asked in ("Which shipping options do you have?", "what delivery options are there"):
+        assert search(client, asked)["results"][0]["article_id"] != "shipping-po-boxes", asked
+    for asked in ("Can Express go to a PO box?", "I only get mail at the post office, can my order go there"):
+        assert search(client, asked)["results"][0]["article_id"] == "shipping-po-boxes", asked
+
+
 def test_no_match_for_what_the_help_centre_does_not_cover(client: TestClient) -> None:
     body = search(client, "do you have a physical store")  # a shop question (negatives/not_covered.txt)
     assert body["outcome"] == "no_match"

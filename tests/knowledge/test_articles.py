@@ -94,6 +94,18 @@ def test_an_age_rule_must_be_days_and_name_an_existing_article(tmp_path: Path) -
     assert (late.applies_after_days, late.within_see) == (30, "policy")
 
 
+def test_a_special_case_is_named_by_a_list_of_words(tmp_path: Path) -> None:
+    rule = "url: https://larkspur.example/help/{id}\n"
+    assert parse_article(write(tmp_path, "plain", GOOD.format(id="plain"))).only_when == ()
+    case = parse_article(write(tmp_path, "boxes", GOOD.format(id="boxes").replace(
+        rule.format(id="boxes"), rule.format(id="boxes") + 'only_when: ["po box", " post office "]\n')))
+    assert case.only_when == ("po box", "post office")
+    for bad in ("only_when: po box\n", "only_when: [\"\"]\n", "only_when: [3]\n"):
+        with pytest.raises(ArticleError, match=r"boxes\.md:2: only_when must be a list"):
+            parse_article(write(tmp_path, "boxes", GOOD.format(id="boxes").replace(
+                rule.format(id="boxes"), rule.format(id="boxes") + bad)))
+
+
 def test_who_handles_an_article_and_what_it_is_about_are_declared(tmp_path: Path) -> None:
     rule = "url: https://larkspur.example/help/{id}\n"
     plain = parse_article(write(tmp_path, "gift-wrap", GOOD.format(id="gift-wrap")))
