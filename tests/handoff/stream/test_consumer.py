@@ -240,7 +240,7 @@ async def test_a_standby_replica_takes_over_what_the_reader_left_when_its_lease_
         await publish(redis, "c5", {"event": "user", "text": f"m{n}", "timestamp": float(n)})
     # The reader read the entries and died holding its lease: nothing acknowledged, nothing renewed.
     await redis.xreadgroup("handoff", "dead", {STREAM: ">"}, count=10)
-    await redis.set(dead.lease.name, "dead", px=600)
+    await redis.set(dead.lease.name, "dead", px=2000)
     # Its abandoned entries would be claimed only after a minute: the take-over claims them.
     survivor = StreamConsumer(redis, settings(redis_url, "survivor").model_copy(
         update={"stream_lease_ms": 600, "claim_idle_ms": 60_000}), store.apply)
@@ -250,7 +250,7 @@ async def test_a_standby_replica_takes_over_what_the_reader_left_when_its_lease_
         await asyncio.sleep(0.3)
         assert survivor.processed == 0 and not (await survivor.lag())["reading"]
         await publish(redis, "c5", {"event": "user", "text": "m3", "timestamp": 3.0})
-        async with asyncio.timeout(5):
+        async with asyncio.timeout(10):
             while survivor.processed < 4:
                 await asyncio.sleep(0.02)
         assert (await survivor.lag())["reading"]
