@@ -20,14 +20,14 @@ async def redis(redis_url: str):
 
 
 async def test_one_holder_at_a_time_and_the_other_takes_over_when_it_lapses(redis: Redis) -> None:
-    one, two = ReaderLease(redis, NAME, "one", 300), ReaderLease(redis, NAME, "two", 300)
+    one, two = ReaderLease(redis, NAME, "one", 1000), ReaderLease(redis, NAME, "two", 1000)
     assert await one.hold() and not await two.hold()
     assert one.held and not two.held
-    await asyncio.sleep(0.2)
+    await asyncio.sleep(0.6)
     assert await one.hold(), "the holder renews"
-    await asyncio.sleep(0.2)
+    await asyncio.sleep(0.6)
     assert not await two.hold(), "renewed, it has not lapsed"
-    await asyncio.sleep(0.35)
+    await asyncio.sleep(1.1)
     assert await two.hold() and await redis.get(NAME) == b"two"
     assert not await one.hold() and not one.held
 
@@ -48,10 +48,10 @@ async def test_only_the_holder_releases(redis: Redis) -> None:
 
 
 async def test_keep_renews_until_stopped_then_gives_the_lease_up(redis: Redis) -> None:
-    lease = ReaderLease(redis, NAME, "one", 300)
+    lease = ReaderLease(redis, NAME, "one", 1000)
     stop = asyncio.Event()
     keeper = asyncio.create_task(lease.keep(stop))
-    await asyncio.sleep(0.7)  # more than twice its time to live
+    await asyncio.sleep(2.5)  # more than twice its time to live
     assert lease.held and await redis.get(NAME) == b"one"
     stop.set()
     await asyncio.wait_for(keeper, 1)
