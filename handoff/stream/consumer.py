@@ -147,9 +147,16 @@ class StreamConsumer:
     async def _take_over(self) -> None:
         """Every entry the former reader left pending, before any new one: its lease lapsed a
         lease's time after its last renewal, so each was delivered at least half that long ago."""
+        await self._claim(self.lease.ttl_ms // 2, pages=MAX_TAKE_OVER_PAGES)
+
+    async def _claim_abandoned(self) -> None:
+        await self._claim(self.claim_idle_ms, pages=1)
+
+    async def _claim(self, min_idle_ms: int, pages: int) -> None:
+        """Claim and handle the entries pending this long at any consumer, up to `pages` pages."""
         cursor: bytes | str = "0-0"
-        for _ in range(MAX_TAKE_OVER_PAGES):
-            reply = await self.redis.xautoclaim(self.stream, self.group, self.consumer, self.lease.ttl_ms // 2,
+        for _ in range(pages):
+            reply = await self.redis.xautoclaim(self.stream, self.group, self.consumer, min_idle_ms,
                                                 start_id=cursor, count=self.count)
             entries = reply[1] if reply else []
             if entries:
@@ -157,14 +164,6 @@ class StreamConsumer:
             cursor = reply[0] if reply else b"0-0"
             if cursor in (b"0-0", "0-0"):
                 break
-
-    async def _claim_abandoned(self) -> None:
-        reply = await self.redis.xautoclaim(
-            self.stream, self.group, self.consumer, self.claim_idle_ms, start_id="0-0", count=self.count
-        )
-        entries = reply[1] if reply else []
-        if entries:
-            await self._handle(entries, self.failing, retried=True)
 
     async def _read_new(self) -> None:
         reply = await self.redis.xreadgroup(
