@@ -121,9 +121,8 @@ class HybridIndex:
         # Where a ruled-out article sends the customer: its `within_see` article's position, or -1.
         self._within_see = np.array([position.get(self.articles[aid].within_see or "", -1) for aid in article_ids])
         # Each special case's article and the words that name its case (`only_when`).
-        self._cases = [(position[aid], re.compile(r"\b(?:" + "|".join(
-            re.escape(w).replace(r"\ ", r"[\s-]*") for w in self.articles[aid].only_when) + r")", re.IGNORECASE))
-            for aid in article_ids if self.articles[aid].only_when]
+        self._cases = [(position[aid], _names_of_case(self.articles[aid].only_when))
+                       for aid in article_ids if self.articles[aid].only_when]
         parts = [x for x in (off_domain, negatives) if x is not None and len(x)]
         unanswered = np.vstack(parts) if parts else (np.zeros((0, vectors.shape[1])) if negatives is not None
                                                      or off_domain is not None else None)
@@ -294,6 +293,13 @@ class _Scores:
     bm25: np.ndarray
     probabilities: np.ndarray
     out_of_scope: float
+
+
+def _names_of_case(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of `words` at a word's start, case aside; a space in one also matches a hyphen or
+    nothing ("po box": "PO-box", "pobox")."""
+    alternatives = "|".join(re.escape(word).replace(r"\ ", r"[\s-]*") for word in words)
+    return re.compile(rf"\b(?:{alternatives})", re.IGNORECASE)
 
 
 def _rrf(scores: np.ndarray, k: int) -> np.ndarray:
