@@ -16,7 +16,7 @@ from knowledge.index.focus import focus
 from knowledge.index.lexical import LexicalIndex
 from knowledge.index.not_the_shop import OtherShops, asks_for_writing
 from knowledge.index.quantity import KINDS, REGIONS, carries, quantities_asked, regions_in, regions_named
-from knowledge.index.spelling import SpellingCorrector
+from knowledge.index.spelling import SpellingCorrector, everyday_words
 from knowledge.index.stated_age import stated_days
 
 Method = Literal["bm25", "dense", "hybrid"]
@@ -101,7 +101,7 @@ class HybridIndex:
         self.lexical = LexicalIndex(self.passages)
         self.spelling = SpellingCorrector(
             (f"{p.title} {p.heading} {p.text} {' '.join(p.tags)}" for p in self.passages if p.kind == "section"),
-            encoder.known_words(), (p.text for p in self.passages if p.kind == "question"),
+            encoder.known_words(), (p.text for p in self.passages if p.kind == "question"), everyday_words(),
         )
         self.fusion = fusion
         self.other_shops = OtherShops.load()

@@ -105,3 +105,21 @@ def test_customer_phrasings_shield_their_own_words_but_not_their_typos() -> None
     assert fix.correct("acount") == "account"
     # Customers write "parka" more often than the help centre writes "parma"; "dyer" is no target.
     assert fix.correct("parka in the dryer") == "parka in the dryer"
+
+
+def test_frequent_english_words_are_not_mended_into_help_centre_words() -> None:
+    from knowledge.index.spelling import everyday_words
+
+    words = everyday_words()
+    assert {"wifi", "router", "iphone"} <= words
+    assert not {"retrun", "shiping", "adress", "acount"} & words
+    fix = SpellingCorrector([*HELP_CENTRE, "Your wife can order", "Delivery routes"], everyday=words)
+    assert fix.correct("my wifi router keeps dropping") == "my wifi router keeps dropping"
+    assert fix.correct("how do i retrun my packge") == "how do i return my package"
+
+
+def test_frequent_abbreviations_do_not_shield_text_speak() -> None:
+    from knowledge.index.spelling import everyday_words
+
+    fix = SpellingCorrector(["How long does shipping take"], everyday=everyday_words())
+    assert "hw" in everyday_words() and fix.correct("hw lng") == "how long"
