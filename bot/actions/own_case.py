@@ -39,7 +39,16 @@ _QUESTION_START = re.compile(
 )
 _ASKING = re.compile(
     r"\b(?:what happens|what (?:do|should|can) i do|in case|is it possible|(?:want|like|need) to know|wondering|"
-    r"wonder (?:if|whether)|curious|tell me|explain|policy|rules? (?:on|for|about)|how (?:do|does|can|long|much))\b",
+    r"wonder (?:if|whether)|curious|tell me|explain|policy|rules? (?:on|for|about)|"
+    r"how (?:do|does|can|long|much|many|soon|often|far))\b",
+    re.IGNORECASE,
+)
+# Words a question may open with before its question word: "I mean how many days do I have",
+# "ok so when does it ship". Without them it read as a statement, and a question about the rule
+# ("I mean how many days do I have to return a jacket that doesn't fit") as the customer's case.
+_OPENER = re.compile(
+    r"^(?:(?:i mean|i guess|so|ok|okay|and|but|also|well|hi|hey|hello|sorry|um+|uh+|btw|oh|right|actually|"
+    r"quick question|one more thing|another question)\b[\s,:;.-]*)+",
     re.IGNORECASE,
 )
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|my|me|mine|we|we've|we're|our|ours|us)\b", re.IGNORECASE)
@@ -95,7 +104,8 @@ def asks(text: str) -> bool:
     """Whether the message asks something (a question, or a request to be told)."""
     if "?" in text or _ASKING.search(text):
         return True
-    return any(_QUESTION_START.search(sentence.strip(" ,-\"'")) for sentence in _SENTENCES.split(text))
+    return any(_QUESTION_START.search(_OPENER.sub("", sentence.strip(" ,-\"'")))
+               for sentence in _SENTENCES.split(text))
 
 
 def _tells_event(clause: str) -> bool:

@@ -54,6 +54,7 @@ def test_a_request_with_a_report_beside_it_reports() -> None:
     "the box was crushed. Can I get a new one?",
     "did I miss it? we only opened the parcel six weeks after it came",
     "it's been 40 days but I was travelling for work, can I still send them back?",
+    "I mean my jacket arrived torn",  # a filler before a statement: still the case
 ])
 def test_a_question_after_a_statement_of_what_happened_reports(text: str) -> None:
     assert reports_own_case(text)
@@ -72,6 +73,9 @@ def test_a_question_after_a_statement_of_what_happened_reports(text: str) -> Non
     "ugh, my old backpack broke again, which of yours is the toughest?",
     "the zip on my jacket (not from you) broke, do your jackets have YKK zips?",
     "my trainers from somewhere else split at the toe",
+    # A question without its question mark, opened with a filler, asks the rule.
+    "I mean how many days do I have to return a jacket that doesn't fit",
+    "ok so when does my order ship",
 ])
 def test_a_question_beside_no_event_or_a_hypothetical_one_is_no_report(text: str) -> None:
     assert not reports_own_case(text)
