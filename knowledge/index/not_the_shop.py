@@ -40,10 +40,12 @@ _VERBS = (
     r"allows|give|gives|refund|refunds|let|lets|provide|provides|send|sends|sell|sells|price match|match|matches|"
     r"cost|costs|want|wants|need|needs|require|requires|handle|handles|use|uses|pay|pays"
 )
-# A shop's own policies, said with its name before them: "Uniqlo sizing", "Zara returns".
+# A shop's own policies and what a customer has with it, said with its name before them: "Uniqlo
+# sizing", "Zara returns", "my Amazon package is late" (the parcel is the other shop's to trace).
 _POLICIES = (
     r"return|returns|return policy|shipping|delivery|deliveries|refund|refunds|warranty|guarantee|policy|policies|"
-    r"sizing|size chart|customer service|support|price match"
+    r"sizing|size chart|customer service|support|price match|order|orders|package|packages|parcel|parcels|"
+    r"account|app|gift card|gift cards|voucher|membership|prime|driver|courier|seller|sellers|store credit"
 )
 # Where an item was bought: "bought at REI", "ordered it from another shop".
 _BOUGHT = r"\b(?:bought|purchased|ordered|got|picked up|gotten)\b[^.?!]{0,40}?"

@@ -29,7 +29,8 @@ def other_shops() -> OtherShops:
     "What's Nike's return window?", "does Patagonia do free returns?", "How long does Amazon take to deliver?",
     "which is cheaper, Amazon or Zalando, for trainers?", "how do I wash a down jacket I bought at REI?",
     "How do I wash a wool sweater I bought somewhere else?", "Is Uniqlo sizing the same as European?",
-    "Can you tell me Nike's return window?",
+    "Can you tell me Nike's return window?", "my eBay parcel never came, what now?",
+    "How do I close my Zalando account?",
 ])
 def test_another_shop_asked_about(other_shops: OtherShops, text: str) -> None:
     assert other_shops.asked_about(text)
