@@ -28,7 +28,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from bot.actions.handover import promise_person
 from bot.actions.knowledge_client import Article, KnowledgeClient, KnowledgeUnavailable
 from bot.actions.order_flows.return_matching import HANDOVER_REASONS, reason_category
-from bot.actions.own_case import reports_own_case
+from bot.actions.own_case import asks_for_exception, reports_own_case
 from contract.bot_handoff import (
     DAMAGED_ITEM,
     EXPLICIT_REQUEST,
@@ -98,6 +98,14 @@ def case_reason(article: Article, told: str) -> str | None:
     return article.person_case or (DAMAGED_ITEM if reason_category(told) in HANDOVER_REASONS else None)
 
 
+def told_reason(article: Article, told: str) -> str | None:
+    """The hand-over reason of a message beside the article it found: an exception asked for
+    ("could you allow it anyway?"), whatever the rule, or a case the customer told of their own."""
+    if asks_for_exception(told):
+        return POLICY_EXCEPTION
+    return case_reason(article, told) if reports_own_case(told) else None
+
+
 class ActionAnswerQuestion(Action):
     def __init__(self, client: KnowledgeClient | None = None) -> None:
         self.client = client or KnowledgeClient()
@@ -133,10 +141,9 @@ class ActionAnswerQuestion(Action):
             return Reply([SlotSet("kb_awaiting_feedback", False)], "off_domain")
         if result.outcome == "confident" and result.results:
             top, *others = result.results
-            if reports_own_case(question):
-                reason = case_reason(top, question)
-                if reason:
-                    return Reply(self._hand_over_case(dispatcher, top, question, reason), "person")
+            reason = told_reason(top, question)
+            if reason:
+                return Reply(self._hand_over_case(dispatcher, top, question, reason), "person")
             return self._serve(dispatcher, top, [a.article_id for a in others])
         if result.outcome == "unsure" and result.results:
             dispatcher.utter_message(
@@ -156,7 +163,7 @@ class ActionAnswerQuestion(Action):
         except KnowledgeUnavailable:
             return []
         if result.outcome == "confident" and result.results:
-            reason = case_reason(result.results[0], text)
+            reason = told_reason(result.results[0], text)
             if reason:
                 return self._hand_over_case(dispatcher, result.results[0], text, reason)
         return []

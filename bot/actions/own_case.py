@@ -90,6 +90,17 @@ _REQUEST = re.compile(
     r"would you|start|cancel|return|refund|exchange|change|track|send|give|get me)\b",
     re.IGNORECASE,
 )
+# An exception to a rule, asked for: "could you allow it anyway?", "make an exception", "let it
+# slide". Exceptions are a person's to decide (the shop's handbook), whichever rule it is.
+# "Do you ever make exceptions?" asks about the rule and is not one.
+_EXCEPTION = re.compile(
+    r"\b(?:(?:make|grant|give me|do me)\s+(?:an?\s+|one\s+)?exception|"
+    r"(?:allow|accept|approve|take|let)\s+(?:it|them|this|that|the return|my return|me|us)\b[^.?!]{0,30}?"
+    r"\b(?:anyway|anyways|regardless|just this once|this once|this one time)|"
+    r"(?:bend|waive|overlook|relax|stretch)\s+(?:the\s+|your\s+|that\s+)?(?:rules?|policy|deadline|window|limit)|"
+    r"let (?:it|this|that) slide|just this once|any (?:leeway|flexibility|wiggle room)|(?:be|being) flexible)\b",
+    re.IGNORECASE,
+)
 _STILL_WAITING = re.compile(r"\byet\b", re.IGNORECASE)
 _ASKED_SENTENCE = re.compile(r"(?<=[?.!;\n])\s*")
 MAX_CHARS = 1000  # longer messages are read by their start only
@@ -143,3 +154,8 @@ def reports_own_case(text: str) -> bool:
         return any(_tells_event(c) for c in _statements(text))
     return any(c and not _REQUEST.search(c) and (speaks_of_self(c) or _HAPPENED.search(c)
                                                  or _STATE.search(c)) for c in _clauses(text))
+
+
+def asks_for_exception(text: str) -> bool:
+    """Whether `text` asks for an exception to one of the shop's rules for the customer."""
+    return bool(_EXCEPTION.search((text or "")[:MAX_CHARS].replace("’", "'")))

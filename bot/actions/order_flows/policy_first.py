@@ -37,7 +37,7 @@ from bot.actions.handover import promise_person
 from bot.actions.knowledge import ActionAnswerQuestion
 from bot.actions.order_flows.lost_reports import STATUS_INTENT, asks_what_if, reports_lost
 from bot.actions.order_flows.return_matching import HANDOVER_REASONS, reason_category
-from bot.actions.own_case import reports_own_case, speaks_of_self
+from bot.actions.own_case import asks_for_exception, reports_own_case, speaks_of_self
 from contract.bot_handoff import DAMAGED_ITEM
 from orders.identity import normalize_order_number
 
@@ -157,7 +157,7 @@ class ActionPolicyFirst(Action):
             # "I want to return it, it came torn": a person's case before any form (form_exits.py).
             promised = promise_person(dispatcher, DAMAGED_ITEM, response="utter_damaged_handover")
             return [*promised, SlotSet("return_reason", text[:300]), SlotSet(SLOT, ANSWERED)]
-        if reports_own_case(text):
+        if reports_own_case(text) or asks_for_exception(text):
             handed = await self.answer.hand_over_reported_case(dispatcher, text)
             if handed:
                 return [*events, *handed, SlotSet(SLOT, ANSWERED)]

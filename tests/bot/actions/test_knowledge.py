@@ -194,6 +194,9 @@ async def test_a_customer_reporting_a_case_an_article_gives_to_a_person_is_hande
     ("I know it's been 35 days but I was in hospital, can I still return my sweater?", POLICY_EXCEPTION),
     # A wrong item told is a person's case whichever article the search finds for it.
     ("A different size came, I ordered a medium and got a small. What now?", DAMAGED_ITEM),
+    # An exception asked for, with no event of the customer's own told: still a person's to decide.
+    ("it's a few days past the 30 days, they were a gift. could you allow it anyway?", POLICY_EXCEPTION),
+    ("the promo code expired yesterday, can you let it slide?", POLICY_EXCEPTION),
 ])
 async def test_a_case_told_then_asked_about_is_handed_over(client: KnowledgeClient, text: str, reason: str) -> None:
     dispatcher = CollectingDispatcher()
@@ -201,8 +204,11 @@ async def test_a_case_told_then_asked_about_is_handed_over(client: KnowledgeClie
     assert slots_of(events)["unresolved_reason"] == reason
 
 
-async def test_a_question_about_a_case_a_person_handles_gets_the_article_and_the_offer(client: KnowledgeClient) -> None:
+@pytest.mark.parametrize("text", ["how do I make a warranty claim?", "do you ever make exceptions to the 30 days?"])
+async def test_a_question_about_a_case_a_person_handles_gets_the_article_and_the_offer(
+    client: KnowledgeClient, text: str,
+) -> None:
     dispatcher = CollectingDispatcher()
-    events = await ActionAnswerQuestion(client).run(dispatcher, tracker("how do I make a warranty claim?"), {})
+    events = await ActionAnswerQuestion(client).run(dispatcher, tracker(text), {})
     assert "unresolved_reason" not in slots_of(events)
     assert [b["payload"] for b in dispatcher.messages[-1]["buttons"]] == ["/affirm", "/deny", PERSON_BUTTON["payload"]]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.actions.own_case import reports_own_case
+from bot.actions.own_case import asks_for_exception, reports_own_case
 
 
 @pytest.mark.parametrize("text", [
@@ -79,3 +79,19 @@ def test_a_question_after_a_statement_of_what_happened_reports(text: str) -> Non
 ])
 def test_a_question_beside_no_event_or_a_hypothetical_one_is_no_report(text: str) -> None:
     assert not reports_own_case(text)
+
+
+@pytest.mark.parametrize("text", [
+    "could you allow it anyway?", "can you make an exception for me", "please let it slide, it's one day late",
+    "any flexibility on the return window?", "could you bend the rules just this once", "accept the return regardless",
+])
+def test_an_exception_asked_for(text: str) -> None:
+    assert asks_for_exception(text)
+
+
+@pytest.mark.parametrize("text", [
+    "do you ever make exceptions?", "what's the return window", "can I still return it?", "I'd like to return it",
+    "is the deadline flexible for gifts?",
+])
+def test_a_rule_asked_about_is_no_exception_asked_for(text: str) -> None:
+    assert not asks_for_exception(text)
