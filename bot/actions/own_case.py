@@ -54,7 +54,13 @@ _OPENER = re.compile(
 _FIRST_PERSON = re.compile(r"\b(?:i|i'm|im|i've|ive|i'd|my|me|mine|we|we've|we're|our|ours|us)\b", re.IGNORECASE)
 _HAPPENED = re.compile(
     r"\b(?:came|arrived|turned up|showed up|got here|was delivered|were delivered|never (?:came|arrived)|"
-    r"broke|snapped|split|ripped|tore|cracked|stopped working|fell apart|went missing|charged)\b",
+    r"broke|snapped|split|ripped|tore|cracked|stopped working|fell apart|went missing|charged|"
+    # A defect told as it goes on: "the sole is coming away", "the seams are fraying", "it leaks".
+    r"(?:is|are|keeps?|kept|started|starting)\s+(?:coming|falling)\s+(?:apart|off|away|undone|loose)|"
+    r"coming (?:apart|away|undone|unstuck|unglued)|falling apart|peeling|peeled|fraying|frayed|unravell?ing|"
+    r"unravell?ed|leaks|leaking|leaked|shrank|pilling|wore through|worn through|gave way|detached|"
+    r"(?:is|are|isn't|aren't|not|no longer)\s+working|"
+    r"(?:doesn't|don't|won't) (?:work|zip|close|stay (?:up|shut|closed)))\b",
     re.IGNORECASE,
 )
 # What an item or parcel is in, said as a fact: "the jacket was torn", "it came damaged".

@@ -54,6 +54,9 @@ def test_a_request_with_a_report_beside_it_reports() -> None:
     "the box was crushed. Can I get a new one?",
     "did I miss it? we only opened the parcel six weeks after it came",
     "it's been 40 days but I was travelling for work, can I still send them back?",
+    "the sole is coming away from the boot at the toe after a few walks. is that covered by the warranty?",
+    "the seams on my jacket are fraying already, what can you do?",
+    "my tent leaks at the seams, can I claim on the warranty?",
     "I mean my jacket arrived torn",  # a filler before a statement: still the case
 ])
 def test_a_question_after_a_statement_of_what_happened_reports(text: str) -> None:
@@ -66,6 +69,7 @@ def test_a_question_after_a_statement_of_what_happened_reports(text: str) -> Non
     "I know it's been 6 weeks, is it too late to return a jumper?",  # time gone by: the rule asked
     "I'm wondering, if the jumper arrives damaged what do I do",
     "If my item is damaged, can I return it?",
+    "if the sole starts peeling, is that covered?",
     "my parcel hasn't arrived yet, when does it count as lost?",  # still waiting: a question about the rule
     "I ordered the wrong size, can I exchange it?",
     # An item from elsewhere, set against the shop's: a comparison, not a case of ours.
