@@ -83,8 +83,11 @@ def answer(dispatcher: CollectingDispatcher, article: Article) -> None:
     dispatcher.utter_message(text=f"{article.text}\n\nMore in our help centre: {article.title} {article.url}")
     if article.person_handles:
         dispatcher.utter_message(
-            text="A person from our support team handles this. Did that answer your question, "
-            "or would you like to talk to a person?",
+            # Most of these articles give only part of their topic to a person (an exception, a
+            # claim): "a person handles this" after the return window's rule told the customer the
+            # rule itself was a person's.
+            text="Did that answer your question? If your case needs more than this, I can bring in a person "
+            "from our support team.",
             buttons=[*FEEDBACK_BUTTONS, PERSON_BUTTON],
         )
     else:
