@@ -183,6 +183,24 @@ class Lexicon:
     elsewhere: PatternList  # anger about another shop, the weather... (aim.py)
     irony: Irony  # sarcasm (signals.py)
     calm_caps: PatternList  # a caps-lock typist's calm words (signals.py)
+    shop_sentiment: dict[str, float]  # VADER valences for the shop's chat (signals.py)
+
+
+def load_valences(path: Path) -> dict[str, float]:
+    """"word valence" lines; a malformed line names its file and line."""
+    found = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = line.split()
+        try:
+            word, valence = parts[0].lower(), float(parts[1])
+        except (IndexError, ValueError):
+            raise ValueError(f"{path.name}:{number}: expected 'word valence'") from None
+        if len(parts) != 2 or not -4.0 <= valence <= 4.0:
+            raise ValueError(f"{path.name}:{number}: expected one word and a valence from -4 to 4")
+        found[word] = valence
+    return found
 
 
 @lru_cache(maxsize=4)
@@ -199,4 +217,5 @@ def load_lexicon(data_dir: Path = DATA_DIR, known_words: frozenset[str] = frozen
         elsewhere=PatternList(data_dir / "elsewhere.txt"),
         irony=Irony.load(data_dir / "irony.txt"),
         calm_caps=PatternList(data_dir / "calm_caps.txt"),
+        shop_sentiment=load_valences(data_dir / "shop_sentiment.txt"),
     )

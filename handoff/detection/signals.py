@@ -21,7 +21,9 @@ Who the anger is aimed at (aim.py): clauses in which the customer blames themsel
 about another shop are set aside before sentiment, insult, profanity and complaint are read; with
 self-blame, mild swearing (strength below 1) does not count and sentiment counts half. A caps-lock
 typist's calm words (`data/calm_caps.txt`: a greeting, "please", "can I", "thank you") in a
-message with no other sign of anger make capitals count a quarter.
+message with no other sign of anger make capitals count a quarter. In a message of clear joy
+(VADER's compound 0.5 or more) mild swearing does not count either ("OMG I'M OBSESSED!!!!"), and
+`data/shop_sentiment.txt` gives VADER the shop chat's sense of a few words ("obsessed" is praise).
 """
 
 from __future__ import annotations
@@ -45,7 +47,10 @@ _ACRONYMS = frozenset(
 _WORD = re.compile(r"[A-Za-z]+")
 _PUNCT_RUN = re.compile(r"[!?]{2,}")
 SELF_BLAME_SENTIMENT = 0.5  # what negative sentiment still counts beside self-blame
-CALM_CAPS = 0.25  # what capitals still count from a calm caps-lock typist
+CALM_CAPS = 0.25
+# VADER's compound from which a message reads as joy (its authors' "positive" is 0.05; this is
+# clearly so), and mild swearing in it is praise ("OMG I LOVE IT"), as it is at one's own mistakes.
+JOY = 0.5  # what capitals still count from a calm caps-lock typist
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,7 @@ class MessageAnalyzer:
     def __init__(self, lexicon: Lexicon, vader: SentimentIntensityAnalyzer | None = None) -> None:
         self.lexicon = lexicon
         self.vader = vader or SentimentIntensityAnalyzer()
+        self.vader.lexicon.update(lexicon.shop_sentiment)
         self.analyze = lru_cache(maxsize=8192)(self._analyze)
 
     def _analyze(self, text: str) -> MessageSignals:
@@ -110,7 +116,8 @@ class MessageAnalyzer:
         profanity = offence.profanity
         if aimed.self_blame:
             sentiment *= SELF_BLAME_SENTIMENT
-            profanity = profanity if profanity >= 1.0 else 0.0
+        if aimed.self_blame or compound >= JOY:
+            profanity = profanity if profanity >= 1.0 else 0.0  # "omg I'm obsessed": swearing in praise
         whole = self.lexicon.spelling.normalize(text)
         praise = self.lexicon.irony.praise.first_match(whole)
         # The problem must be the shop's: "my old boots leaked" (elsewhere) or "I ripped it" (self-blame) is none.

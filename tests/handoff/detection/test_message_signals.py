@@ -44,6 +44,20 @@ def test_shouting_caps_and_punctuation_but_not_joy_or_acronyms(detector):
     assert punctuation_run("why??") == 0.5 and punctuation_run("why?!?!") == 1.0 and punctuation_run("why?") == 0.0
 
 
+def test_joy_in_capitals_with_mild_swearing_is_not_anger(detector):
+    # VADER alone reads "obsessed" as negative; the shop's chat reads it as praise (shop_sentiment.txt).
+    joy = signals(detector, "OMG I JUST GOT MY RAIN JACKET AND I'M OBSESSED!!!!")
+    assert joy["profanity"] == 0.0 and joy["sentiment"] == 0.0
+    assert joy["shouting"] < signals(detector, "OMG WHERE IS MY PARCEL, 3 WEEKS!!!")["shouting"] - 0.5
+    assert signals(detector, "omg where is my parcel")["profanity"] > 0.0  # no joy: the mild swear counts
+
+
+def test_a_joyful_caps_lock_customer_is_not_handed_over(detector):
+    assert not detector.assess([customer("OMG I JUST GOT MY RAIN JACKET AND I'M OBSESSED!!!!")]).handover
+    assert not detector.assess([customer("SO EXCITED FOR MY NEW BOOTS!!! WHEN DO THEY SHIP")]).handover
+    assert detector.assess([customer("OMG WHERE IS MY PARCEL, 3 WEEKS!!!")]).handover
+
+
 @pytest.mark.parametrize(
     "text", ["that's not what I asked", "this bot is useless", "I already told you that", "third time I'm asking"]
 )
