@@ -37,6 +37,7 @@ SHORTHAND: Final[dict[str, str]] = {
     "amt": "amount", "smth": "something", "sth": "something", "pic": "picture", "pics": "pictures",
     "asap": "as soon as possible", "rn": "right now", "atm": "at the moment", "tho": "though",
     "thru": "through", "k": "okay", "kk": "okay", "luv": "love", "nite": "night",
+    "pts": "points", "avail": "available",
     "hrs": "hours", "hr": "hour", "mins": "minutes", "yr": "year", "yrs": "years", "wk": "week", "wks": "weeks",
 }
 # Digits standing for a word between two words.

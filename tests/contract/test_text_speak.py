@@ -17,6 +17,8 @@ from contract.text_speak import expand
         ("U there? THX", "you there? THANKS"),
         ("b4 I order, wat r ur fees", "before I order, what are your fees"),
         ("wat r ur opening hrs", "what are your opening hours"),
+        ("how many pts 4 a discount", "how many points for a discount"),
+        ("klarna avail??", "klarna available??"),
     ],
 )
 def test_shorthand_is_written_out(typed: str, meant: str) -> None:
