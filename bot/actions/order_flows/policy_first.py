@@ -74,7 +74,8 @@ _QUESTION_START = re.compile(
     re.IGNORECASE,
 )
 _QUESTION_INSIDE = re.compile(
-    r"\b(?:is it possible|am i able|are we able|am i allowed|are you allowed|allowed to|(?:if|whether) (?:i|we) can|"
+    r"\b(?:is (?:it|that|this) (?:still |even )?possible|am i able|are we able|am i allowed|are you allowed|"
+    r"allowed to|(?:if|whether) (?:i|we) can|(?:can|could) (?:that|this) (?:still )?be done|"
     r"what(?:'s| is) the (?:policy|rule)|policy on|rules? (?:on|for|about)|how (?:do|can|does|long))\b",
     re.IGNORECASE,
 )

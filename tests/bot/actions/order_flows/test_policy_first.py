@@ -37,6 +37,8 @@ def slot(value: str) -> dict[str, object]:
     "refunds?", "exchanges", "Could I send back swimwear?", "is it possible to return shoes I wore once?",
     "how do I cancel something I just ordered?", "what's the rule on returning sale items", "returning a gift?",
     "may we exchange a coat for another colour?",
+    # A wish, then whether the rules allow it: the policy first, then the offer.
+    "I want to change the address on an order I placed this morning, is that still possible?",
 ])
 def test_questions_about_the_policy(text: str) -> None:
     assert asks_about_policy(text)
