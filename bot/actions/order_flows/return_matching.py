@@ -72,10 +72,11 @@ def items_named(text: str, entities: Iterable[str], items: Sequence[Item]) -> li
 # person's case, even when it is only a size ("you sent me an S, I ordered an M"), which the
 # word lists would read as fit. A customer's own wrong choice ("I ordered the wrong size") is not.
 _SHOP_SENT_WRONG = re.compile(
-    r"\b(?:sent|send|shipped|gave)\s+(?:me\s+|us\s+)?(?:the\s+|a\s+|an\s+)?(?:wrong|different|another)\b"
+    r"\b(?:sent|send|sending|shipped|gave)\s+(?:me\s+|us\s+)?(?:the\s+|a\s+|an\s+)?(?:wrong|different|another)\b"
     r"|\b(?:sent|shipped|received|got|came|arrived|delivered)\b.*\b(?:instead of|rather than)\b"
     r"|\bi (?:had )?ordered\b[^.]*?\bbut\b[^.]*?\b(?:sent|received|got)\b"
-    r"|\b(?:sent|received|got)\b[^.]*?(?:[,;]|\bbut|\bwhen|\bthough)\s*i (?:had )?ordered\b"
+    r"|\b(?:sent|sending|received|got|shipped|delivered)\b[^.]*?(?:[,;]|\bbut|\bwhen|\bthough|\bwhile|\bwhereas)"
+    r"\s*i (?:had )?ordered\b"
     r"|\b(?:isn't|is not|wasn't|was not|aren't|are not|not) (?:what|the (?:one|item|size|colour|color)s?) i ordered\b"
     r"|\bsomeone else'?s\b"
     r"|\b(?:wrong|different) (?:item|product|thing|order)s? (?:in|inside) the (?:box|parcel|package)\b"

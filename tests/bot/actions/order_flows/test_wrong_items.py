@@ -22,6 +22,8 @@ from contract.bot_handoff import DAMAGED_ITEM
     "you sent me a size S, I ordered an M", "I ordered a large but got a small", "they shipped me a different colour",
     "received a blue one when I ordered green", "this is not what I ordered", "the parcel has someone else's order",
     "I got a scarf instead of the beanie", "the wrong colour turned up", "a different pair of boots arrived",
+    # Thanks that are not: the shop's mistake is told all the same.
+    "Thank you SO much for sending me a size 6 boot when I ordered an 11. Really made my day.",
 ])
 def test_the_shop_sending_the_wrong_thing_is_a_wrong_item(text: str) -> None:
     assert reason_category(text) == "wrong_item"
