@@ -12,7 +12,10 @@ another shop when it names one (other_shops.txt) as the one that owns, acts or s
 the item came from elsewhere, and says nothing that turns it to this shop ("your", "do you",
 "Larkspur").
 A brand named as what the customer wants or owns ("do Nike trainers run small?", "my Patagonia
-jacket leaks") is left to the search: the shop may sell it.
+jacket leaks") is left to the search: the shop may sell it. A company of another trade
+(other_trades.txt: an airline, a phone, a bank) is another's whenever it is named, as the shop
+sells nothing of theirs ("How do I reset the password on my iPhone?" got the shop's password
+reset), unless the question turns to this shop.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ _WRITING = re.compile(
     re.IGNORECASE,
 )
 NAMES_FILE = Path(__file__).resolve().parent / "other_shops.txt"
+TRADES_FILE = Path(__file__).resolve().parent / "other_trades.txt"
 # Questions are read up to here: a question about a shop says so in its first sentences.
 MAX_CHARS = 1000
 
@@ -64,6 +68,15 @@ _OURS = re.compile(
 )
 
 
+# The shop's own ways to pay and be reached, which a question may name beside a phone or an app:
+# "can I use Apple Pay on my iPhone?" is the shop's question.
+_SHOP_SERVICES = re.compile(
+    r"\b(?:apple pay|google pay|paypal|klarna|visa|mastercard|amex|american express|gift card|promo code|"
+    r"confirmation|this chat|the chat|checkout|check out)\b",
+    re.IGNORECASE,
+)
+
+
 def asks_for_writing(text: str) -> bool:
     """Whether `text` asks for a piece of writing (a poem, a story, a joke) rather than asking
     about the shop."""
@@ -76,17 +89,23 @@ def load_names(path: Path = NAMES_FILE) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=8)
-def _loaded(cls: type[OtherShops], path: Path) -> OtherShops:
-    return cls(load_names(path))
+def _loaded(cls: type[OtherShops], path: Path, trades: Path | None) -> OtherShops:
+    return cls(load_names(path), load_names(trades) if trades else ())
+
+
+def _any_of(names: tuple[str, ...]) -> str:
+    """One of `names` as a whole word or phrase; longest first: "zalando lounge" before "zalando"."""
+    ordered = sorted(set(names), key=len, reverse=True)
+    name = r"(?:" + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in ordered) + r")"
+    return rf"(?<![\w&'.]){name}(?![\w&+])"
 
 
 class OtherShops:
     """Built once from the list of names, then `asked_about` per question."""
 
-    def __init__(self, names: tuple[str, ...]) -> None:
-        ordered = sorted(set(names), key=len, reverse=True)  # longest first: "zalando lounge" before "zalando"
-        name = r"(?:" + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in ordered) + r")"
-        shop = rf"(?<![\w&'.]){name}(?![\w&])"
+    def __init__(self, names: tuple[str, ...], other_trades: tuple[str, ...] = ()) -> None:
+        shop = _any_of(names)
+        self._other_trade = re.compile(_any_of(other_trades), re.IGNORECASE) if other_trades else None
         self._patterns = (
             re.compile(rf"{shop}(?:'s|s'|')(?=\s)", re.IGNORECASE),  # "Nike's return window"
             re.compile(rf"{shop}\s+(?:usually\s+|normally\s+|even\s+|still\s+|really\s+)?(?:{_VERBS})\b",
@@ -97,10 +116,11 @@ class OtherShops:
         )
 
     @classmethod
-    def load(cls, path: Path = NAMES_FILE) -> OtherShops:
-        """The shops of `path`, read and compiled once per process: every index build (each
-        reindex, each test's index) asks again, and the list only changes with the code."""
-        return _loaded(cls, path)
+    def load(cls, path: Path = NAMES_FILE, trades: Path | None = TRADES_FILE) -> OtherShops:
+        """The shops of `path` and the companies of `trades`, read and compiled once per process:
+        every index build (each reindex, each test's index) asks again, and the lists only change
+        with the code."""
+        return _loaded(cls, path, trades)
 
     def asked_about(self, text: str) -> bool:
         """Whether `text` asks about another shop, or an item from elsewhere, and not about this one."""
@@ -108,5 +128,7 @@ class OtherShops:
         if _OURS.search(text):
             return False
         if _ELSEWHERE.search(text):
+            return True
+        if self._other_trade and self._other_trade.search(text) and not _SHOP_SERVICES.search(text):
             return True
         return any(pattern.search(text) for pattern in self._patterns)

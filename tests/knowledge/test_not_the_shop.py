@@ -31,6 +31,9 @@ def other_shops() -> OtherShops:
     "How do I wash a wool sweater I bought somewhere else?", "Is Uniqlo sizing the same as European?",
     "Can you tell me Nike's return window?", "my eBay parcel never came, what now?",
     "How do I close my Zalando account?",
+    # Another trade's company or product, named at all: the shop sells nothing of theirs.
+    "How do I reset the password on my iPhone?", "how do I get a refund from Ryanair for a cancelled flight",
+    "my FedEx parcel is stuck in customs",
 ])
 def test_another_shop_asked_about(other_shops: OtherShops, text: str) -> None:
     assert other_shops.asked_about(text)
@@ -40,6 +43,9 @@ def test_another_shop_asked_about(other_shops: OtherShops, text: str) -> None:
     "do you sell Nike?", "do Nike trainers run small?", "my Patagonia jacket leaks, can I return it?",
     "is Larkspur cheaper than Zara?", "can you price match REI?", "I bought boots from you last week",
     "how long does UPS take?", "do you have Levi's jeans", "what's the return window", "I got it from your website",
+    # Another trade named in the shop's own question.
+    "can I pay with Apple Pay on my iPhone?", "does your site work on an iPad", "steam cleaning a wool coat",
+    "my order confirmation went to my Gmail spam",
 ])
 def test_a_brand_the_shop_may_sell_or_the_shop_itself_is_not(other_shops: OtherShops, text: str) -> None:
     assert not other_shops.asked_about(text)
@@ -48,7 +54,9 @@ def test_a_brand_the_shop_may_sell_or_the_shop_itself_is_not(other_shops: OtherS
 def test_a_list_of_its_own_and_hostile_input(tmp_path) -> None:
     (tmp_path / "names.txt").write_text("# a comment\nAcme Outdoors\nacme outdoors\n\n", encoding="utf-8")
     assert load_names(tmp_path / "names.txt") == ("acme outdoors",)
-    shops = OtherShops.load(tmp_path / "names.txt")
+    (tmp_path / "trades.txt").write_text("Acme Air\n", encoding="utf-8")
+    shops = OtherShops.load(tmp_path / "names.txt", tmp_path / "trades.txt")
+    assert shops.asked_about("my acme air flight was cancelled")
     assert shops.asked_about("does Acme  Outdoors ship to Spain?")
     for text in ("", "\u0000" * 5000, "bought " * 2000, "nike's " * 2000):
         shops.asked_about(text)
