@@ -19,6 +19,10 @@ from contract.person_request import (
 )
 
 REQUESTS = [
+    # A person's hand or judgement asked for, without "talk to" or "agent".
+    ("en", "I think this needs a human touch to be honest"), ("en", "could I have this reviewed by a manager"),
+    ("en", "let me talk to whoever is in charge"), ("en", "put a human on please"),
+    ("en", "can someone from your returns department email me"), ("en", "is anyone actually reading this"),
     # English, polite and indirect, inside a topic, after an answer
     ("en", "could you possibly hand this over to one of your colleagues?"),
     ("en", "thanks, but I'd prefer to go over it with a member of staff"),
@@ -72,6 +76,8 @@ REQUESTS = [
 ]
 
 NOT_REQUESTS = [
+    "does my parcel need a person to sign for it?", "who is in charge of the rewards programme?",
+    "the jacket was checked by a person before shipping?", "is a person reading my messages or a bot?",
     # an item or a rule asked after, in the languages' "is there ... available" forms
     "Ist die Jacke in Größe M verfügbar?",
     "Y a-t-il une taille L disponible ?",
