@@ -72,7 +72,11 @@ def test_aim_keeps_the_clauses_aimed_at_us(detector):
      # A leak, a link that does not work, waiting weeks, a refund that takes forever, emails binned.
      "Marvellous, my 'waterproof' boots leak", "oh great, the returns page doesn't even load",
      "10/10, the hat never arrived", "funny how the refund takes ages but the charge was instant",
-     "good to know my messages go straight in the bin", "I do love being passed around like this, still no refund"],
+     "good to know my messages go straight in the bin", "I do love being passed around like this, still no refund",
+     # Waiting without end, a canned reply, tracking that never moves.
+     "Great, so I just wait forever then? Fantastic service.",
+     "oh perfect, another automated reply. exactly what I wanted.",
+     "i love how the tracking hasn't moved in a week"],
 )
 def test_sarcasm_around_a_real_problem_hands_over(detector, text):
     assert signals(detector, text)["sarcasm"] == 1.0
@@ -87,7 +91,10 @@ def test_sarcasm_around_a_real_problem_hands_over(detector, text):
                                   "amazing how light this tent is, is it waterproof?",
                                   "great bottle, is the lid leak-proof?",
                                   "Amazing, I waited two weeks and it was worth it",
-                                  "Awesome. My old boots leaked, do yours keep water out?"])
+                                  "Awesome. My old boots leaked, do yours keep water out?",
+                                  # Thanks, then a calm question about a problem: politeness, not irony.
+                                  "thanks, that's great. my parcel hasn't moved since monday though, is that normal?",
+                                  "lovely jacket, it took 3 days to arrive, really quick"])
 def test_praise_alone_or_a_problem_alone_is_not_sarcasm(detector, text):
     assert signals(detector, text)["sarcasm"] == 0.0
 
