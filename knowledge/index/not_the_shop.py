@@ -45,11 +45,12 @@ _VERBS = (
     r"cost|costs|want|wants|need|needs|require|requires|handle|handles|use|uses|pay|pays"
 )
 # A shop's own policies and what a customer has with it, said with its name before them: "Uniqlo
-# sizing", "Zara returns", "my Amazon package is late" (the parcel is the other shop's to trace).
+# sizing", "Zara returns", "my Amazon package is late" (the parcel is the other shop's to trace). Not
+# its gift cards or vouchers: "can I pay with an Amazon gift card?" is a question about paying here.
 _POLICIES = (
     r"return|returns|return policy|shipping|delivery|deliveries|refund|refunds|warranty|guarantee|policy|policies|"
     r"sizing|size chart|customer service|support|price match|order|orders|package|packages|parcel|parcels|"
-    r"account|app|gift card|gift cards|voucher|membership|prime|driver|courier|seller|sellers|store credit"
+    r"account|app|prime|driver|courier|seller|sellers"
 )
 # Where an item was bought: "bought at REI", "ordered it from another shop".
 _BOUGHT = r"\b(?:bought|purchased|ordered|got|picked up|gotten)\b[^.?!]{0,40}?"
@@ -68,11 +69,13 @@ _OURS = re.compile(
 )
 
 
-# The shop's own ways to pay and be reached, which a question may name beside a phone or an app:
-# "can I use Apple Pay on my iPhone?" is the shop's question.
+# The shop's own ways to pay and be reached, which a question may name beside a phone, an app or a
+# bank: "can I use Apple Pay on my iPhone?", "can I pay with my Revolut card?", "the site won't load
+# on my iPad" are the shop's questions.
 _SHOP_SERVICES = re.compile(
     r"\b(?:apple pay|google pay|paypal|klarna|visa|mastercard|amex|american express|gift card|promo code|"
-    r"confirmation|this chat|the chat|checkout|check out)\b",
+    r"pay|paying|paid|payment|card|confirmation|this chat|the chat|checkout|check out|basket|cart|site|"
+    r"website|web site|page|your app|the app)\b",
     re.IGNORECASE,
 )
 
