@@ -98,13 +98,14 @@ _REQUEST = re.compile(
 )
 # An exception to a rule, asked for: "could you allow it anyway?", "make an exception", "let it
 # slide". Exceptions are a person's to decide (the shop's handbook), whichever rule it is.
-# "Do you ever make exceptions?" asks about the rule and is not one.
+# "Do you ever make exceptions?" and "is there any leeway on the 30 days?" ask about the rule: the
+# policy answers them, with the offer of a person.
 _EXCEPTION = re.compile(
     r"\b(?:(?:make|grant|give me|do me)\s+(?:an?\s+|one\s+)?exception|"
     r"(?:allow|accept|approve|take|let)\s+(?:it|them|this|that|the return|my return|me|us)\b[^.?!]{0,30}?"
     r"\b(?:anyway|anyways|regardless|just this once|this once|this one time)|"
     r"(?:bend|waive|overlook|relax|stretch)\s+(?:the\s+|your\s+|that\s+)?(?:rules?|policy|deadline|window|limit)|"
-    r"let (?:it|this|that) slide|just this once|any (?:leeway|flexibility|wiggle room)|(?:be|being) flexible)\b",
+    r"let (?:it|this|that) slide|just this once)\b",
     re.IGNORECASE,
 )
 _STILL_WAITING = re.compile(r"\byet\b", re.IGNORECASE)

@@ -87,7 +87,7 @@ def test_a_question_beside_no_event_or_a_hypothetical_one_is_no_report(text: str
 
 @pytest.mark.parametrize("text", [
     "could you allow it anyway?", "can you make an exception for me", "please let it slide, it's one day late",
-    "any flexibility on the return window?", "could you bend the rules just this once", "accept the return regardless",
+    "could you bend the rules just this once", "accept the return regardless",
 ])
 def test_an_exception_asked_for(text: str) -> None:
     assert asks_for_exception(text)
@@ -95,7 +95,7 @@ def test_an_exception_asked_for(text: str) -> None:
 
 @pytest.mark.parametrize("text", [
     "do you ever make exceptions?", "what's the return window", "can I still return it?", "I'd like to return it",
-    "is the deadline flexible for gifts?",
+    "is the deadline flexible for gifts?", "is there any leeway on the 30 days?",
 ])
 def test_a_rule_asked_about_is_no_exception_asked_for(text: str) -> None:
     assert not asks_for_exception(text)
