@@ -70,12 +70,12 @@ _OURS = re.compile(
 
 
 # The shop's own ways to pay and be reached, which a question may name beside a phone, an app or a
-# bank: "can I use Apple Pay on my iPhone?", "can I pay with my Revolut card?", "the site won't load
+# bank: "can I use Apple Pay on my iPhone?", "can I pay with my Revolut card?", "your site won't load
 # on my iPad" are the shop's questions.
 _SHOP_SERVICES = re.compile(
     r"\b(?:apple pay|google pay|paypal|klarna|visa|mastercard|amex|american express|gift card|promo code|"
-    r"pay|paying|paid|payment|card|confirmation|this chat|the chat|checkout|check out|basket|cart|site|"
-    r"website|web site|page|your app|the app)\b",
+    r"(?:pay|paying|paid) (?:with|by|using)|payment method|confirmation|this chat|the chat|checkout|check out|"
+    r"basket|cart|(?:your|this) (?:site|website|web site|app|page|shop|store))\b",
     re.IGNORECASE,
 )
 

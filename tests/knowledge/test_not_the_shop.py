@@ -33,7 +33,7 @@ def other_shops() -> OtherShops:
     "How do I close my Zalando account?",
     # Another trade's company or product, named at all: the shop sells nothing of theirs.
     "How do I reset the password on my iPhone?", "how do I get a refund from Ryanair for a cancelled flight",
-    "Ryanair lost my bag, who do I call",
+    "Ryanair lost my bag, who do I call", "my Barclays card was charged twice for a Ryanair flight",
 ])
 def test_another_shop_asked_about(other_shops: OtherShops, text: str) -> None:
     assert other_shops.asked_about(text)
@@ -46,7 +46,7 @@ def test_another_shop_asked_about(other_shops: OtherShops, text: str) -> None:
     # Another trade named in the shop's own question.
     "can I pay with Apple Pay on my iPhone?", "does your site work on an iPad", "steam cleaning a wool coat",
     "my order confirmation went to my Gmail spam", "can I pay with an Amazon gift card?",
-    "can I pay with my Revolut card?", "the site won't load on my iPad", "will Royal Mail deliver my order?",
+    "can I pay with my Revolut card?", "your site won't load on my iPad", "will Royal Mail deliver my order?",
 ])
 def test_a_brand_the_shop_may_sell_or_the_shop_itself_is_not(other_shops: OtherShops, text: str) -> None:
     assert not other_shops.asked_about(text)
