@@ -47,10 +47,10 @@ _ACRONYMS = frozenset(
 _WORD = re.compile(r"[A-Za-z]+")
 _PUNCT_RUN = re.compile(r"[!?]{2,}")
 SELF_BLAME_SENTIMENT = 0.5  # what negative sentiment still counts beside self-blame
-CALM_CAPS = 0.25
+CALM_CAPS = 0.25  # what capitals still count from a calm caps-lock typist
 # VADER's compound from which a message reads as joy (its authors' "positive" is 0.05; this is
 # clearly so), and mild swearing in it is praise ("OMG I LOVE IT"), as it is at one's own mistakes.
-JOY = 0.5  # what capitals still count from a calm caps-lock typist
+JOY = 0.5
 
 
 @dataclass(frozen=True)
