@@ -113,6 +113,11 @@ _ASKED_SENTENCE = re.compile(r"(?<=[?.!;\n])\s*")
 MAX_CHARS = 1000  # longer messages are read by their start only
 
 
+def _plain(text: str | None) -> str:
+    """The message as the readings here take it: trimmed, its start only, straight apostrophes."""
+    return (text or "").strip()[:MAX_CHARS].replace("’", "'")
+
+
 def speaks_of_self(text: str) -> bool:
     """Whether `text` speaks in the customer's first person ("my", "I", "we")."""
     return bool(_FIRST_PERSON.search(text))
@@ -154,7 +159,7 @@ def _statements(text: str) -> list[str]:
 def reports_own_case(text: str) -> bool:
     """Whether `text` tells what happened to the customer's own order or item: alone, or followed
     by a question about it."""
-    text = (text or "").strip()[:MAX_CHARS].replace("’", "'")
+    text = _plain(text)
     if not text or text.startswith("/") or _OWN_DOING.search(text) or _ELSEWHERE.search(text):
         return False
     if asks(text):
@@ -165,4 +170,4 @@ def reports_own_case(text: str) -> bool:
 
 def asks_for_exception(text: str) -> bool:
     """Whether `text` asks for an exception to one of the shop's rules for the customer."""
-    return bool(_EXCEPTION.search((text or "")[:MAX_CHARS].replace("’", "'")))
+    return bool(_EXCEPTION.search(_plain(text)))
