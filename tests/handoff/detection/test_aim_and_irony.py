@@ -54,6 +54,20 @@ def test_anger_at_something_near_the_customer_is_set_aside(detector, text):
     assert decision(detector, text) is None
 
 
+@pytest.mark.parametrize("text", ["this stupid snow won't melt, so fed up with it",
+                                  "horrible morning, the bus never came, my boss yelled at me",
+                                  "my train was cancelled again, sick of it"])
+def test_anger_at_the_customers_own_day_is_set_aside(detector, text):
+    assert decision(detector, text) is None
+
+
+@pytest.mark.parametrize("text", ["the package is a fortnight late, sick of it",
+                                  "awful weather and your courier left my parcel in the rain, fed up with this",
+                                  "worst week ever waiting for your delivery"])
+def test_anger_at_the_order_beside_the_weather_still_counts(detector, text):
+    assert decision(detector, text) == "frustration"
+
+
 def test_aim_keeps_the_clauses_aimed_at_us(detector):
     aimed = aim_of("I'm hopeless with forms, and your site is a joke", detector.lexicon)
     assert aimed.self_blame and aimed.rest == "and your site is a joke"
