@@ -33,7 +33,7 @@ from typing import Final
 from contract.text_speak import expand
 
 DATA_DIR: Final = Path(__file__).resolve().parent / "person_request"
-LANGUAGES: Final = ("en", "de", "fr", "es", "it", "nl")
+LANGUAGES: Final = ("en", "de", "fr", "es", "it", "nl", "pt", "pl")
 SECTIONS: Final = (
     "determiner", "adjective", "person", "service", "someone", "request", "declined", "not-request", "clause-break",
 )
@@ -68,8 +68,9 @@ class PersonRequestDataError(ValueError):
 
 
 def fold(text: str) -> str:
-    """Lower case, accents dropped, curly apostrophes straight, spaces collapsed."""
+    """Lower case, accents dropped (and ß, ł written out), curly apostrophes straight, spaces collapsed."""
     text = text[:MAX_CHARS].replace("\u2019", "'").replace("\u2018", "'").replace("\u00df", "ss")
+    text = text.replace("\u0141", "l").replace("\u0142", "l")  # Polish ł has no accent to drop
     decomposed = unicodedata.normalize("NFKD", text.lower())
     stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(stripped.split())

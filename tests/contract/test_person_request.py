@@ -69,6 +69,14 @@ REQUESTS = [
     ("it", "mi potete richiamare più tardi?"),
     ("nl", "Is er een medewerker beschikbaar?"),
     ("nl", "Kan iemand van de klantenservice even meekijken?"),
+    # Portuguese and Polish, alone and mixed with English
+    ("pt", "Posso falar com um atendente, por favor?"),
+    ("pt", "the zip broke on day two, quero falar com uma pessoa de verdade"),
+    ("pl", "Czy mogę porozmawiać z konsultantem?"),
+    ("pl", "my parcel never came, połączcie mnie z obsługą klienta"),
+    # a person just named, pointed back at
+    ("en", "you're open now so can I speak to one of them?"),
+    ("en", "could I have a word with one of you please"),
     # mixed with English
     ("de", "the parcel is missing, kann ich mit jemandem reden?"),
     ("it", "order LK-100233 is wrong, vorrei parlare con qualcuno"),
@@ -103,6 +111,9 @@ NOT_REQUESTS = [
     "Quanto costa la spedizione in Italia?",
     "Hoe lang duurt de levering naar Utrecht?",
     "i need support with my order",
+    "one of them arrived with a stain, can I swap it?",
+    "Quanto custa o envio para Portugal?",
+    "Czy jesteś człowiekiem?",
 ]
 
 DECLINED = [
