@@ -57,7 +57,8 @@ _HAPPENED = re.compile(
     r"broke|snapped|split|ripped|tore|cracked|stopped working|fell apart|went missing|charged|"
     # A defect told as it goes on: "the sole is coming away", "the seams are fraying", "it leaks".
     r"(?:is|are|keeps?|kept|started|starting)\s+(?:coming|falling)\s+(?:apart|off|away|undone|loose)|"
-    r"coming (?:apart|away|undone|unstuck|unglued)|falling apart|peeling|peeled|fraying|frayed|unravell?ing|"
+    r"(?:coming|(?:has|have|had|'s|'ve)\s+come|came)\s+(?:apart|away|undone|unstuck|unglued|loose|unstitched)|"
+    r"falling apart|peeling|peeled|fraying|frayed|unravell?ing|"
     r"unravell?ed|leaks|leaking|leaked|shrank|pilling|wore through|worn through|gave way|detached|"
     r"(?:is|are|isn't|aren't|not|no longer)\s+working|"
     r"(?:doesn't|don't|won't) (?:work|zip|close|stay (?:up|shut|closed)))\b",

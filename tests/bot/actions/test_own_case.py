@@ -57,6 +57,7 @@ def test_a_request_with_a_report_beside_it_reports() -> None:
     "the sole is coming away from the boot at the toe after a few walks. is that covered by the warranty?",
     "the seams on my jacket are fraying already, what can you do?",
     "my tent leaks at the seams, can I claim on the warranty?",
+    "Our rucksack, bought two years ago, has a strap whose stitching has come undone. What now?",
     "I mean my jacket arrived torn",  # a filler before a statement: still the case
 ])
 def test_a_question_after_a_statement_of_what_happened_reports(text: str) -> None:
