@@ -39,6 +39,7 @@ from bot.actions.order_flows.lost_reports import STATUS_INTENT, asks_what_if, re
 from bot.actions.order_flows.return_matching import HANDOVER_REASONS, reason_category
 from bot.actions.own_case import asks_for_exception, reports_own_case, speaks_of_self
 from contract.bot_handoff import DAMAGED_ITEM
+from contract.text_speak import expand
 from orders.identity import normalize_order_number
 
 SLOT = "policy_first"
@@ -110,6 +111,7 @@ def asks_about_policy(text: str) -> bool:
     text = (text or "").strip()
     if not text or text.startswith("/") or normalize_order_number(text):
         return False
+    text = expand(text)  # "wots ur return polisy" asks as "what's your return polisy" does
     if len(_WORD.findall(text)) == 1:
         return True  # "refunds", "exchange?": the topic, asked
     if text.endswith("?") and not _ACTING.search(text):

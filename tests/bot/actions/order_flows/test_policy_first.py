@@ -39,6 +39,8 @@ def slot(value: str) -> dict[str, object]:
     "may we exchange a coat for another colour?",
     # A wish, then whether the rules allow it: the policy first, then the offer.
     "I want to change the address on an order I placed this morning, is that still possible?",
+    # Chat shorthand, written out first: "wots ur" asks as "what's your" does.
+    "wots ur exchnge rule", "hw do i cancel smth i ordered",
 ])
 def test_questions_about_the_policy(text: str) -> None:
     assert asks_about_policy(text)
@@ -47,7 +49,7 @@ def test_questions_about_the_policy(text: str) -> None:
 @pytest.mark.parametrize("text", [
     "I want to return my jumper", "please cancel my order", "can you cancel my order?", "refund please",
     "cancel my order?", "return the boots from LK-100233", "/request_return", "exchange it for a medium",
-    "I need to send the parka back", "",
+    "I need to send the parka back", "", "cancel it pls",
 ])
 def test_requests_to_act(text: str) -> None:
     assert not asks_about_policy(text)
