@@ -199,9 +199,12 @@ class ActionAnswerQuestion(Action):
                 "by a person, who opens an investigation with the carrier, and you choose a replacement or a refund. "
                 "I'm bringing in a person from our team now.")
         else:
+            # The rule itself comes first ("backpacks have a lifetime warranty"): the customer knows
+            # where they stand while the person is on the way, and need not ask again.
             promised = promise_person(
-                dispatcher, PERSON_TOPIC, text="I'm sorry about that. A person from our support team handles this, "
-                "not me: I'm bringing in a person from our team now, and they'll see everything you've told me.")
+                dispatcher, PERSON_TOPIC, text=f"I'm sorry about that. {article.text}\n\nA person from our support "
+                "team handles your case, not me: I'm bringing in a person from our team now, and they'll see "
+                "everything you've told me.")
         events: list[EventType] = [SlotSet("kb_article", article.article_id), SlotSet("kb_awaiting_feedback", False),
                                    SlotSet("kb_no_match", 0), *promised]
         if reason == DAMAGED_ITEM:
