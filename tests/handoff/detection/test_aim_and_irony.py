@@ -90,7 +90,9 @@ def test_aim_keeps_the_clauses_aimed_at_us(detector):
      # Waiting without end, a canned reply, tracking that never moves.
      "Great, so I just wait forever then? Fantastic service.",
      "oh perfect, another automated reply. exactly what I wanted.",
-     "i love how the tracking hasn't moved in a week"],
+     "i love how the tracking hasn't moved in a week",
+     # Time gone by after praise of what was paid for.
+     "so happy we paid extra for express, it has been six days now"],
 )
 def test_sarcasm_around_a_real_problem_hands_over(detector, text):
     assert signals(detector, text)["sarcasm"] == 1.0
@@ -108,7 +110,8 @@ def test_sarcasm_around_a_real_problem_hands_over(detector, text):
                                   "Awesome. My old boots leaked, do yours keep water out?",
                                   # Thanks, then a calm question about a problem: politeness, not irony.
                                   "thanks, that's great. my parcel hasn't moved since monday though, is that normal?",
-                                  "lovely jacket, it took 3 days to arrive, really quick"])
+                                  "lovely jacket, it took 3 days to arrive, really quick",
+                                  "great coat! it's been 2 months since I got it and it still looks new"])
 def test_praise_alone_or_a_problem_alone_is_not_sarcasm(detector, text):
     assert signals(detector, text)["sarcasm"] == 0.0
 
