@@ -11,7 +11,9 @@ in bot/actions/own_case.py), or a damaged or wrong item whatever article comes u
 at once with the reason it names; an article about the chat itself (`about: chat`) is never served inside
 the chat: the bot hands over when the article is about reaching a person, else it says in its
 own words what it can do. A question about something other than the shop (outcome
-`off_domain`) gets an honest "not something I can help with", never an article or a person.
+`off_domain`) gets an honest "not something I can help with", never an article or a person; one
+in another language the help centre cannot answer (its `language`) is told that the bot reads
+English, with a person offered.
 """
 
 from __future__ import annotations
@@ -52,6 +54,10 @@ WHAT_I_DO = ("I can answer questions about shipping, returns and exchanges, your
              "your account, our products and Larkspur Rewards, and I can track an order or start a return.")
 OFF_DOMAIN_TEXT = ("Sorry, that isn't something I can help with: I'm the shop assistant of Larkspur & Co. "
                    + WHAT_I_DO)
+# The languages the help centre may name (knowledge/index/language.py), for the reply to a question
+# it could not answer in one of them.
+LANGUAGE_NAMES = {"de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "nl": "Dutch",
+                  "pt": "Portuguese", "pl": "Polish"}
 ABOUT_ME_TEXT = ("I'm Larkspur & Co.'s chat assistant and I answer at any hour. " + WHAT_I_DO
                  + " Whenever you'd like a person from our support team instead, just say so.")
 
@@ -63,8 +69,10 @@ class Reply:
     events: list[EventType]
     # "article" or "choice": the help centre answered; "off_domain": declined as not the shop's;
     # "person": a person was promised; "about_chat": the bot said what it does; "no_match": the
-    # help centre has no answer; "unavailable": the help centre could not be asked.
-    kind: Literal["article", "choice", "off_domain", "person", "about_chat", "no_match", "unavailable"]
+    # help centre has no answer; "unavailable": the help centre could not be asked; "other_language":
+    # a question in a language the bot does not read, told so with a person offered.
+    kind: Literal["article", "choice", "off_domain", "person", "about_chat", "no_match", "unavailable",
+                  "other_language"]
 
 
 def _count(tracker: Tracker, slot: str) -> int:
@@ -138,6 +146,16 @@ class ActionAnswerQuestion(Action):
             )
             return Reply([], "unavailable")
 
+        if result.language in LANGUAGE_NAMES and result.outcome in ("off_domain", "no_match"):
+            # A shop question, likely, in a language the help centre does not read: not "that isn't
+            # something I can help with". No count towards a person: the button brings one.
+            dispatcher.utter_message(
+                text=f"Sorry, I can only read English for now, so I couldn't answer that. Could you ask me in "
+                f"English? If you'd rather write in {LANGUAGE_NAMES[result.language]}, I can bring in a person "
+                "from our support team.",
+                buttons=[PERSON_BUTTON],
+            )
+            return Reply([SlotSet("kb_awaiting_feedback", False)], "other_language")
         if result.outcome == "off_domain":
             # Not a miss of the help centre: no count towards a person, and no article.
             dispatcher.utter_message(text=OFF_DOMAIN_TEXT)

@@ -56,6 +56,7 @@ class SearchAnswer:
     outcome: str  # confident | unsure | no_match | off_domain
     confidence: float
     results: list[Article]
+    language: str = "en"  # the question's, as the help centre guessed it (ISO 639-1)
 
 
 def _article(row: dict[str, Any]) -> Article:
@@ -86,7 +87,8 @@ class KnowledgeClient:
 
     async def search(self, question: str, k: int = 3) -> SearchAnswer:
         body = await self._get("/search", {"q": question[:2000], "k": k})
-        return SearchAnswer(body["outcome"], float(body["confidence"]), [_article(r) for r in body["results"]])
+        return SearchAnswer(body["outcome"], float(body["confidence"]), [_article(r) for r in body["results"]],
+                            str(body.get("language", "en")))
 
     async def article(self, article_id: str) -> Article | None:
         """The article, or None if there is none by that id (or the id is not one)."""

@@ -30,6 +30,9 @@ class SearchResponse(BaseModel):
     confidence: float = Field(description="probability that the first result answers the question")
     answerable: float = Field(description="probability that some article answers it; below the bar: no_match")
     off_domain: float = Field(description="probability that it is not about the shop; above the bar: off_domain")
+    language: str = Field(default="en", description="the question's language as guessed (ISO 639-1: en, de, fr, es, "
+                          "it, nl, pt, pl); the help centre is English, so a question in another one it cannot "
+                          "answer is not declined as off the shop's domain by the bot")
     results: list[SearchResult]
 
 

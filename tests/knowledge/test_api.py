@@ -25,6 +25,13 @@ def test_confident_answer_for_a_plain_question(client: TestClient) -> None:
     assert top["url"] == "http://testserver/help/shipping-express"
     assert "1 to 2 business days" in top["text"]
     assert 0 <= body["confidence"] <= 1 and 0.5 < body["answerable"] <= 1
+    assert body["language"] == "en"
+
+
+def test_the_questions_language_is_said(client: TestClient) -> None:
+    # The help centre reads English: the bot says so to a customer it cannot answer in theirs.
+    assert search(client, "Wie viel kostet der Versand nach Österreich?")["language"] == "de"
+    assert search(client, "ile kosztuje wysyłka do Polski?")["language"] == "pl"
 
 
 def test_a_customer_in_time_is_not_sent_to_the_late_returns_article(client: TestClient) -> None:

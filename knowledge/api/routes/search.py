@@ -11,6 +11,7 @@ from fastapi import APIRouter, HTTPException, Query, Request, status
 from knowledge.api.deps import KnowledgeBaseDep, SettingsDep
 from knowledge.api.schemas import SearchResponse, SearchResult
 from knowledge.help.links import article_link
+from knowledge.index.language import language_of
 
 router = APIRouter(tags=["search"])
 _SPACES = re.compile(r"\s+")
@@ -45,6 +46,7 @@ def search(
         confidence=round(answer.confidence, 4),
         answerable=round(answer.answerable, 4),
         off_domain=round(answer.off_domain, 4),
+        language=language_of(query),
         results=[
             SearchResult(
                 article_id=hit.passage.article_id, title=hit.passage.title,

@@ -84,6 +84,20 @@ async def test_an_off_domain_question_is_declined_without_an_article_or_a_person
     assert slots_of(events) == {"kb_awaiting_feedback": False}
 
 
+@pytest.mark.parametrize(("question", "language"), [("Wie viel kostet der Versand nach Österreich?", "German"),
+                                                  ("Kan ik mijn bestelling nog annuleren?", "Dutch")])
+async def test_a_question_in_another_language_is_told_the_bot_reads_english(
+    client: KnowledgeClient, question: str, language: str
+) -> None:
+    # Not "that isn't something I can help with": a shop question, likely, the help centre cannot read.
+    dispatcher = CollectingDispatcher()
+    events = await ActionAnswerQuestion(client).run(dispatcher, tracker(question, slots={"kb_no_match": 1}), {})
+    [said] = dispatcher.messages
+    assert "only read English" in said["text"] and language in said["text"]
+    assert said["buttons"] == [PERSON_BUTTON]
+    assert slots_of(events) == {"kb_awaiting_feedback": False}  # no miss counted: the button brings a person
+
+
 def chose(article_id: str) -> Tracker:
     entities = [{"entity": "article_id", "value": article_id}]
     return tracker(f'/choose_article{{"article_id": "{article_id}"}}', "choose_article", entities=entities)
