@@ -74,6 +74,12 @@ REQUESTS = [
     ("pt", "the zip broke on day two, quero falar com uma pessoa de verdade"),
     ("pl", "Czy mogę porozmawiać z konsultantem?"),
     ("pl", "my parcel never came, połączcie mnie z obsługą klienta"),
+    # flagged, raised, waited for, better off with (probes of our own)
+    ("en", "could you flag this up to someone who can decide?"), ("en", "I'd like to raise it with a manager"),
+    ("en", "please get my complaint in front of a real person"), ("en", "can my case be passed on to your team?"),
+    ("en", "who could I go over this with"), ("en", "I'd feel better talking this through with a colleague"),
+    ("en", "fine, I'll wait for someone from the team to get back to me"),
+    ("en", "is one of your staff available?"), ("en", "surely a colleague of yours would know"),
     # a person just named, pointed back at
     ("en", "you're open now so can I speak to one of them?"),
     ("en", "could I have a word with one of you please"),
@@ -112,6 +118,8 @@ NOT_REQUESTS = [
     "Hoe lang duurt de levering naar Utrecht?",
     "i need support with my order",
     "one of them arrived with a stain, can I swap it?",
+    "I'll wait for the parcel to arrive", "can this go in the washing machine?", "take it to the post office",
+    "is any of the stock available", "my son is better off with a medium",
     "Quanto custa o envio para Portugal?",
     "Czy jesteś człowiekiem?",
 ]
