@@ -9,7 +9,8 @@
   on purpose, as people also swear at their own mistakes or in praise.
 - shouting: capitals and repeated punctuation. Half from the share of letters in all-caps words
   (acronyms such as UPS or LK excluded), half from the longest run of "!"/"?" ("??" 0.5, "?!?!"
-  1). Scaled down by VADER's positive compound, so "THANK YOU SO MUCH!!" is joy, not shouting.
+  1). Scaled down by VADER's positive compound, so "THANK YOU SO MUCH!!" is joy, not shouting; a
+  run of "!" alone in a message neither negative nor in capitals counts half (excitement).
 - complaint: an explicit complaint about the service or the conversation (`data/complaints.txt`:
   "useless", "that's not what I asked", "third time", "waste of time", "I already told you").
 - sarcasm: praise that reads as irony ("oh wonderful", "just what I needed", "great job") in a
@@ -51,6 +52,10 @@ CALM_CAPS = 0.25  # what capitals still count from a calm caps-lock typist
 # VADER's compound from which a message reads as joy (its authors' "positive" is 0.05; this is
 # clearly so), and mild swearing in it is praise ("OMG I LOVE IT"), as it is at one's own mistakes.
 JOY = 0.5
+# What a run of "!" alone counts in a message that reads neither negative nor shouted in capitals:
+# excitement ("been waiting all year for this sale!!! does it end tonight?") more often than anger;
+# "?!?!" and capitals still count in full.
+EXCLAIMED = 0.5
 
 
 @dataclass(frozen=True)
@@ -127,7 +132,11 @@ class MessageAnalyzer:
                 and self.lexicon.calm_caps.first_match(whole))
         if calm:
             caps *= CALM_CAPS
-        shouting = (0.5 * caps + 0.5 * punctuation_run(text)) * (1.0 - max(0.0, compound))
+        punctuation = punctuation_run(text)
+        exclaimed_only = all(set(run) == {"!"} for run in _PUNCT_RUN.findall(text))
+        if punctuation and compound >= 0.0 and caps < 0.5 and exclaimed_only:
+            punctuation *= EXCLAIMED
+        shouting = (0.5 * caps + 0.5 * punctuation) * (1.0 - max(0.0, compound))
         evidence = {}
         if offence.terms:
             evidence["offensive_terms"] = ", ".join(offence.terms)

@@ -58,15 +58,28 @@ def test_a_joyful_caps_lock_customer_is_not_handed_over(detector):
     assert detector.assess([customer("OMG WHERE IS MY PARCEL, 3 WEEKS!!!")]).handover
 
 
+def test_exclamation_marks_alone_are_excitement_more_than_anger(detector):
+    excited = "counting the days till the winter sale!!! when does it start?"
+    assert not detector.assess([customer(excited)]).handover
+    assert signals(detector, excited)["shouting"] < signals(detector, "counting the days till the sale?!?!")["shouting"]
+    assert detector.assess([customer("two weeks and still nothing!!!")]).handover  # the complaint counts
+
+
+def test_cursing_ones_own_typing_is_self_blame(detector):
+    assert not detector.assess([customer("stupid autocorrect, I meant LK-100231 not LK-100213")]).handover
+
+
 @pytest.mark.parametrize(
-    "text", ["that's not what I asked", "this bot is useless", "I already told you that", "third time I'm asking"]
+    "text", ["that's not what I asked", "this bot is useless", "I already told you that", "third time I'm asking",
+             "5 days and nothing", "a fortnight... no, 14 days now and still no reply"]
 )
 def test_complaint_found(detector, text):
     assert signals(detector, text)["complaint"] == 1.0
 
 
 @pytest.mark.parametrize(
-    "text", ["I'm so sad the sweater sold out, when is it back?", "my daughter was disappointed the hat was too small"]
+    "text", ["I'm so sad the sweater sold out, when is it back?", "my daughter was disappointed the hat was too small",
+             "2 days and no parcel yet, is that normal?"]
 )
 def test_no_complaint_in_calm_bad_news(detector, text):
     assert signals(detector, text)["complaint"] == 0.0
