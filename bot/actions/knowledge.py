@@ -219,10 +219,10 @@ class ActionAnswerQuestion(Action):
         else:
             # The rule itself comes first ("backpacks have a lifetime warranty"): the customer knows
             # where they stand while the person is on the way, and need not ask again.
+            dispatcher.utter_message(text=f"I'm sorry about that. {article.text}")
             promised = promise_person(
-                dispatcher, PERSON_TOPIC, text=f"I'm sorry about that. {article.text}\n\nA person from our support "
-                "team handles your case, not me: I'm bringing in a person from our team now, and they'll see "
-                "everything you've told me.")
+                dispatcher, PERSON_TOPIC, text="A person from our support team handles your case, not me: I'm "
+                "bringing in a person from our team now, and they'll see everything you've told me.")
         events: list[EventType] = [SlotSet("kb_article", article.article_id), SlotSet("kb_awaiting_feedback", False),
                                    SlotSet("kb_no_match", 0), *promised]
         if reason == DAMAGED_ITEM:
