@@ -3,7 +3,7 @@
 The bot (its NLU component `bot/components/person_request.py`) and the handoff service's detector
 (`handoff/detection/explicit.py`) both read a message with `recognise`, so a request the bot acts
 on is one the service counts, in any language the word lists cover
-(`contract/person_request/<language>.txt`: English, German, French, Spanish, Italian, Dutch).
+(`contract/person_request/<language>.txt`: English, German, French, Spanish, Italian, Dutch, Portuguese, Polish).
 
 A message is folded (lower case, accents dropped, straight apostrophes), a word one keystroke from
 one of the English person nouns is read as that noun ("humn", "agnet"), and it is cut into clauses

@@ -2,7 +2,7 @@
 
 The classifier is trained on a few dozen English phrasings of `request_human`; customers ask
 politely and indirectly, inside a topic ("where's my parcel? actually, could one of your
-colleagues look at it"), and in German, French, Spanish, Italian and Dutch. The shared recogniser
+colleagues look at it"), and in German, French, Spanish, Italian, Dutch, Portuguese and Polish. The shared recogniser
 (`contract/person_request.py`, word lists in `contract/person_request/`) reads all of those, and
 the handoff service's detector reads messages with the same one, so the two cannot disagree.
 

@@ -4,7 +4,7 @@ The NLU is trained on a few dozen phrasings and falls back on the rest ("is ther
 being there", "agnet pls"), so a request it misses is still caught here:
 1. the intent (`request_human`) with at least `min_intent_confidence`;
 2. the recogniser the bot's NLU also uses (`contract/person_request.py`: polite, indirect and
-   mixed-language requests in English, German, French, Spanish, Italian and Dutch), so a request
+   mixed-language requests in English, German, French, Spanish, Italian, Dutch, Portuguese and Polish), so a request
    the bot acts on is one this service counts; a person declined ("no need for a human") or a
    question about people ("am I talking to a human?") is no request; then a look-alike intent
    (`bot_challenge`: "are you a real person?") with

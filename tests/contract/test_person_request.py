@@ -1,4 +1,4 @@
-"""The shared recogniser of requests for a person: polite, indirect, in six languages, and the
+"""The shared recogniser of requests for a person: polite, indirect, in eight languages, and the
 look-alikes it must leave alone. Written here, not taken from any evaluation set."""
 
 from __future__ import annotations
