@@ -30,6 +30,13 @@ failed: the customer is told the message arrived, and it is gone once Redis is b
 messages when Redis was killed under load, bench/faults.py, docs/reliability.md). `install()`
 makes a failed save an error, and the REST channel answer 503 when handling failed, so the
 customer (or the widget, whose socket.io call then gets no acknowledgement) sends it again.
+
+The HTTP API's conversation routes (`/conversations/<conversation_id:path>/...`) hand the id to
+their handlers as it stands in the URL, percent-escapes and all: the handoff service, which must
+escape an id of any characters to put it in a path ("50% off?#top", ".", "a/b"), paused and wrote
+to a tracker of another name, and a dot segment (".", "..") left the path altogether (Rasa
+answered 404; tests/security/test_fuzz.py found it). `install()` makes Sanic's router unquote the
+`conversation_id` it matched, so the escaped id is the customer's.
 """
 
 from __future__ import annotations
@@ -39,6 +46,7 @@ from contextvars import ContextVar
 from functools import lru_cache
 from http import HTTPStatus
 from typing import Any
+from urllib.parse import unquote
 
 import rasa.server
 from jsonschema import exceptions, validators
@@ -52,6 +60,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.version import __version__ as RASA_FOUND
 from sanic import Blueprint, response
 from sanic.request import Request
+from sanic.router import Router
 
 RASA_VERSION = "3.6.21"  # the version whose source these patches were written against
 _INSTALLED = "_baton_cached_validator"
@@ -151,6 +160,19 @@ def _rest_blueprint(self: RestInput, on_new_message: Callable[[UserMessage], Awa
     return blueprint
 
 
+_original_router_get = Router.get
+_CONVERSATION_ID = "conversation_id"
+
+
+def _get_route(self: Router, path: str, method: str, host: str | None) -> Any:
+    route, handler, params = _original_router_get(self, path, method, host)
+    if _CONVERSATION_ID in params:
+        # Sanic's `unquote=True` skips regex parameters such as `:path`; and its lookup is
+        # memoised, so the parameters are copied, never unquoted in place.
+        params = {**params, _CONVERSATION_ID: unquote(params[_CONVERSATION_ID])}
+    return route, handler, params
+
+
 def install(found: str = RASA_FOUND) -> None:
     """Idempotent. Raises UnsupportedRasaVersion, patching nothing, unless `found` (the installed
     Rasa's version) is the one the patches were written for."""
@@ -167,6 +189,7 @@ def install(found: str = RASA_FOUND) -> None:
     LockStore.lock = _lock  # type: ignore[method-assign]
     FailSafeTrackerStore.save = _save_or_raise  # type: ignore[method-assign]
     RestInput.blueprint = _rest_blueprint  # type: ignore[method-assign]
+    Router.get = _get_route  # type: ignore[method-assign]
 
 
 def installed() -> bool:

@@ -92,7 +92,12 @@ class RasaClient:
             await self._client.aclose()
 
     def _url(self, sender_id: str, path: str) -> str:
-        return f"{self.base_url}/conversations/{quote(sender_id, safe=':+@')}/{path}"
+        segment = quote(sender_id, safe=":+@")
+        if segment in (".", ".."):
+            # A dot segment is dropped from the path by the HTTP client (RFC 3986 5.2.4): the pause
+            # of conversation "." went to /conversations/tracker/events. Written as %2E it is a name.
+            segment = segment.replace(".", "%2E")
+        return f"{self.base_url}/conversations/{segment}/{path}"
 
     async def _request(self, method: str, url: str, *, params: dict[str, str] | None = None,
                        json: dict[str, Any] | None = None) -> httpx.Response:

@@ -95,6 +95,18 @@ async def test_pause_say_resume_and_trigger_intent(stack: Stack, rasa: RasaClien
     assert "pause" in types and "resume" in types and types.index("pause") < types.index("resume")
 
 
+@pytest.mark.parametrize("sender", [".", "..", "...", "a/../b", "./x", "50% off?#top", " "])
+async def test_ids_of_any_characters_reach_their_own_tracker(stack: Stack, rasa: RasaClient, sender: str) -> None:
+    # "." and ".." are dot segments an HTTP client drops from a path: the pause of conversation "."
+    # went to /conversations/tracker/events and Rasa answered 404 (found by tests/security/test_fuzz.py).
+    sender = f"{sender}" if sender.strip(".") == "" else f"{sender}-{uuid.uuid4().hex[:6]}"
+    assert await customer_says(stack, sender, "hello")
+    await rasa.pause(sender)
+    assert await customer_says(stack, sender, "hello?") == []
+    assert (await rasa.tracker(sender))["sender_id"] == sender
+    await rasa.resume(sender)
+
+
 async def test_unknown_token_is_an_upstream_error_with_rasas_reason(stack: Stack) -> None:
     wrong = RasaClient(stack.url("rasa"), "not-the-token")
     with pytest.raises(Exception, match="Rasa refused the request \\(401\\)"):
