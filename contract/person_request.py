@@ -30,10 +30,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Final
 
+from contract.languages import LANGUAGES
 from contract.text_speak import expand
 
 DATA_DIR: Final = Path(__file__).resolve().parent / "person_request"
-LANGUAGES: Final = ("en", "de", "fr", "es", "it", "nl", "pt", "pl")
 SECTIONS: Final = (
     "determiner", "adjective", "person", "service", "someone", "request", "declined", "not-request", "clause-break",
 )

@@ -40,6 +40,7 @@ from contract.bot_handoff import (
     PERSON_TOPIC,
     POLICY_EXCEPTION,
 )
+from contract.languages import ENGLISH, LANGUAGE_NAMES
 
 # A yes that takes what was offered rather than saying the answer helped.
 _TAKES_AN_OFFER = re.compile(
@@ -54,10 +55,6 @@ WHAT_I_DO = ("I can answer questions about shipping, returns and exchanges, your
              "your account, our products and Larkspur Rewards, and I can track an order or start a return.")
 OFF_DOMAIN_TEXT = ("Sorry, that isn't something I can help with: I'm the shop assistant of Larkspur & Co. "
                    + WHAT_I_DO)
-# The languages the help centre may name (knowledge/index/language.py), for the reply to a question
-# it could not answer in one of them.
-LANGUAGE_NAMES = {"de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "nl": "Dutch",
-                  "pt": "Portuguese", "pl": "Polish"}
 ABOUT_ME_TEXT = ("I'm Larkspur & Co.'s chat assistant and I answer at any hour. " + WHAT_I_DO
                  + " Whenever you'd like a person from our support team instead, just say so.")
 
@@ -146,7 +143,8 @@ class ActionAnswerQuestion(Action):
             )
             return Reply([], "unavailable")
 
-        if result.language in LANGUAGE_NAMES and result.outcome in ("off_domain", "no_match"):
+        if result.language != ENGLISH and result.language in LANGUAGE_NAMES \
+                and result.outcome in ("off_domain", "no_match"):
             # A shop question, likely, in a language the help centre does not read: not "that isn't
             # something I can help with". No count towards a person: the button brings one.
             dispatcher.utter_message(

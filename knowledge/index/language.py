@@ -6,11 +6,11 @@ Versand nach Deutschland?" asks a shop question the search cannot read, and decl
 a person. So the search response carries the question's language (knowledge/api/schemas.py).
 
 The guess compares how common the question's words are in each language the shop's customers
-write (the shop ships to the US, Canada, the UK and the EU), from wordfreq's word lists (pinned
-in requirements/svc.lock, already used by the spelling correction, decision 0298): the language
-whose words the question's words are, on average, most frequent in. English wins unless another
-language is clearly ahead, so English with a few foreign words, text-speak, order numbers and
-keyboard mashing stay English.
+write (contract/languages.py, the list the person-request recogniser reads too), from
+wordfreq's word lists (pinned in requirements/svc.lock, already used by the spelling correction,
+decision 0298): the language whose words the question's words are, on average, most frequent in.
+English wins unless another language is clearly ahead, so English with a few foreign words,
+text-speak, order numbers and keyboard mashing stay English.
 """
 
 from __future__ import annotations
@@ -21,9 +21,8 @@ from typing import Final
 
 from wordfreq import zipf_frequency
 
-ENGLISH: Final = "en"
-# The languages the EU customers of issue 20 write, and the two the person-request lists add.
-LANGUAGES: Final = (ENGLISH, "de", "fr", "es", "it", "nl", "pt", "pl")
+from contract.languages import ENGLISH, LANGUAGES
+
 # On wordfreq's Zipf scale (log10 of a word's frequency per billion words): how far another
 # language's mean must be ahead of English's. "Merci beaucoup" is 5.7 ahead, "hoe lang duurt de
 # levering?" 0.7 to 3; a mixed message ("preciso falar com um atendente please, my order came in
@@ -40,15 +39,17 @@ def _frequencies(word: str) -> tuple[float, ...]:
 
 
 def language_of(text: str) -> str:
-    """The ISO 639-1 code of the language `text` is written in, of LANGUAGES; "en" when unsure."""
+    """The ISO 639-1 code of the language `text` is written in, of contract/languages.py's;
+    "en" when unsure."""
     words = _WORD.findall(text.lower())[:MAX_WORDS]
     if len(words) < MIN_WORDS:
         return ENGLISH
     sums = [0.0] * len(LANGUAGES)
+    english = LANGUAGES.index(ENGLISH)
     for word in words:
         for i, frequency in enumerate(_frequencies(word)):
             sums[i] += frequency
     best = max(range(len(LANGUAGES)), key=sums.__getitem__)
-    if LANGUAGES[best] != ENGLISH and (sums[best] - sums[0]) / len(words) >= MARGIN:
+    if best != english and (sums[best] - sums[english]) / len(words) >= MARGIN:
         return LANGUAGES[best]
     return ENGLISH
