@@ -133,8 +133,8 @@ class MessageAnalyzer:
         if calm:
             caps *= CALM_CAPS
         punctuation = punctuation_run(text)
-        exclaimed_only = all(set(run) == {"!"} for run in _PUNCT_RUN.findall(text))
-        if punctuation and compound >= 0.0 and caps < 0.5 and exclaimed_only:
+        # Read only when it may count: the runs are found again for their "?".
+        if punctuation and compound >= 0.0 and caps < 0.5 and "?" not in "".join(_PUNCT_RUN.findall(text)):
             punctuation *= EXCLAIMED
         shouting = (0.5 * caps + 0.5 * punctuation) * (1.0 - max(0.0, compound))
         evidence = {}
