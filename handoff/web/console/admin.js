@@ -101,7 +101,6 @@ async function start() {
     $("denied").hidden = false;
     return undefined;
   }
-  $("admin").hidden = false;
   await loadTeams();
   installAgents(page);
   installCanned(page);
@@ -110,6 +109,8 @@ async function start() {
     tab.addEventListener("click", () => show(tab.dataset.section));
   }
   show(location.hash.slice(1));
+  // Shown only now: a tab clicked before its handler was bound did nothing.
+  $("admin").hidden = false;
   return undefined;
 }
 
