@@ -242,11 +242,26 @@ function dayAndTime(seconds) {
   return new Date(seconds * 1000).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
 }
 
+// A card whose content did not change keeps its node. The queue is redrawn on every push and
+// reload; replacing a card between the press and the release of a click lost the click.
 function renderQueue() {
-  const list = clear($("queue-list"));
+  const list = $("queue-list");
   const cards = [...state.cards.values()];
-  if (!cards.length) list.append(el("li", { className: "muted none", text: filtered() ? "Nothing matches" : "None" }));
-  cards.forEach((card) => list.append(cardView(card)));
+  const old = new Map([...list.children].map((node) => [node.dataset.escalationId, node]));
+  const nodes = cards.map((card) => {
+    const fresh = cardView(card);
+    const kept = old.get(String(card.id));
+    if (!kept) return fresh;
+    // The waiting time is ticked by the timer below; it alone is no change.
+    const [keptWait, freshWait] = [kept, fresh].map((node) => node.querySelector("[data-wait]"));
+    if (keptWait && freshWait) freshWait.textContent = keptWait.textContent;
+    return kept.isEqualNode(fresh) ? kept : fresh;
+  });
+  if (!cards.length) nodes.push(el("li", { className: "muted none", text: filtered() ? "Nothing matches" : "None" }));
+  nodes.forEach((node, index) => {
+    if (list.children[index] !== node) list.insertBefore(node, list.children[index] || null);
+  });
+  while (list.children.length > nodes.length) list.lastElementChild.remove();
   $("queue-status").textContent = cards.length >= PAGE ? `Showing the first ${PAGE}; narrow with the filters` : `${cards.length} shown`;
   for (const [view, count] of Object.entries(queueView.counts)) {
     const node = document.querySelector(`[data-count="${view}"]`);
