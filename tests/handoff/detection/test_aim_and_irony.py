@@ -92,7 +92,11 @@ def test_aim_keeps_the_clauses_aimed_at_us(detector):
      "oh perfect, another automated reply. exactly what I wanted.",
      "i love how the tracking hasn't moved in a week",
      # Time gone by after praise of what was paid for.
-     "so happy we paid extra for express, it has been six days now"],
+     "so happy we paid extra for express, it has been six days now",
+     # A mock reason, praise taken back, replies counted, a wrong size told as what was ordered.
+     "yeah cos reading an article will mend the hole in my coat", "Well, that was useful. Not.",
+     "Truly amazing service. Three emails, zero replies.", "oh sure, blame the carrier. so convenient.",
+     "bravo, sending us a size 6 when we ordered an 8", "How lovely, the refund you promised still hasn't come"],
 )
 def test_sarcasm_around_a_real_problem_hands_over(detector, text):
     assert signals(detector, text)["sarcasm"] == 1.0
@@ -111,7 +115,10 @@ def test_sarcasm_around_a_real_problem_hands_over(detector, text):
                                   # Thanks, then a calm question about a problem: politeness, not irony.
                                   "thanks, that's great. my parcel hasn't moved since monday though, is that normal?",
                                   "lovely jacket, it took 3 days to arrive, really quick",
-                                  "great coat! it's been 2 months since I got it and it still looks new"])
+                                  "great coat! it's been 2 months since I got it and it still looks new",
+                                  "yeah because I moved house, can I change my address?",
+                                  "That was helpful, but my refund still isn't here",
+                                  "very convenient, the drop-off point is next door"])
 def test_praise_alone_or_a_problem_alone_is_not_sarcasm(detector, text):
     assert signals(detector, text)["sarcasm"] == 0.0
 
