@@ -205,7 +205,9 @@ def test_saying_what_someone_is_is_not_a_request(text):
                                   "is anyone from the shop there?", "hello? anyone there?",
                                   "honestly it could use a closer look from a member of your team",
                                   "can somebody on your side find out what happened to the parcel",
-                                  "is there anybody real that can sort this out"])
+                                  "is there anybody real that can sort this out", "is anyone actually there?",
+                                  "mind passing this on to whoever deals with complaints?",
+                                  "could you pass it on to the team that handles refunds"])
 def test_someone_of_the_shop_asked_for(text):
     assert recognise(text).requested, text
 
@@ -213,6 +215,8 @@ def test_someone_of_the_shop_asked_for(text):
 def test_someone_at_a_place_nearby_is_not():
     assert not recognise("is there anyone at the store near me?").requested
     assert not recognise("the seam needs a proper look, is there a repair service?").requested
+    assert not recognise("can I pass this jacket on to someone who needs it").requested
+    assert not recognise("is anyone actually home to sign for the parcel?").requested
 
 
 @pytest.mark.parametrize("text", ["how can I reach a real person?", "is there a way to contact an actual human"])
