@@ -128,3 +128,4 @@ def test_a_calm_caps_lock_typist_is_not_shouting(detector):
     angry = signals(detector, "WHERE IS MY ORDER, I WANT IT NOW")["shouting"]
     assert calm < 0.2 < angry
     assert decision(detector, "HELLO, CAN I PAY FOR MY ORDER WITH A GIFT CARD") is None
+    assert decision(detector, "NO RUSH AT ALL, JUST WONDERING WHEN MY ORDER SHIPS") is None

@@ -72,7 +72,8 @@ def test_cursing_ones_own_typing_is_self_blame(detector):
 @pytest.mark.parametrize(
     "text", ["that's not what I asked", "this bot is useless", "I already told you that", "third time I'm asking",
              "5 days and nothing", "a fortnight... no, 14 days now and still no reply",
-             "I'll just wait another month then, shall I?", "won't be holding my breath for that refund"]
+             "I'll just wait another month then, shall I?", "won't be holding my breath for that refund",
+             "nobody has answered my emails", "I never heard back about the refund"]
 )
 def test_complaint_found(detector, text):
     assert signals(detector, text)["complaint"] == 1.0
@@ -80,7 +81,9 @@ def test_complaint_found(detector, text):
 
 @pytest.mark.parametrize(
     "text", ["I'm so sad the sweater sold out, when is it back?", "my daughter was disappointed the hat was too small",
-             "2 days and no parcel yet, is that normal?", "shall I wait for the email then?"]
+             "2 days and no parcel yet, is that normal?", "shall I wait for the email then?",
+             "nobody answered the door so the courier left a card",
+             "I emailed yesterday, have not heard back yet, is that normal?"]
 )
 def test_no_complaint_in_calm_bad_news(detector, text):
     assert signals(detector, text)["complaint"] == 0.0
