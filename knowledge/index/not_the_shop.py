@@ -219,6 +219,9 @@ class OtherShops:
                        re.IGNORECASE),  # "Amazon takes", "does Patagonia do"
             re.compile(rf"{shop}\s*(?:,\s*|\s+)(?:or|vs\.?|versus|and)\s+{shop}", re.IGNORECASE),  # "Amazon or Zalando"
             re.compile(rf"{shop}\s+(?:{_POLICIES})\b", re.IGNORECASE),  # "Uniqlo sizing", "Zara returns"
+            # "the shipping time from Amazon", "returns at Zara"
+            re.compile(rf"\b(?:{_POLICIES})(?:\s+(?:times?|costs?|fees?|window|speed|rules?))?\s+(?:from|at|with)\s+"
+                       rf"(?:the\s+)?{shop}", re.IGNORECASE),
             re.compile(rf"{_BOUGHT}\b(?:at|from|on|in|with)\s+(?:the\s+)?{shop}", re.IGNORECASE),  # "bought at REI"
             re.compile(rf"{shop}(?:'s|s')?\s+(?:{_OPEN_OR_SHUT})", re.IGNORECASE),  # "what time does Costco close?"
         )

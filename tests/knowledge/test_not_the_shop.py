@@ -37,6 +37,10 @@ def other_shops() -> OtherShops:
     # Another trade's company or product, named at all: the shop sells nothing of theirs.
     "How do I reset the password on my iPhone?", "how do I get a refund from Ryanair for a cancelled flight",
     "Ryanair lost my bag, who do I call", "my Barclays card was charged twice for a Ryanair flight",
+    "what's the shipping time from Amazon to Canada", "are returns at Zara free?",
+    # Another trade's thing named by its kind.
+    "what's the best way to get a refund from my airline", "my gym membership charged me twice, how do I dispute it",
+    "how do I return a library book late without a fine",
 ])
 def test_another_shop_asked_about(other_shops: OtherShops, text: str) -> None:
     assert other_shops.asked_about(text)
@@ -50,6 +54,7 @@ def test_another_shop_asked_about(other_shops: OtherShops, text: str) -> None:
     "can I pay with Apple Pay on my iPhone?", "does your site work on an iPad", "steam cleaning a wool coat",
     "my order confirmation went to my Gmail spam", "can I pay with an Amazon gift card?",
     "can I pay with my Revolut card?", "your site won't load on my iPad", "will Royal Mail deliver my order?",
+    "is the shipping time from you to Canada longer", "can I return Nike trainers bought from you?",
 ])
 def test_a_brand_the_shop_may_sell_or_the_shop_itself_is_not(other_shops: OtherShops, text: str) -> None:
     assert not other_shops.asked_about(text)
