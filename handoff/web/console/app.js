@@ -242,8 +242,18 @@ function dayAndTime(seconds) {
   return new Date(seconds * 1000).toLocaleString([], { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
 }
 
-// A card whose content did not change keeps its node. The queue is redrawn on every push and
-// reload; replacing a card between the press and the release of a click lost the click.
+// The queue is redrawn on every push and reload. A card keeps its list item and button, with
+// their content brought up to date in place: a button replaced between the press and the release
+// of a click lost the click, and agents' clicks on a conversation did nothing now and then.
+function adopt(kept, fresh) {
+  for (const [node, model] of [[kept, fresh], [kept.firstElementChild, fresh.firstElementChild]]) {
+    for (const name of node.getAttributeNames()) if (!model.hasAttribute(name)) node.removeAttribute(name);
+    for (const name of model.getAttributeNames()) node.setAttribute(name, model.getAttribute(name));
+  }
+  kept.firstElementChild.replaceChildren(...fresh.firstElementChild.childNodes);
+  return kept;
+}
+
 function renderQueue() {
   const list = $("queue-list");
   const cards = [...state.cards.values()];
@@ -252,10 +262,7 @@ function renderQueue() {
     const fresh = cardView(card);
     const kept = old.get(String(card.id));
     if (!kept) return fresh;
-    // The waiting time is ticked by the timer below; it alone is no change.
-    const [keptWait, freshWait] = [kept, fresh].map((node) => node.querySelector("[data-wait]"));
-    if (keptWait && freshWait) freshWait.textContent = keptWait.textContent;
-    return kept.isEqualNode(fresh) ? kept : fresh;
+    return kept.isEqualNode(fresh) ? kept : adopt(kept, fresh);
   });
   if (!cards.length) nodes.push(el("li", { className: "muted none", text: filtered() ? "Nothing matches" : "None" }));
   nodes.forEach((node, index) => {
