@@ -79,9 +79,10 @@ _NARRATIVE = re.compile(
     re.IGNORECASE,
 )
 _OWN_DOING = re.compile(
-    r"\b(?:my (?:own )?(?:fault|mistake|bad|doing)|i'm an idiot|im an idiot|silly me|by mistake|accidentally|"
+    r"\b(?:my (?:own )?(?:fault|mistake|bad|doing)|i'?m (?:such )?an idiot|(?:silly|stupid|dumb) me|by mistake|"
+    r"accidentally|"
     r"(?:that's|thats|that is) on me|myself|"
-    r"i (?:ordered|picked|chose|bought|selected|typed) (?:the |a )?wrong|"
+    r"i (?:ordered|picked|chose|bought|selected|typed|gave|entered|put|used|wrote) (?:the |a |an )?wrong|"
     r"i (?:dropped|tore|ripped|broke|snapped|damaged|ruined|spilled|stained|burned|burnt|stepped on|sat on|cut))\b",
     re.IGNORECASE,
 )

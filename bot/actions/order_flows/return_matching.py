@@ -72,7 +72,9 @@ def items_named(text: str, entities: Iterable[str], items: Sequence[Item]) -> li
 # person's case, even when it is only a size ("you sent me an S, I ordered an M"), which the
 # word lists would read as fit. A customer's own wrong choice ("I ordered the wrong size") is not.
 _SHOP_SENT_WRONG = re.compile(
-    r"\b(?:sent|send|sending|shipped|gave)\s+(?:me\s+|us\s+)?(?:the\s+|a\s+|an\s+)?(?:wrong|different|another)\b"
+    # Not the customer's own giving: "I gave the wrong address".
+    r"(?<!\bi )(?<!\bwe )\b(?:sent|send|sending|shipped|gave)\s+(?:me\s+|us\s+)?(?:the\s+|a\s+|an\s+)?"
+    r"(?:wrong|different|another)\b"
     r"|\b(?:sent|shipped|received|got|came|arrived|delivered)\b.*\b(?:instead of|rather than)\b"
     r"|\bi (?:had )?ordered\b[^.]*?\bbut\b[^.]*?\b(?:sent|received|got)\b"
     r"|\b(?:sent|sending|received|got|shipped|delivered)\b[^.]*?(?:[,;]|\bbut|\bwhen|\bthough|\bwhile|\bwhereas)"
@@ -84,7 +86,9 @@ _SHOP_SENT_WRONG = re.compile(
     r"(?:turned up|came|arrived|showed up|was (?:sent|delivered)|got delivered)\b",
     re.IGNORECASE,
 )
-_OWN_CHOICE = re.compile(r"\bi (?:ordered|picked|chose|bought|selected) (?:the )?wrong\b", re.IGNORECASE)
+_OWN_CHOICE = re.compile(
+    r"\b(?:i|we) (?:ordered|picked|chose|bought|selected|gave|entered|typed|put|used|wrote) (?:the |a |an )?wrong\b",
+    re.IGNORECASE)
 
 
 def reason_category(text: str) -> str | None:

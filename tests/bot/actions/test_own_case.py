@@ -31,6 +31,7 @@ def test_a_customer_telling_what_happened_to_them_reports_a_case(text: str) -> N
     "I snapped the tent pole myself by stepping on it, is that covered by the warranty?",
     "I tore my jacket climbing a fence, what can I do?",
     "that's on me, I left it by the fire and the sole cracked",
+    "ugh I'm such an idiot, I gave the wrong address and the parcel came back",
     "/choose_article",  # a button
     "",
 ])

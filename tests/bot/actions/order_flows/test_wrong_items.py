@@ -33,6 +33,9 @@ def test_the_shop_sending_the_wrong_thing_is_a_wrong_item(text: str) -> None:
     ("I ordered the wrong size", "fit"), ("it's too small", "fit"), ("I changed my mind", "changed_mind"),
     ("I ordered it two weeks ago and it arrived yesterday, too big", "fit"), ("the seam is ripped", "damaged"),
     ("I ordered the wrong colour, it arrived today", None),
+    # The customer's own wrong address or email is no wrong item either.
+    ("ugh I'm such an idiot, I gave the wrong address on LK-100237", None),
+    ("we entered the wrong email at checkout", None),
 ])
 def test_the_customers_own_choice_and_damage_are_not(text: str, category: str | None) -> None:
     assert reason_category(text) == category
