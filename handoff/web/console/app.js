@@ -213,6 +213,8 @@ function cardView(card) {
   const priority = card.priority_word;
   const button = el("button", {
     type: "button", className: `card-button${selected ? " selected" : ""}`, "aria-current": selected ? "true" : null,
+    // The whole transfer note on hover: the card's parts take no pointer events (console.css).
+    title: !closed && card.transfer ? `Note from ${card.transfer.by_name}: ${card.transfer.note}` : null,
     onclick: () => select(card.id),
   }, [
     el("span", { className: "card-top" }, [

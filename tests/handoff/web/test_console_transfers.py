@@ -78,6 +78,9 @@ async def test_a_transfer_from_the_picker_reaches_the_chosen_agent_with_the_note
         await expect(sam.locator("#flash")).to_contain_text("Maya passed you a conversation", timeout=10_000)
         card = sam.locator(f'#queue-list [data-escalation-id="{escalation.id}"]')
         await expect(card).to_contain_text("from Maya: Late parcel LK-100235", timeout=10_000)
+        # The whole note on hover, though the card shows its start.
+        await expect(card.get_by_role("button")).to_have_attribute(
+            "title", "Note from Maya: Late parcel LK-100235; I checked the carrier.")
         await card.get_by_role("button").click()
         pin = sam.locator("#transfer-pin")
         await expect(pin).to_contain_text("Maya passed this to you")
