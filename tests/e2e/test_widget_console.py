@@ -279,6 +279,36 @@ def test_static_files_stay_inside_the_web_folder(stack: Stack) -> None:
     assert "script-src 'self'" in console.headers["content-security-policy"]
 
 
+# Holds back the socket.io client's script tag: the widget's panel opens, but its connection
+# waits, as on a slow network or a busy machine.
+SLOW_SOCKET_IO_SCRIPT = """
+(() => {
+  const append = Node.prototype.appendChild;
+  Node.prototype.appendChild = function (child) {
+    if (child instanceof HTMLScriptElement && /socket\\.io/.test(child.src)) {
+      setTimeout(() => append.call(this, child), 3000);
+      return child;
+    }
+    return append.call(this, child);
+  };
+})();
+"""
+
+
+def test_a_message_typed_while_the_chat_loads_is_shown_once_and_sent(stack: Stack, browser: Browser) -> None:
+    """It was shown twice, the second bubble "sending…" for good: CI's failure of the reconnect
+    test below, where "hello" went out before the script had loaded on a busy machine."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    page.add_init_script(SLOW_SOCKET_IO_SCRIPT)
+    open_widget(page, f"{stack.url('handoff')}/demo")
+    say(page, "How long does a refund take?")
+    expect(page.locator(".msg.bot").filter(has_text="business days").first).to_be_visible(timeout=SLOW)
+    expect(page.locator(".msg.customer.pending")).to_have_count(0, timeout=30_000)
+    expect(page.locator(".msg.customer")).to_have_count(1)
+    context.close()
+
+
 def test_a_message_sent_while_rasa_is_down_is_delivered_after_reconnecting(
     stack: Stack, browser: Browser, shots: Path,
 ) -> None:

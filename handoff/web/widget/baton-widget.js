@@ -460,10 +460,20 @@
     flush();
   }
 
+  // A queued message's bubble, found by comparing ids (an id stored in the browser is not trusted
+  // to build a selector from).
+  function outboxBubble(id) {
+    var bubbles = log.querySelectorAll("[data-outbox]");
+    for (var i = 0; i < bubbles.length; i++) {
+      if (bubbles[i].getAttribute("data-outbox") === id) return bubbles[i];
+    }
+    return null;
+  }
+
   function markSent(id) {
     outbox = outbox.filter(function (item) { return item.id !== id; });
     save("outbox", outbox);
-    var bubble = log.querySelector('[data-outbox="' + id + '"]');
+    var bubble = outboxBubble(id);
     if (bubble) {
       bubble.classList.remove("pending");
       var state = bubble.querySelector(".state");
@@ -703,8 +713,13 @@
     checkAvailability();
     started = Promise.all([ready, loadSocketIo()])
       .then(function () {
+        // The messages still queued: those an earlier page left, shown now, and those typed
+        // while the chat loaded, shown already and moved below the history (shown twice, the
+        // second copy stayed "sending…" for good).
         outbox.forEach(function (item) {
-          var bubble = addMessage("customer", item.display, { pending: true, pressed: item.pressed });
+          var bubble = outboxBubble(item.id);
+          if (bubble) return log.appendChild(bubble);
+          bubble = addMessage("customer", item.display, { pending: true, pressed: item.pressed });
           bubble.setAttribute("data-outbox", item.id);
         });
         if ("BroadcastChannel" in window) {
