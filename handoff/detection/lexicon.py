@@ -101,6 +101,13 @@ class OffensiveTerms:
                 found.append(term)
         return Offence(strength["insult"], strength["profanity"], tuple(found))
 
+    def without_swearing(self, normalized: str) -> str:
+        """The text with its swear words taken out: "thanks for bloody nothing" is "thanks for nothing"."""
+        for kind, _, _, regex in self.entries:
+            if kind == "profanity":
+                normalized = regex.sub(" ", normalized)
+        return " ".join(normalized.split())
+
 
 class PatternList:
     """Regular expressions from a data file, one a line, matched case-insensitively."""

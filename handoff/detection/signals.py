@@ -117,6 +117,8 @@ class MessageAnalyzer:
         normalized = self.lexicon.spelling.normalize(aimed.rest)
         offence = self.lexicon.offensive.match(normalized)
         complaint = self.lexicon.complaints.first_match(normalized)
+        if offence.profanity and not complaint:  # a swear word inside a complaint: "what a bloody joke"
+            complaint = self.lexicon.complaints.first_match(self.lexicon.offensive.without_swearing(normalized))
         sentiment = max(0.0, -compound)
         profanity = offence.profanity
         if aimed.self_blame:

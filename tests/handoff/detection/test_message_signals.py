@@ -73,10 +73,19 @@ def test_cursing_ones_own_typing_is_self_blame(detector):
     "text", ["that's not what I asked", "this bot is useless", "I already told you that", "third time I'm asking",
              "5 days and nothing", "a fortnight... no, 14 days now and still no reply",
              "I'll just wait another month then, shall I?", "won't be holding my breath for that refund",
-             "nobody has answered my emails", "I never heard back about the refund"]
+             "nobody has answered my emails", "I never heard back about the refund", "what a shambles"]
 )
 def test_complaint_found(detector, text):
     assert signals(detector, text)["complaint"] == 1.0
+
+
+@pytest.mark.parametrize(
+    "text", ["thanks for bloody nothing", "this is a damn joke", "what a f***ing joke", "third bloody time I'm asking"]
+)
+def test_a_swear_word_inside_a_complaint_leaves_it_a_complaint(detector, text):
+    """Mild swearing alone does not hand over; the complaint it sat inside went unread."""
+    assert signals(detector, text)["complaint"] == 1.0
+    assert detector.assess([customer(text)]).reason == "frustration"
 
 
 @pytest.mark.parametrize(
