@@ -65,6 +65,19 @@ OFFERS = {
                     "/check_order_status"),
 }
 
+# The rule a flow runs under, said when a request to act starts it and the next question is the
+# order number: "cancel my order" hears the hour, "return these trail runners pls" the 30 days and
+# the tags, before giving a number (issue 20, class 13: the policy first). Not after a button (its
+# policy was just answered) nor with an order already named (the form checks that order at once,
+# and says the rule if it does not hold).
+RULES = {
+    "request_return": "utter_rule_before_return",
+    "request_refund": "utter_rule_before_return",
+    "request_exchange": "utter_rule_before_exchange",
+    "cancel_order": "utter_rule_before_change",
+    "change_order": "utter_rule_before_change",
+}
+
 # The answers after which the flow is offered: the help centre's, or none it could give.
 _OFFER_AFTER = frozenset({"article", "choice", "no_match", "unavailable"})
 
@@ -167,8 +180,15 @@ class ActionPolicyFirst(Action):
         # An order already named in this conversation, and no question mark: "cancel it" acts on it.
         acting_on_known_order = bool(tracker.get_slot("order_number")) and "?" not in text
         if acting_on_known_order or not asks_about_policy(text):
-            return [*events, SlotSet(SLOT, FLOW)]
+            return [*events, *self.start_flow(dispatcher, tracker, intent, text)]
         return [*events, *await self.answer_then_offer(dispatcher, tracker, domain, intent)]
+
+    @staticmethod
+    def start_flow(dispatcher: CollectingDispatcher, tracker: Tracker, intent: str, text: str) -> list[EventType]:
+        named = tracker.get_slot("order_number") or normalize_order_number(text)
+        if intent in RULES and not named and not text.strip().startswith("/"):
+            dispatcher.utter_message(response=RULES[intent])
+        return [SlotSet(SLOT, FLOW)]
 
     async def answer_then_offer(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict, intent: str

@@ -75,9 +75,29 @@ def test_asking_about_ones_own_parcel(text: str) -> None:
     assert not asks_about_delivery_policy(text)
 
 
-async def test_a_request_to_act_starts_the_flow_and_says_nothing() -> None:
+@pytest.mark.parametrize(("text", "intent", "rule"), [
+    ("I want to return my jumper", "request_return", "utter_rule_before_return"),
+    ("return these trail runners pls", "request_return", "utter_rule_before_return"),
+    ("refund please", "request_refund", "utter_rule_before_return"),
+    ("exchange it for a medium", "request_exchange", "utter_rule_before_exchange"),
+    ("cancel my order", "cancel_order", "utter_rule_before_change"),
+    ("please cancel it", "stop", "utter_rule_before_change"),
+])
+async def test_a_request_to_act_hears_the_rule_then_the_flow_starts(text: str, intent: str, rule: str) -> None:
     dispatcher = CollectingDispatcher()
-    events = await ActionPolicyFirst().run(dispatcher, tracker("I want to return my jumper", "request_return"), {})
+    events = await ActionPolicyFirst().run(dispatcher, tracker(text, intent), {})
+    assert events[-1] == slot(FLOW)
+    assert [message.get("response") for message in dispatcher.messages] == [rule]
+
+
+@pytest.mark.parametrize(("text", "slots"), [
+    ("cancel LK-100237", {}),  # the form checks that order at once, and says the rule if it fails
+    ("cancel it", {"order_number": "LK-100237"}),
+    ("/cancel_order", {}),  # the offer after the policy was answered
+])
+async def test_no_rule_is_said_once_an_order_is_named_or_after_the_offer(text: str, slots: dict[str, str]) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ActionPolicyFirst().run(dispatcher, tracker(text, "cancel_order", slots), {})
     assert events == [slot(FLOW)]
     assert dispatcher.messages == []
 
