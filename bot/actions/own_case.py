@@ -78,11 +78,14 @@ _NARRATIVE = re.compile(
     r"wasn't|was not|haven't|have not|hadn't)\b",
     re.IGNORECASE,
 )
+# A wrong choice of the customer's own, after "I" or "we": "ordered the wrong size", "gave the wrong
+# address". Also what keeps a wrong item from being the shop's (order_flows/return_matching.py).
+OWN_WRONG_CHOICE = r"(?:ordered|picked|chose|bought|selected|typed|gave|entered|put|used|wrote) (?:the |a |an )?wrong"
 _OWN_DOING = re.compile(
     r"\b(?:my (?:own )?(?:fault|mistake|bad|doing)|i'?m (?:such )?an idiot|(?:silly|stupid|dumb) me|by mistake|"
     r"accidentally|"
     r"(?:that's|thats|that is) on me|myself|"
-    r"i (?:ordered|picked|chose|bought|selected|typed|gave|entered|put|used|wrote) (?:the |a |an )?wrong|"
+    rf"i {OWN_WRONG_CHOICE}|"
     r"i (?:dropped|tore|ripped|broke|snapped|damaged|ruined|spilled|stained|burned|burnt|stepped on|sat on|cut))\b",
     re.IGNORECASE,
 )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
+from bot.actions.own_case import OWN_WRONG_CHOICE
 from orders.models import Item, Variant
 
 # What customers call the shop's products (the names in orders/demo_seed.py). The entity ruler's
@@ -86,9 +87,7 @@ _SHOP_SENT_WRONG = re.compile(
     r"(?:turned up|came|arrived|showed up|was (?:sent|delivered)|got delivered)\b",
     re.IGNORECASE,
 )
-_OWN_CHOICE = re.compile(
-    r"\b(?:i|we) (?:ordered|picked|chose|bought|selected|gave|entered|typed|put|used|wrote) (?:the |a |an )?wrong\b",
-    re.IGNORECASE)
+_OWN_CHOICE = re.compile(rf"\b(?:i|we) {OWN_WRONG_CHOICE}\b", re.IGNORECASE)
 
 
 def reason_category(text: str) -> str | None:
