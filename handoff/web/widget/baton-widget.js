@@ -452,8 +452,7 @@
     clearQuickReplies();
     save("lastReplies", null);
     var item = { id: messageId(), text: text, display: display || text, pressed: Boolean(pressed) };
-    var bubble = addMessage("customer", item.display, { pending: true, pressed: item.pressed });
-    bubble.setAttribute("data-outbox", item.id);
+    showQueued(item);
     outbox.push(item);
     save("outbox", outbox);
     shareWithOtherTabs(item.display);
@@ -468,6 +467,11 @@
       if (bubbles[i].getAttribute("data-outbox") === id) return bubbles[i];
     }
     return null;
+  }
+
+  function showQueued(item) {
+    var bubble = addMessage("customer", item.display, { pending: true, pressed: item.pressed });
+    bubble.setAttribute("data-outbox", item.id);
   }
 
   function markSent(id) {
@@ -718,9 +722,8 @@
         // second copy stayed "sending…" for good).
         outbox.forEach(function (item) {
           var bubble = outboxBubble(item.id);
-          if (bubble) return log.appendChild(bubble);
-          bubble = addMessage("customer", item.display, { pending: true, pressed: item.pressed });
-          bubble.setAttribute("data-outbox", item.id);
+          if (bubble) log.appendChild(bubble);
+          else showQueued(item);
         });
         if ("BroadcastChannel" in window) {
           channel = new BroadcastChannel(STORE + ":" + session.session_id);
