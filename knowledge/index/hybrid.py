@@ -15,7 +15,15 @@ from knowledge.index.domain import DomainClassifier, misspelt_phrasings
 from knowledge.index.focus import focus
 from knowledge.index.lexical import LexicalIndex
 from knowledge.index.not_the_shop import OtherShops, asks_for_writing
-from knowledge.index.quantity import KINDS, REGIONS, carries, quantities_asked, regions_in, regions_named
+from knowledge.index.quantity import (
+    KINDS,
+    REGIONS,
+    carries,
+    places_as_regions,
+    quantities_asked,
+    regions_in,
+    regions_named,
+)
 from knowledge.index.spelling import SpellingCorrector, everyday_words
 from knowledge.index.stated_age import stated_days
 
@@ -135,6 +143,12 @@ class HybridIndex:
             [[is_section and r in regions_in(f"{p.heading} {p.text}") for r in REGIONS]
              for p, is_section in zip(self.passages, sections, strict=True)], dtype=bool,
         ).reshape(len(self.passages), len(REGIONS))
+        # The regions of the places each customer phrasing names ("I live in Germany, is there a
+        # charge for returns?"), read by _phrasings_elsewhere.
+        self._phrasing_regions = np.array(
+            [[not is_section and r in regions_named(p.text) for r in REGIONS]
+             for p, is_section in zip(self.passages, sections, strict=True)], dtype=bool,
+        ).reshape(len(self.passages), len(REGIONS))
         self._carries = np.array([[is_section and carries(p.text, kind) for kind in KINDS]
                                   for p, is_section in zip(self.passages, sections, strict=True)], dtype=bool,
                                  ).reshape(len(self.passages), len(KINDS))
@@ -180,15 +194,25 @@ class HybridIndex:
         elsewhere = asks_for_writing(query) or self.other_shops.asked_about(query)
         query = self.spelling.correct(query)
         focused = focus(query) if method == "hybrid" and self.fusion.focus_weight > 0 else None
-        # Both texts in one call to the encoder; each is memoised on its own.
-        vectors = self.encoder.encode_queries([query, focused] if focused else [query])
-        # One product for both texts: it is bound by reading the passage vectors from memory
-        # (40 MB at 1,000 articles), which it then does once.
-        dense = self.vectors @ vectors.T
-        scores = self._score(query, vectors[0], dense[:, 0], method)
+        # Searched with its places as their regions; judged as written (whether it is about the
+        # shop at all, how near a known unanswerable request it is): "How fast is express to the
+        # US?" looked less like a shop question to the domain classifier than "... to Chicago?".
+        written = query
+        if method == "hybrid":
+            query, focused = places_as_regions(query), places_as_regions(focused) if focused else None
+        searched = [query, *([focused] if focused else [])]
+        # All texts in one call to the encoder; each is memoised on its own.
+        vectors = self.encoder.encode_queries([*searched, *([written] if written != query else [])])
+        as_written = vectors[-1] if written != query else vectors[0]
+        # One product for the searched texts: it is bound by reading the passage vectors from
+        # memory (40 MB at 1,000 articles), which it then does once.
+        dense = self.vectors @ vectors[: len(searched)].T
+        ignored = self._phrasings_elsewhere(query) if method == "hybrid" else None
+        scores = self._score(query, vectors[0], dense[:, 0], method, ignored)
         ranked = scores.ranked
         if focused:
-            ranked = ranked + self.fusion.focus_weight * self._score(focused, vectors[1], dense[:, 1], method).ranked
+            ranked = ranked + self.fusion.focus_weight * self._score(focused, vectors[1], dense[:, 1], method,
+                                                                     ignored).ranked
         fit = self._fit(query) if method == "hybrid" else None
         if method == "hybrid":
             ranked = self._rule_out_too_early(query, ranked)
@@ -214,11 +238,11 @@ class HybridIndex:
                     self.passages[matched],
                 )
             )
-        nearest = float((self._negatives @ vectors[0]).max()) if self._negatives is not None else 0.0
-        off_domain = self.domain.off_domain(vectors[0]) if self.domain is not None else 0.0
+        nearest = float((self._negatives @ as_written).max()) if self._negatives is not None else 0.0
+        off_domain = self.domain.off_domain(as_written) if self.domain is not None else 0.0
         if elsewhere:
             off_domain = 1.0
-        return Ranking(hits, scores.out_of_scope, self.lexical.unknown_share(query), nearest, off_domain)
+        return Ranking(hits, scores.out_of_scope, self.lexical.unknown_share(written), nearest, off_domain)
 
     def _fit(self, query: str) -> tuple[np.ndarray, np.ndarray] | None:
         """What the place and the quantity a question asks for add to each article's score and
@@ -238,6 +262,18 @@ class HybridIndex:
             by_passage = by_passage + self.fusion.quantity_weight * sign(self._passage_regions)
             by_article = by_article + self.fusion.region_weight * sign(self._article_regions)
         return by_article.astype(float), by_passage.astype(float)
+
+    def _phrasings_elsewhere(self, query: str) -> np.ndarray | None:
+        """The customer phrasings that name only places of other regions than the question does,
+        None when it names none. Such a phrasing does not speak for its article: "Is there a
+        charge for returns if I live in Quebec?" is worded like "I live in Germany and want to
+        send a jacket back. Is there a charge for that?", and the UK and EU article it belongs to
+        outscored the one with Canada's free labels, the title's region notwithstanding."""
+        places = regions_named(query)
+        if not places:
+            return None
+        named = np.array([region in places for region in REGIONS], dtype=bool)
+        return self._phrasing_regions.any(axis=1) & ~self._phrasing_regions[:, named].any(axis=1)
 
     def _rule_out_too_early(self, query: str, ranked: np.ndarray) -> np.ndarray:
         """Articles for customers past N days drop down when the question states an age within
@@ -266,10 +302,14 @@ class HybridIndex:
         ranked[unnamed] -= CASE_NOT_NAMED_PENALTY
         return ranked
 
-    def _score(self, text: str, query_vector: np.ndarray, dense: np.ndarray, method: Method) -> _Scores:
-        bm25 = self.lexical.scores(text)
+    def _score(self, words: str, query_vector: np.ndarray, dense: np.ndarray, method: Method,
+               ignored: np.ndarray | None = None) -> _Scores:
+        """`words`: the text the lexical search reads; `ignored`: passages left out of their
+        article's score (they are never shown)."""
+        bm25 = self.lexical.scores(words)
         fused = self._fuse(dense, bm25, method)
-        padded = np.append(fused, -np.inf)[self._grid]
+        counted = fused if ignored is None else np.where(ignored, -np.inf, fused)
+        padded = np.append(counted, -np.inf)[self._grid]
         top3 = -np.sort(-padded, axis=1)[:, :3]
         best = top3[:, 0]
         support = np.where(np.isfinite(top3[:, 1:]), top3[:, 1:], 0.0).mean(axis=1) if top3.shape[1] > 1 else 0.0

@@ -63,6 +63,21 @@ _EU: Final = (
 # and "northern ireland" not as "ireland".
 _PLACES: Final = {name.strip(): region for region, names in (("US", _US), ("Canada", _CANADA), ("UK", _UK),
                                                            ("EU", _EU)) for name in names.split(",")}
+# Names searched as written: the regions' own names, and demonyms (also languages, or words:
+# "polish").
+_AS_WRITTEN: Final = frozenset((
+    "usa", "united states", "america", "stateside", "canada", "uk", "united kingdom", "britain", "great britain",
+    "eu", "european union", "europe",
+    "american", "americans", "canadian", "canadians", "british", "austrian", "belgian", "french", "german",
+    "germans", "greek", "irish", "italian", "italians", "dutch", "polish", "portuguese", "spanish", "swedish",
+    "danish", "finnish",
+))
+# Places that are also given names, and the words that make them a place.
+_ALSO_GIVEN_NAMES: Final = frozenset(("sofia", "austin", "georgia", "virginia", "phoenix", "dallas", "paris",
+                                      "florence", "chester", "washington", "jersey"))
+_BEFORE_A_PLACE: Final = re.compile(r"\b(?:in|to|from|near|at|around|outside|of)\s+$", re.IGNORECASE)
+# How a region is written in a question searched with its places as regions.
+_REGION_NAMES: Final = {"US": "the US", "Canada": "Canada", "UK": "the UK", "EU": "the EU"}
 _PLACE: Final = re.compile(
     r"\b(?:" + "|".join(re.escape(n).replace(r"\ ", r"\s+") for n in sorted(_PLACES, key=len, reverse=True))
     + r")\b", re.IGNORECASE)
@@ -92,10 +107,34 @@ _CARRIED: Final = {
 }
 
 
+def _places(text: str) -> list[re.Match[str]]:
+    """The places `text` names; a place that is also a given name ("I'm Sofia", "this is Austin")
+    only after a word that makes it a place: "in Sofia", "to Austin"."""
+    return [m for m in _PLACE.finditer(text)
+            if _name(m) not in _ALSO_GIVEN_NAMES or _BEFORE_A_PLACE.search(text, 0, m.start())]
+
+
+def _name(match: re.Match[str]) -> str:
+    return " ".join(match.group(0).lower().split())
+
+
 def regions_named(text: str) -> frozenset[str]:
     """The regions of the places a question names (a state, a province, a country, a city)."""
-    named = {_PLACES[" ".join(m.group(0).lower().split())] for m in _PLACE.finditer(text)}
-    return frozenset(named) | regions_in(text)
+    return frozenset(_PLACES[_name(m)] for m in _places(text)) | regions_in(text)
+
+
+def places_as_regions(text: str) -> str:
+    """`text` with each place it names by a name of its own (a state, a province, a country, a
+    city) written as its region, as the help centre states its rules.
+    The place's own words decided otherwise: "Is there a charge for returns if I live in Quebec?"
+    got "Shipping to Canada", whose customer phrasings name Quebec and Montreal, where the same
+    question with "Canada" gets the article that answers it."""
+    parts, end = [], 0
+    for m in _places(text):
+        if _name(m) not in _AS_WRITTEN:
+            parts += [text[end:m.start()], _REGION_NAMES[_PLACES[_name(m)]]]
+            end = m.end()
+    return "".join(parts) + text[end:]
 
 
 def regions_in(text: str) -> frozenset[str]:
