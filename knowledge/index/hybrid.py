@@ -220,6 +220,12 @@ class HybridIndex:
         if fit is not None:
             ranked = ranked + fit[0]
         order = np.argsort(-ranked)[:k]
+        # What the decision models read of each hit (its passages' nearness in meaning and words,
+        # the article classifier's view) is of the text as written, as whether the question is
+        # about the shop: searched as "... in the EU?", "What's the weather like in Lisbon?"
+        # looked answerable enough to be given an article.
+        judged = scores if written == query else self._score(written, as_written, self.vectors @ as_written,
+                                                             method)
         hits = []
         fused = scores.fused if fit is None else scores.fused + fit[1]
         preferred = fused + self.fusion.lead_weight * self._lead if method == "hybrid" else fused
@@ -232,9 +238,9 @@ class HybridIndex:
                 Hit(
                     self.passages[shown],
                     float(ranked[article_index]),
-                    float(scores.dense[members].max()),
-                    float(scores.bm25[members].max()),
-                    float(scores.probabilities[article_index]),
+                    float(judged.dense[members].max()),
+                    float(judged.bm25[members].max()),
+                    float(judged.probabilities[article_index]),
                     self.passages[matched],
                 )
             )
@@ -242,7 +248,7 @@ class HybridIndex:
         off_domain = self.domain.off_domain(as_written) if self.domain is not None else 0.0
         if elsewhere:
             off_domain = 1.0
-        return Ranking(hits, scores.out_of_scope, self.lexical.unknown_share(written), nearest, off_domain)
+        return Ranking(hits, judged.out_of_scope, self.lexical.unknown_share(written), nearest, off_domain)
 
     def _fit(self, query: str) -> tuple[np.ndarray, np.ndarray] | None:
         """What the place and the quantity a question asks for add to each article's score and
