@@ -96,7 +96,12 @@ def test_aim_keeps_the_clauses_aimed_at_us(detector):
      # A mock reason, praise taken back, replies counted, a wrong size told as what was ordered.
      "yeah cos reading an article will mend the hole in my coat", "Well, that was useful. Not.",
      "Truly amazing service. Three emails, zero replies.", "oh sure, blame the carrier. so convenient.",
-     "bravo, sending us a size 6 when we ordered an 8", "How lovely, the refund you promised still hasn't come"],
+     "bravo, sending us a size 6 when we ordered an 8", "How lovely, the refund you promised still hasn't come",
+     # Praise opening on the failing, a promise quoted back in scare quotes or as "the famous", then
+     # what broke it: a count of days, damage in the wash, a fee, a status that has not moved.
+     "Love how I paid for next day and it's been a week", "ah the famous 2 day delivery. it's been 9",
+     "Thanks for the 'free' return label, the post office charged me 8 quid",
+     "What a delight, the leggings pilled after two wears", "great, 'dispatched' since last week and nothing"],
 )
 def test_sarcasm_around_a_real_problem_hands_over(detector, text):
     assert signals(detector, text)["sarcasm"] == 1.0
@@ -118,7 +123,11 @@ def test_sarcasm_around_a_real_problem_hands_over(detector, text):
                                   "great coat! it's been 2 months since I got it and it still looks new",
                                   "yeah because I moved house, can I change my address?",
                                   "That was helpful, but my refund still isn't here",
-                                  "very convenient, the drop-off point is next door"])
+                                  "very convenient, the drop-off point is next door",
+                                  "love that colour! does it come in medium?", "I love how soft the fleece is",
+                                  "the famous Larkspur boots, do you have them in size 9?",
+                                  'Thanks for the "quick delivery" tip, I\'ll use express next time',
+                                  "incredible work on the new range, love it"])
 def test_praise_alone_or_a_problem_alone_is_not_sarcasm(detector, text):
     assert signals(detector, text)["sarcasm"] == 0.0
 
