@@ -47,6 +47,9 @@ _ACRONYMS = frozenset(
 )
 _WORD = re.compile(r"[A-Za-z]+")
 _PUNCT_RUN = re.compile(r"[!?]{2,}")
+# The spelling pass drops double quotes and keeps single ones; irony's scare quotes ("free" returns)
+# are read either way.
+_DOUBLE_QUOTES = str.maketrans({'"': "'", "\u201c": "'", "\u201d": "'"})
 SELF_BLAME_SENTIMENT = 0.5  # what negative sentiment still counts beside self-blame
 CALM_CAPS = 0.25  # what capitals still count from a calm caps-lock typist
 # VADER's compound from which a message reads as joy (its authors' "positive" is 0.05; this is
@@ -125,7 +128,7 @@ class MessageAnalyzer:
             sentiment *= SELF_BLAME_SENTIMENT
         if aimed.self_blame or compound >= JOY:
             profanity = profanity if profanity >= 1.0 else 0.0  # "omg I'm obsessed": swearing in praise
-        whole = self.lexicon.spelling.normalize(text)
+        whole = self.lexicon.spelling.normalize(text.translate(_DOUBLE_QUOTES))
         praise = self.lexicon.irony.praise.first_match(whole)
         # The problem must be the shop's: "my old boots leaked" (elsewhere) or "I ripped it" (self-blame) is none.
         problem = self.lexicon.irony.problem.first_match(normalized) if praise else None

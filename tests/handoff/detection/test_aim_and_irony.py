@@ -101,7 +101,9 @@ def test_aim_keeps_the_clauses_aimed_at_us(detector):
      # what broke it: a count of days, damage in the wash, a fee, a status that has not moved.
      "Love how I paid for next day and it's been a week", "ah the famous 2 day delivery. it's been 9",
      "Thanks for the 'free' return label, the post office charged me 8 quid",
-     "What a delight, the leggings pilled after two wears", "great, 'dispatched' since last week and nothing"],
+     "What a delight, the leggings pilled after two wears", "great, 'dispatched' since last week and nothing",
+     'thanks for the "hassle-free" exchange, still no replacement',
+     "so pleased I paid for express. week 2 and counting"],
 )
 def test_sarcasm_around_a_real_problem_hands_over(detector, text):
     assert signals(detector, text)["sarcasm"] == 1.0
