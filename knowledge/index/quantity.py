@@ -74,7 +74,7 @@ _AS_WRITTEN: Final = frozenset((
 ))
 # Places that are also given names, and the words that make them a place.
 _ALSO_GIVEN_NAMES: Final = frozenset(("sofia", "austin", "georgia", "virginia", "phoenix", "dallas", "paris",
-                                      "florence", "chester", "washington", "jersey"))
+                                      "washington"))
 _BEFORE_A_PLACE: Final = re.compile(r"\b(?:in|to|from|near|at|around|outside|of)\s+$", re.IGNORECASE)
 # How a region is written in a question searched with its places as regions.
 _REGION_NAMES: Final = {"US": "the US", "Canada": "Canada", "UK": "the UK", "EU": "the EU"}
