@@ -204,9 +204,9 @@ class HybridIndex:
         # All texts in one call to the encoder; each is memoised on its own.
         vectors = self.encoder.encode_queries([*searched, *([written] if written != query else [])])
         as_written = vectors[-1] if written != query else vectors[0]
-        # One product for the searched texts: it is bound by reading the passage vectors from
-        # memory (40 MB at 1,000 articles), which it then does once.
-        dense = self.vectors @ vectors[: len(searched)].T
+        # One product for every text, the one as written included: it is bound by reading the
+        # passage vectors from memory (40 MB at 1,000 articles), which it then does once.
+        dense = self.vectors @ vectors.T
         ignored = self._phrasings_elsewhere(query) if method == "hybrid" else None
         scores = self._score(query, vectors[0], dense[:, 0], method, ignored)
         ranked = scores.ranked
@@ -224,8 +224,7 @@ class HybridIndex:
         # the article classifier's view) is of the text as written, as whether the question is
         # about the shop: searched as "... in the EU?", "What's the weather like in Lisbon?"
         # looked answerable enough to be given an article.
-        judged = scores if written == query else self._score(written, as_written, self.vectors @ as_written,
-                                                             method)
+        judged = scores if written == query else self._score(written, as_written, dense[:, -1], method)
         hits = []
         fused = scores.fused if fit is None else scores.fused + fit[1]
         preferred = fused + self.fusion.lead_weight * self._lead if method == "hybrid" else fused
